@@ -1,0 +1,240 @@
+//! A connected engine and the reads Drydock makes of it.
+
+use crate::connect::{connect, ConnectOptions, ServerVersion};
+use crate::discovery::{discover, Candidate, Endpoint, HostEnv, Selection, Source};
+use crate::error::EngineError;
+use crate::host::host_disk;
+use crate::raw::{self, path_escape, RawError};
+use bollard::Docker;
+use drydock_inventory::df::{df_report, images_needing_layers};
+use drydock_inventory::layers::image_layers;
+use drydock_inventory::{history_rows, image_rows, DfReport, DiskUsage, HistoryRow, ImageLayers, ImageRow, RawHistory};
+use futures_util::{stream, StreamExt, TryStreamExt};
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+/// Upper bound on one JSON answer; a df of a host with tens of thousands of objects fits easily.
+const MAX_ANSWER_BYTES: usize = 512 * 1024 * 1024;
+/// Layer lists fetched at once; the engine serves these reads concurrently.
+const LAYER_FETCHES_IN_FLIGHT: usize = 8;
+/// df answers in the per-kind shape from API 1.52 on; asking at 1.51 keeps the detailed lists.
+const DF_API_CEILING: (u32, u32) = (1, 51);
+
+pub struct Engine {
+    docker: Docker,
+    raw: Docker,
+    endpoint: Endpoint,
+    source: Source,
+    server: ServerVersion,
+    df: DfGate,
+}
+
+/// Who the engine is, for the engine view and `drydock engines`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EngineStatus {
+    pub endpoint: String,
+    pub source: String,
+    pub name: String,
+    pub version: String,
+    pub api_version: String,
+    pub os: String,
+    pub data_root: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawInfo {
+    name: String,
+    docker_root_dir: String,
+    operating_system: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawInspect {
+    id: String,
+    #[serde(rename = "RootFS")]
+    root_fs: RawRootFs,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawRootFs {
+    layers: Option<Vec<String>>,
+}
+
+/// Lets concurrent callers share one df call: the engine's df is slow, and 20.10 refuses a second
+/// df while one runs ("a disk usage operation is already running").
+#[derive(Default)]
+struct DfGate {
+    completed: AtomicU64,
+    last: Mutex<Option<(u64, Arc<DiskUsage>)>>,
+}
+
+impl Engine {
+    /// Finds the engine the user means and connects to it.
+    pub async fn open(selection: &Selection, env: &HostEnv, opts: &ConnectOptions) -> Result<Engine, EngineError> {
+        let found = discover(selection, env)?;
+        Engine::connect(found.require()?, opts).await
+    }
+
+    pub async fn connect(candidate: &Candidate, opts: &ConnectOptions) -> Result<Engine, EngineError> {
+        let (docker, server) = connect(candidate, opts).await?;
+        Ok(Engine {
+            raw: raw::raw_client(&docker),
+            docker,
+            endpoint: candidate.endpoint.clone(),
+            source: candidate.source.clone(),
+            server,
+            df: DfGate::default(),
+        })
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn server(&self) -> &ServerVersion {
+        &self.server
+    }
+
+    /// The bollard client, for domain crates that drive the engine (builds, removals, exports).
+    pub fn docker(&self) -> &Docker {
+        &self.docker
+    }
+
+    pub async fn status(&self) -> Result<EngineStatus, EngineError> {
+        let info = self.info().await?;
+        Ok(EngineStatus {
+            endpoint: self.endpoint.to_string(),
+            source: self.source.to_string(),
+            name: info.name,
+            version: self.server.version.clone(),
+            api_version: self.server.api_version.clone(),
+            os: if info.operating_system.is_empty() { self.server.os.clone() } else { info.operating_system },
+            data_root: info.docker_root_dir,
+        })
+    }
+
+    async fn info(&self) -> Result<RawInfo, EngineError> {
+        self.get_json("/info", "the engine info request").await
+    }
+
+    /// One df answer, shared with any caller that asked while it was being fetched.
+    pub async fn disk_usage(&self) -> Result<Arc<DiskUsage>, EngineError> {
+        let asked_after = self.df.completed.load(Ordering::SeqCst);
+        let mut last = self.df.last.lock().await;
+        if let Some((generation, usage)) = last.as_ref() {
+            if *generation > asked_after {
+                return Ok(Arc::clone(usage));
+            }
+        }
+        let bytes = self.get_bytes(&self.df_path(), "the disk usage request").await?;
+        let usage = Arc::new(DiskUsage::from_json(&bytes).map_err(|e| EngineError::Data {
+            what: "the disk usage request".into(),
+            detail: e.to_string(),
+        })?);
+        let generation = self.df.completed.fetch_add(1, Ordering::SeqCst) + 1;
+        *last = Some((generation, Arc::clone(&usage)));
+        Ok(usage)
+    }
+
+    fn df_path(&self) -> String {
+        let (major, minor) = self.server.api.min(DF_API_CEILING);
+        format!("/v{major}.{minor}/system/df")
+    }
+
+    /// Top-level images with the engine's exact sizes, newest first.
+    pub async fn images(&self) -> Result<Vec<ImageRow>, EngineError> {
+        Ok(image_rows(&self.disk_usage().await?.images))
+    }
+
+    /// Disk use per kind with exact reclaimable bytes, and the host disk for a local engine.
+    pub async fn df(&self) -> Result<DfReport, EngineError> {
+        let usage = self.disk_usage().await?;
+        let wanted = images_needing_layers(&usage);
+        let (layers, gone) = self.image_layers(&wanted).await?;
+        let usage = if gone.is_empty() {
+            usage
+        } else {
+            // Removed since the df call: their bytes are already free.
+            let mut fresh = (*usage).clone();
+            fresh.images.retain(|img| !gone.contains(&img.id));
+            Arc::new(fresh)
+        };
+        let info = self.info().await?;
+        let host = host_disk(&info.docker_root_dir, &info.name);
+        df_report(&usage, &layers, host).map_err(|e| EngineError::Data {
+            what: "the image layer lists".into(),
+            detail: e.to_string(),
+        })
+    }
+
+    /// Layer lists (chain id and size per layer) of the given images; ids of images that no
+    /// longer exist come back in the second list.
+    pub async fn image_layers(&self, ids: &[String]) -> Result<(Vec<ImageLayers>, Vec<String>), EngineError> {
+        let results: Vec<(String, Option<ImageLayers>)> = stream::iter(ids.iter().cloned())
+            .map(|id| async move {
+                match self.layers_of(&id).await {
+                    Ok(layers) => Ok((id, Some(layers))),
+                    Err(EngineError::ObjectNotFound { .. }) => Ok((id, None)),
+                    Err(e) => Err(e),
+                }
+            })
+            .buffer_unordered(LAYER_FETCHES_IN_FLIGHT)
+            .try_collect()
+            .await?;
+        let mut found = Vec::new();
+        let mut gone = Vec::new();
+        for (id, layers) in results {
+            match layers {
+                Some(l) => found.push(l),
+                None => gone.push(id),
+            }
+        }
+        Ok((found, gone))
+    }
+
+    async fn layers_of(&self, id: &str) -> Result<ImageLayers, EngineError> {
+        let (inspect, history) = self.inspect_and_history(id).await?;
+        let diff_ids = inspect.root_fs.layers.unwrap_or_default();
+        image_layers(&inspect.id, &diff_ids, &history).map_err(|e| EngineError::Data {
+            what: format!("the history of image {id}"),
+            detail: e.to_string(),
+        })
+    }
+
+    /// An image's build steps, newest first.
+    pub async fn history(&self, name: &str) -> Result<Vec<HistoryRow>, EngineError> {
+        let (inspect, history) = self.inspect_and_history(name).await?;
+        let layer_count = inspect.root_fs.layers.as_ref().map(Vec::len);
+        Ok(history_rows(&history, layer_count))
+    }
+
+    async fn inspect_and_history(&self, name: &str) -> Result<(RawInspect, Vec<RawHistory>), EngineError> {
+        let escaped = path_escape(name);
+        let what = format!("image {name}");
+        let inspect: RawInspect = self.get_json(&format!("/images/{escaped}/json"), &what).await?;
+        // By id from here on: the name may be re-tagged between the two requests.
+        let history: Vec<RawHistory> = self.get_json(&format!("/images/{}/history", path_escape(&inspect.id)), &what).await?;
+        Ok((inspect, history))
+    }
+
+    async fn get_json<T: for<'de> Deserialize<'de>>(&self, path: &str, what: &str) -> Result<T, EngineError> {
+        let (major, minor) = self.server.api;
+        let bytes = self.get_bytes(&format!("/v{major}.{minor}{path}"), what).await?;
+        serde_json::from_slice(&bytes).map_err(|e| EngineError::Data { what: what.to_owned(), detail: e.to_string() })
+    }
+
+    async fn get_bytes(&self, path_and_query: &str, what: &str) -> Result<Vec<u8>, EngineError> {
+        raw::get(&self.raw, path_and_query, MAX_ANSWER_BYTES).await.map_err(|e| match e {
+            RawError::Engine(err) => EngineError::from_bollard(err, &self.endpoint.to_string(), what),
+            RawError::TooLarge { limit } => EngineError::Data {
+                what: what.to_owned(),
+                detail: format!("the answer is larger than {limit} bytes"),
+            },
+        })
+    }
+}

@@ -1,0 +1,20 @@
+//! Engine access: find the Docker engine a user means, connect to it whatever its age, and read
+//! what Drydock shows (disk usage, images, history) in the engine's own words.
+//!
+//! Discovery and error wording are plain logic; everything that depends on how an engine behaves
+//! is tested against a throwaway `dockerd` (see `drydock-testkit`).
+
+mod connect;
+mod context;
+mod discovery;
+mod engine;
+mod error;
+mod host;
+mod raw;
+
+pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
+pub use context::TlsFiles;
+pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
+pub use engine::{Engine, EngineStatus};
+pub use error::EngineError;
+pub use host::host_disk;

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { engineSummary, splitError } from './status';
+
+describe('engineSummary', () => {
+  it('names version, API and OS', () => {
+    const s = { endpoint: 'unix:///x', source: 'DOCKER_HOST', version: '20.10.24', api_version: '1.41', os: 'linux', data_root: '/d' };
+    expect(engineSummary(s)).toBe('Docker 20.10.24 (API 1.41) on linux');
+  });
+  it('copes with an engine that hides its version', () => {
+    const s = { endpoint: 'x', source: 'x', version: '', api_version: '1.41', os: '', data_root: '' };
+    expect(engineSummary(s)).toBe('Docker unknown version (API 1.41)');
+  });
+});
+
+describe('splitError', () => {
+  it('separates what happened from what to do', () => {
+    const e = { code: 'engine_unavailable', message: 'no Docker engine found\nlooked at: /var/run/docker.sock\n\nstart Docker' };
+    expect(splitError(e)).toEqual({ headline: 'no Docker engine found', detail: ['looked at: /var/run/docker.sock', 'start Docker'] });
+  });
+});
