@@ -1,1 +1,41 @@
-fn main(){}
+//! `drydock`: the command-line client. Thin: parse, call the domain crates, print.
+
+mod args;
+mod commands;
+mod output;
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Exit codes: 0 clean, 1 findings or a failed threshold, 2 usage, I/O or engine errors.
+pub const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(outcome) => match write_stdout(&outcome.stdout) {
+            Ok(()) => outcome.error.map_or(ExitCode::SUCCESS, |e| fail(&e)),
+            // A closed pipe (`drydock images | head`) is the reader's choice, not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => fail(&format!("cannot write the output: {e}")),
+        },
+        Err(message) => fail(&message),
+    }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Prints `error: ` and the message (its later lines carry the fix) and exits 2.
+fn fail(message: &str) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(EXIT_ERROR)
+}

@@ -1,0 +1,76 @@
+//! One function per subcommand: open the engine, ask the domain crates, render.
+
+use crate::args::{Cli, Command, EngineArgs};
+use crate::output::{self, Render};
+use drydock_engine::{discover, ConnectOptions, Engine, EngineError, HostEnv, Selection};
+use std::time::Duration;
+
+pub struct Outcome {
+    pub stdout: String,
+    /// An error to report after the output, with exit code 2.
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    fn ok(stdout: String) -> Outcome {
+        Outcome { stdout, error: None }
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<Outcome, String> {
+    let selection = Selection { host: cli.engine.host.clone(), context: cli.engine.context.clone() };
+    let opts = connect_options(&cli.engine)?;
+    let env = HostEnv::from_process();
+    match cli.command {
+        Command::Engines(f) => engines(&selection, &env, &opts, output::pick(f.format)).await,
+        Command::Images(f) => {
+            let engine = open(&selection, &env, &opts).await?;
+            let rows = engine.images().await.map_err(message)?;
+            Ok(Outcome::ok(output::pick(f.format).images(&rows)))
+        }
+        Command::Df(f) => {
+            let engine = open(&selection, &env, &opts).await?;
+            let report = engine.df().await.map_err(message)?;
+            Ok(Outcome::ok(output::pick(f.format).df(&report)))
+        }
+        Command::History(h) => {
+            let engine = open(&selection, &env, &opts).await?;
+            let rows = engine.history(&h.image).await.map_err(message)?;
+            Ok(Outcome::ok(output::pick(h.format.format).history(&rows)))
+        }
+    }
+}
+
+fn connect_options(args: &EngineArgs) -> Result<ConnectOptions, String> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(format!("--timeout {} is out of range\n  fix: give seconds between 0 and 3600, e.g. --timeout 30", args.timeout));
+    }
+    Ok(ConnectOptions { answer_within: Duration::from_secs_f64(args.timeout), ..ConnectOptions::default() })
+}
+
+async fn open(selection: &Selection, env: &HostEnv, opts: &ConnectOptions) -> Result<Engine, String> {
+    Engine::open(selection, env, opts).await.map_err(message)
+}
+
+fn message(err: EngineError) -> String {
+    err.to_string()
+}
+
+async fn engines(selection: &Selection, env: &HostEnv, opts: &ConnectOptions, out: Box<dyn Render>) -> Result<Outcome, String> {
+    let found = discover(selection, env).map_err(message)?;
+    // Only the chosen engine is contacted: listing must not poke every engine on the machine.
+    let answer = match found.chosen() {
+        Some(candidate) => Some(match Engine::connect(candidate, opts).await {
+            Ok(engine) => Ok(engine.server().clone()),
+            Err(e) => Err(e),
+        }),
+        None => None,
+    };
+    let rows = output::engine_rows(&found, answer.as_ref());
+    let error = match (&answer, found.require()) {
+        (_, Err(none)) => Some(none.to_string()),
+        (Some(Err(e)), _) => Some(e.to_string()),
+        _ => None,
+    };
+    Ok(Outcome { stdout: out.engines(&rows), error })
+}
