@@ -1,1 +1,142 @@
-fn main(){}
+//! `cargo xtask run | test | bench`: the commands a new user runs. Each installs what is missing
+//! (on Debian/Ubuntu, as root or with sudo), then does its job.
+
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "usage: cargo xtask <run | test | bench>
+  run     install what is missing, build the UI and the app, and start Drydock
+  test    install what is missing and run every check: formatting, lints, unit, UI and real-engine tests
+  bench   fill a throwaway engine with 300 images and compare `drydock images|df` with the bare API calls";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the repository")
+        .to_path_buf()
+}
+
+/// Runs a command in the repository, echoing it, failing with its name.
+pub fn step(what: &str, cmd: &mut Command) -> Result {
+    eprintln!("\n==> {what}");
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    // Builds share one cache outside the clone, so a fresh checkout of the same machine reuses it.
+    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+        cmd.env("CARGO_TARGET_DIR", target_dir());
+    }
+    cmd
+}
+
+fn target_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| root().join("target"));
+    cache.join("drydock").join("target")
+}
+
+fn npm() -> Command {
+    let mut cmd = Command::new("npm");
+    cmd.args(["--prefix", "ui"]);
+    cmd
+}
+
+fn ui_deps() -> Result {
+    step(
+        "installing the UI's packages (npm ci)",
+        npm().args(["ci", "--no-audit", "--no-fund"]),
+    )
+}
+
+fn run() -> Result {
+    setup::ensure(setup::Purpose::Run)?;
+    ui_deps()?;
+    // A standalone debug build embeds the UI; a plain `cargo build` would wait for a Vite server.
+    step(
+        "building Drydock (first build takes several minutes)",
+        Command::new(root().join("ui/node_modules/.bin/tauri"))
+            .args(["build", "--debug", "--no-bundle"])
+            .env("CARGO_TARGET_DIR", target_dir()),
+    )?;
+    let app = target_dir().join("debug").join(if cfg!(windows) {
+        "drydock-app.exe"
+    } else {
+        "drydock-app"
+    });
+    step("starting Drydock", &mut Command::new(app))
+}
+
+fn test() -> Result {
+    setup::ensure(setup::Purpose::Test)?;
+    setup::require_root_for_engine_tests()?;
+    ui_deps()?;
+    step("UI unit tests (vitest)", npm().args(["test"]))?;
+    step("UI build", npm().args(["run", "build"]))?;
+    step(
+        "formatting (cargo fmt --check)",
+        cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    step(
+        "lints (cargo clippy)",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "unit and real-engine tests (cargo test)",
+        cargo().args(["test", "--workspace", "--no-fail-fast"]),
+    )
+}
+
+fn bench() -> Result {
+    setup::ensure(setup::Purpose::Bench)?;
+    setup::require_root_for_engine_tests()?;
+    step(
+        "inventory benchmark (300 images on a throwaway engine)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "inventory"]),
+    )
+}

@@ -18,7 +18,13 @@ pub struct EngineArgs {
     #[arg(short = 'H', long = "host", global = true, value_name = "ADDRESS")]
     pub host: Option<String>,
     /// Docker CLI context to use (see `docker context ls`)
-    #[arg(short = 'c', long = "context", global = true, value_name = "NAME", conflicts_with = "host")]
+    #[arg(
+        short = 'c',
+        long = "context",
+        global = true,
+        value_name = "NAME",
+        conflicts_with = "host"
+    )]
     pub context: Option<String>,
     /// Seconds the engine has to answer before Drydock gives up
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]

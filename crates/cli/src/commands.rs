@@ -13,12 +13,18 @@ pub struct Outcome {
 
 impl Outcome {
     fn ok(stdout: String) -> Outcome {
-        Outcome { stdout, error: None }
+        Outcome {
+            stdout,
+            error: None,
+        }
     }
 }
 
 pub async fn run(cli: Cli) -> Result<Outcome, String> {
-    let selection = Selection { host: cli.engine.host.clone(), context: cli.engine.context.clone() };
+    let selection = Selection {
+        host: cli.engine.host.clone(),
+        context: cli.engine.context.clone(),
+    };
     let opts = connect_options(&cli.engine)?;
     let env = HostEnv::from_process();
     match cli.command {
@@ -45,10 +51,17 @@ fn connect_options(args: &EngineArgs) -> Result<ConnectOptions, String> {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
         return Err(format!("--timeout {} is out of range\n  fix: give seconds between 0 and 3600, e.g. --timeout 30", args.timeout));
     }
-    Ok(ConnectOptions { answer_within: Duration::from_secs_f64(args.timeout), ..ConnectOptions::default() })
+    Ok(ConnectOptions {
+        answer_within: Duration::from_secs_f64(args.timeout),
+        ..ConnectOptions::default()
+    })
 }
 
-async fn open(selection: &Selection, env: &HostEnv, opts: &ConnectOptions) -> Result<Engine, String> {
+async fn open(
+    selection: &Selection,
+    env: &HostEnv,
+    opts: &ConnectOptions,
+) -> Result<Engine, String> {
     Engine::open(selection, env, opts).await.map_err(message)
 }
 
@@ -56,7 +69,12 @@ fn message(err: EngineError) -> String {
     err.to_string()
 }
 
-async fn engines(selection: &Selection, env: &HostEnv, opts: &ConnectOptions, out: Box<dyn Render>) -> Result<Outcome, String> {
+async fn engines(
+    selection: &Selection,
+    env: &HostEnv,
+    opts: &ConnectOptions,
+    out: Box<dyn Render>,
+) -> Result<Outcome, String> {
     let found = discover(selection, env).map_err(message)?;
     // Only the chosen engine is contacted: listing must not poke every engine on the machine.
     let answer = match found.chosen() {
@@ -72,5 +90,8 @@ async fn engines(selection: &Selection, env: &HostEnv, opts: &ConnectOptions, ou
         (Some(Err(e)), _) => Some(e.to_string()),
         _ => None,
     };
-    Ok(Outcome { stdout: out.engines(&rows), error })
+    Ok(Outcome {
+        stdout: out.engines(&rows),
+        error,
+    })
 }

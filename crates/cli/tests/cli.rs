@@ -9,7 +9,13 @@ use std::process::Stdio;
 fn drydock() -> Command {
     let mut cmd = Command::cargo_bin("drydock").expect("drydock binary");
     // Never let the developer's own engine settings leak into a test.
-    for var in ["DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_CONFIG", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"] {
+    for var in [
+        "DOCKER_HOST",
+        "DOCKER_CONTEXT",
+        "DOCKER_CONFIG",
+        "DOCKER_TLS_VERIFY",
+        "DOCKER_CERT_PATH",
+    ] {
         cmd.env_remove(var);
     }
     cmd.env("RUST_BACKTRACE", "1");
@@ -17,8 +23,18 @@ fn drydock() -> Command {
 }
 
 fn json(engine: &Dockerd, args: &[&str]) -> Value {
-    let out = drydock().arg("-H").arg(engine.host()).args(args).args(["--format", "json"]).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = drydock()
+        .arg("-H")
+        .arg(engine.host())
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -38,7 +54,9 @@ fn stable(text: &str, engine: &Dockerd) -> String {
             .split(' ')
             .map(|w| {
                 let hex = w.len() == 12 && w.chars().all(|c| c.is_ascii_hexdigit());
-                let date = w.len() == 10 && w.chars().filter(|c| *c == '-').count() == 2 && w.starts_with("20");
+                let date = w.len() == 10
+                    && w.chars().filter(|c| *c == '-').count() == 2
+                    && w.starts_with("20");
                 let time = w.len() == 5 && w.as_bytes().get(2) == Some(&b':');
                 if hex {
                     "<id>      ".to_owned() + "  "
@@ -67,29 +85,75 @@ fn images_df_and_history_keep_their_json_contracts() {
     assert_eq!(list.len(), 8);
     assert_eq!(
         keys(&list[0]),
-        ["containers", "created", "dangling", "digests", "id", "shared_size", "size", "tags", "unique_size"]
+        [
+            "containers",
+            "created",
+            "dangling",
+            "digests",
+            "id",
+            "shared_size",
+            "size",
+            "tags",
+            "unique_size"
+        ]
     );
-    let dangling = list.iter().find(|i| i["id"] == host.dangling.as_str()).expect("dangling listed");
+    let dangling = list
+        .iter()
+        .find(|i| i["id"] == host.dangling.as_str())
+        .expect("dangling listed");
     assert_eq!(dangling["tags"], serde_json::json!([]));
     assert_eq!(dangling["dangling"], true);
-    assert!(list.iter().all(|i| i["id"].as_str().is_some_and(|id| id.starts_with("sha256:"))));
-    assert!(list.iter().all(|i| chrono_like(i["created"].as_str().expect("created"))));
+    assert!(list
+        .iter()
+        .all(|i| i["id"].as_str().is_some_and(|id| id.starts_with("sha256:"))));
+    assert!(list
+        .iter()
+        .all(|i| chrono_like(i["created"].as_str().expect("created"))));
 
     let df = json(&engine, &["df"]);
-    assert_eq!(keys(&df), ["build_cache", "containers", "host", "images", "volumes"]);
+    assert_eq!(
+        keys(&df),
+        ["build_cache", "containers", "host", "images", "volumes"]
+    );
     for kind in ["images", "containers", "volumes", "build_cache"] {
-        assert_eq!(keys(&df[kind]), ["active", "count", "reclaimable", "size"], "{kind}");
+        assert_eq!(
+            keys(&df[kind]),
+            ["active", "count", "reclaimable", "size"],
+            "{kind}"
+        );
     }
     assert_eq!(df["containers"]["reclaimable"], 70_000);
     assert_eq!(df["volumes"]["reclaimable"], 40_000);
-    assert_eq!(df["host"]["data_root"], engine.data_root().display().to_string());
-    assert!(df["host"]["total"].as_u64().expect("total") >= df["host"]["free"].as_u64().expect("free"));
+    assert_eq!(
+        df["host"]["data_root"],
+        engine.data_root().display().to_string()
+    );
+    assert!(
+        df["host"]["total"].as_u64().expect("total") >= df["host"]["free"].as_u64().expect("free")
+    );
 
     let history = json(&engine, &["history", "drydock-fixture/leaf-used:1"]);
     let steps = history.as_array().expect("array");
-    assert_eq!(keys(&steps[0]), ["comment", "created", "created_by", "empty_layer", "id", "size", "tags"]);
+    assert_eq!(
+        keys(&steps[0]),
+        [
+            "comment",
+            "created",
+            "created_by",
+            "empty_layer",
+            "id",
+            "size",
+            "tags"
+        ]
+    );
     assert_eq!(steps[0]["id"], host.leaf_used.as_str());
-    assert!(steps[0]["created_by"].as_str().expect("text").starts_with("/bin/sh -c "), "unchanged engine text");
+    assert!(
+        steps[0]["created_by"]
+            .as_str()
+            .expect("text")
+            .starts_with("/bin/sh -c "),
+        "unchanged engine text"
+    );
 }
 
 fn chrono_like(text: &str) -> bool {
@@ -106,8 +170,17 @@ fn tables_read_well() {
         Builder::Classic,
     );
     let run = |args: &[&str]| {
-        let out = drydock().arg("-H").arg(engine.host()).args(args).output().expect("run");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = drydock()
+            .arg("-H")
+            .arg(engine.host())
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         stable(&String::from_utf8_lossy(&out.stdout), &engine)
     };
     insta::assert_snapshot!("history_table", run(&["history", "drydock-fixture/app:1"]));
@@ -130,14 +203,21 @@ fn engines_lists_candidates_and_marks_the_one_in_use() {
         .args(["engines", "--format", "json"])
         .output()
         .expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rows: Value = serde_json::from_slice(&out.stdout).expect("json");
     let rows = rows.as_array().expect("array");
     assert_eq!(rows[0]["source"], "--host");
     assert_eq!(rows[0]["chosen"], true);
     assert_eq!(rows[0]["api_version"], "1.41");
     assert!(rows.iter().skip(1).all(|r| r["chosen"] == false));
-    assert!(rows.iter().any(|r| r["source"] == "Docker Desktop"), "defaults are listed too");
+    assert!(
+        rows.iter().any(|r| r["source"] == "Docker Desktop"),
+        "defaults are listed too"
+    );
 }
 
 /// Runs drydock expecting exit 2 with a one-line-headed error and no panic.
@@ -146,8 +226,15 @@ fn expect_error(cmd: &mut Command) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
+        "{stderr}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     stderr
 }
 
@@ -156,25 +243,54 @@ fn engine_errors_name_the_cause_and_the_fix() {
     let dir = tempfile::tempdir().expect("tempdir");
     let missing = format!("unix://{}/missing.sock", dir.path().display());
     let stderr = expect_error(drydock().args(["-H", &missing, "images"]));
-    assert!(stderr.contains("no Docker engine found") && stderr.contains("missing.sock") && stderr.contains("fix:"), "{stderr}");
+    assert!(
+        stderr.contains("no Docker engine found")
+            && stderr.contains("missing.sock")
+            && stderr.contains("fix:"),
+        "{stderr}"
+    );
 
     let dead = dir.path().join("dead.sock");
     drop(std::os::unix::net::UnixListener::bind(&dead).expect("bind"));
     let stderr = expect_error(drydock().args(["-H", &format!("unix://{}", dead.display()), "df"]));
-    assert!(stderr.contains("no engine is listening") && stderr.contains("fix: start the engine"), "{stderr}");
+    assert!(
+        stderr.contains("no engine is listening") && stderr.contains("fix: start the engine"),
+        "{stderr}"
+    );
 
     let silent = dir.path().join("silent.sock");
     let _listener = std::os::unix::net::UnixListener::bind(&silent).expect("bind");
-    let stderr = expect_error(drydock().args(["-H", &format!("unix://{}", silent.display()), "--timeout", "0.5", "images"]));
-    assert!(stderr.contains("did not answer within 0.5s") && stderr.contains("--timeout"), "{stderr}");
+    let stderr = expect_error(drydock().args([
+        "-H",
+        &format!("unix://{}", silent.display()),
+        "--timeout",
+        "0.5",
+        "images",
+    ]));
+    assert!(
+        stderr.contains("did not answer within 0.5s") && stderr.contains("--timeout"),
+        "{stderr}"
+    );
 
     let stderr = expect_error(drydock().args(["-H", "ftp://example", "images"]));
     assert!(stderr.contains("invalid engine address"), "{stderr}");
 
-    let stderr = expect_error(drydock().env("DOCKER_HOST", "ssh://user@build-host").arg("images"));
-    assert!(stderr.contains("ssh") && stderr.contains("ssh -nNT -L"), "{stderr}");
+    let stderr = expect_error(
+        drydock()
+            .env("DOCKER_HOST", "ssh://user@build-host")
+            .arg("images"),
+    );
+    assert!(
+        stderr.contains("ssh") && stderr.contains("ssh -nNT -L"),
+        "{stderr}"
+    );
 
-    let stderr = expect_error(drydock().env("HOME", dir.path()).args(["--context", "staging", "images"]));
+    let stderr =
+        expect_error(
+            drydock()
+                .env("HOME", dir.path())
+                .args(["--context", "staging", "images"]),
+        );
     assert!(stderr.contains("context \"staging\" not found"), "{stderr}");
 }
 
@@ -182,7 +298,9 @@ fn engine_errors_name_the_cause_and_the_fix() {
 fn permission_denied_suggests_the_docker_group() {
     // Root passes every permission check, so ask as an unprivileged user (the tests run as root).
     let engine = Dockerd::start();
-    let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].into_iter().find(|p| std::path::Path::new(p).exists());
+    let runuser = ["/usr/sbin/runuser", "/sbin/runuser"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
     let Some(runuser) = runuser else {
         panic!("runuser (util-linux) is needed to test permission errors as an unprivileged user");
     };
@@ -208,7 +326,12 @@ fn permission_denied_suggests_the_docker_group() {
 #[test]
 fn history_of_a_missing_image_is_a_clear_error() {
     let engine = Dockerd::start();
-    let stderr = expect_error(drydock().arg("-H").arg(engine.host()).args(["history", "nope:404"]));
+    let stderr = expect_error(
+        drydock()
+            .arg("-H")
+            .arg(engine.host())
+            .args(["history", "nope:404"]),
+    );
     assert!(stderr.contains("No such image: nope:404"), "{stderr}");
 }
 

@@ -18,7 +18,10 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        ConnectOptions { answer_within: Duration::from_secs(10), request_timeout: Duration::from_secs(600) }
+        ConnectOptions {
+            answer_within: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(600),
+        }
     }
 }
 
@@ -32,13 +35,19 @@ pub struct ServerVersion {
     pub arch: String,
 }
 
-pub(crate) async fn connect(candidate: &Candidate, opts: &ConnectOptions) -> Result<(Docker, ServerVersion), EngineError> {
+pub(crate) async fn connect(
+    candidate: &Candidate,
+    opts: &ConnectOptions,
+) -> Result<(Docker, ServerVersion), EngineError> {
     let endpoint_text = candidate.endpoint.to_string();
     let docker = open_transport(&candidate.endpoint, opts)?;
     let answer = tokio::time::timeout(opts.answer_within, docker.version()).await;
     let version = match answer {
         Err(_) => {
-            return Err(EngineError::NotAnswering { endpoint: endpoint_text, after: opts.answer_within })
+            return Err(EngineError::NotAnswering {
+                endpoint: endpoint_text,
+                after: opts.answer_within,
+            })
         }
         Ok(Err(err)) => return Err(first_contact_error(err, &candidate.endpoint)),
         Ok(Ok(v)) => v,
@@ -57,7 +66,10 @@ pub(crate) async fn connect(candidate: &Candidate, opts: &ConnectOptions) -> Res
     }
     let docker = tokio::time::timeout(opts.answer_within, docker.negotiate_version())
         .await
-        .map_err(|_| EngineError::NotAnswering { endpoint: endpoint_text.clone(), after: opts.answer_within })?
+        .map_err(|_| EngineError::NotAnswering {
+            endpoint: endpoint_text.clone(),
+            after: opts.answer_within,
+        })?
         .map_err(|e| EngineError::from_bollard(e, &endpoint_text, "negotiating the API version"))?;
     Ok((
         docker,
@@ -117,7 +129,9 @@ fn open_pipe(pipe: &str, secs: u64) -> Result<Docker, bollard::errors::Error> {
 
 #[cfg(not(windows))]
 fn open_pipe(pipe: &str, _secs: u64) -> Result<Docker, bollard::errors::Error> {
-    Err(bollard::errors::Error::SocketNotFoundError(format!("{pipe}: named pipes exist only on Windows")))
+    Err(bollard::errors::Error::SocketNotFoundError(format!(
+        "{pipe}: named pipes exist only on Windows"
+    )))
 }
 
 /// A plain connect before bollard's, because it tells apart the three ways a socket fails
@@ -128,10 +142,20 @@ fn probe_unix(path: &std::path::Path, text: &str) -> Result<(), EngineError> {
     match std::os::unix::net::UnixStream::connect(path) {
         Ok(_) => Ok(()),
         Err(e) => Err(match e.kind() {
-            ErrorKind::NotFound => EngineError::NotFound { looked: vec![text.to_owned()] },
-            ErrorKind::PermissionDenied => EngineError::PermissionDenied { endpoint: text.to_owned() },
-            ErrorKind::ConnectionRefused => EngineError::NotRunning { endpoint: text.to_owned() },
-            _ => EngineError::Transport { endpoint: text.to_owned(), what: "connecting".into(), detail: e.to_string() },
+            ErrorKind::NotFound => EngineError::NotFound {
+                looked: vec![text.to_owned()],
+            },
+            ErrorKind::PermissionDenied => EngineError::PermissionDenied {
+                endpoint: text.to_owned(),
+            },
+            ErrorKind::ConnectionRefused => EngineError::NotRunning {
+                endpoint: text.to_owned(),
+            },
+            _ => EngineError::Transport {
+                endpoint: text.to_owned(),
+                what: "connecting".into(),
+                detail: e.to_string(),
+            },
         }),
     }
 }
@@ -156,7 +180,10 @@ fn first_contact_error(err: bollard::errors::Error, endpoint: &Endpoint) -> Engi
         return EngineError::PermissionDenied { endpoint: text };
     }
     if matches!(err, bollard::errors::Error::RequestTimeoutError) {
-        return EngineError::NotAnswering { endpoint: text, after: Duration::ZERO };
+        return EngineError::NotAnswering {
+            endpoint: text,
+            after: Duration::ZERO,
+        };
     }
     EngineError::from_bollard(err, &text, "the version request")
 }

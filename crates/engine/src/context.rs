@@ -17,7 +17,11 @@ pub struct TlsFiles {
 
 impl TlsFiles {
     pub fn in_dir(dir: &Path) -> TlsFiles {
-        TlsFiles { ca: dir.join("ca.pem"), cert: dir.join("cert.pem"), key: dir.join("key.pem") }
+        TlsFiles {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("cert.pem"),
+            key: dir.join("key.pem"),
+        }
     }
 }
 
@@ -25,16 +29,24 @@ impl TlsFiles {
 const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
 fn read_small(path: &Path) -> Result<Option<Vec<u8>>, EngineError> {
-    let fail = |detail: String| EngineError::Config { path: path.display().to_string(), detail };
+    let fail = |detail: String| EngineError::Config {
+        path: path.display().to_string(),
+        detail,
+    };
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(fail(e.to_string())),
     };
     if meta.len() > MAX_CONFIG_BYTES {
-        return Err(fail(format!("{} bytes is too large for a config file", meta.len())));
+        return Err(fail(format!(
+            "{} bytes is too large for a config file",
+            meta.len()
+        )));
     }
-    std::fs::read(path).map(Some).map_err(|e| fail(e.to_string()))
+    std::fs::read(path)
+        .map(Some)
+        .map_err(|e| fail(e.to_string()))
 }
 
 #[derive(Deserialize, Default)]
@@ -46,7 +58,9 @@ struct CliConfig {
 /// The context `docker context use` selected, if any.
 pub fn current_context(config_dir: &Path) -> Result<Option<String>, EngineError> {
     let path = config_dir.join("config.json");
-    let Some(bytes) = read_small(&path)? else { return Ok(None) };
+    let Some(bytes) = read_small(&path)? else {
+        return Ok(None);
+    };
     let config: CliConfig = serde_json::from_slice(&bytes).map_err(|e| EngineError::Config {
         path: path.display().to_string(),
         detail: e.to_string(),
@@ -72,7 +86,10 @@ struct EndpointMeta {
 /// The CLI stores each context under the hex SHA-256 of its name.
 fn context_dir_name(name: &str) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(name.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The docker endpoint of a named context.
@@ -89,10 +106,13 @@ pub fn context_endpoint(config_dir: &Path, name: &str) -> Result<Endpoint, Engin
         path: meta_path.display().to_string(),
         detail: e.to_string(),
     })?;
-    let docker = meta.endpoints.get("docker").ok_or_else(|| EngineError::Config {
-        path: meta_path.display().to_string(),
-        detail: format!("context {name:?} has no docker endpoint"),
-    })?;
+    let docker = meta
+        .endpoints
+        .get("docker")
+        .ok_or_else(|| EngineError::Config {
+            path: meta_path.display().to_string(),
+            detail: format!("context {name:?} has no docker endpoint"),
+        })?;
     let host = docker.host.clone().unwrap_or_default();
     let tls_dir = config_dir.join("contexts/tls").join(&id).join("docker");
     let tls = (tls_dir.join("ca.pem").exists() || tls_dir.join("cert.pem").exists())
@@ -121,17 +141,34 @@ mod tests {
     #[test]
     fn reads_the_current_context_and_its_endpoint() {
         let dir = tempfile::tempdir().expect("tempdir");
-        fs::write(dir.path().join("config.json"), br#"{"auths": {}, "currentContext": "colima"}"#).expect("config");
-        write_context(dir.path(), "colima", "unix:///home/u/.colima/default/docker.sock");
-        assert_eq!(current_context(dir.path()).expect("reads"), Some("colima".into()));
+        fs::write(
+            dir.path().join("config.json"),
+            br#"{"auths": {}, "currentContext": "colima"}"#,
+        )
+        .expect("config");
+        write_context(
+            dir.path(),
+            "colima",
+            "unix:///home/u/.colima/default/docker.sock",
+        );
+        assert_eq!(
+            current_context(dir.path()).expect("reads"),
+            Some("colima".into())
+        );
         let endpoint = context_endpoint(dir.path(), "colima").expect("endpoint");
-        assert_eq!(endpoint, Endpoint::Unix("/home/u/.colima/default/docker.sock".into()));
+        assert_eq!(
+            endpoint,
+            Endpoint::Unix("/home/u/.colima/default/docker.sock".into())
+        );
     }
 
     #[test]
     fn context_store_uses_the_cli_directory_name() {
         // `docker context create foo` stores foo under sha256("foo").
-        assert_eq!(context_dir_name("foo"), "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae");
+        assert_eq!(
+            context_dir_name("foo"),
+            "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+        );
     }
 
     #[test]
@@ -148,11 +185,18 @@ mod tests {
     fn tls_contexts_pick_up_their_certificates() {
         let dir = tempfile::tempdir().expect("tempdir");
         write_context(dir.path(), "remote", "tcp://build.example:2376");
-        let tls = dir.path().join("contexts/tls").join(context_dir_name("remote")).join("docker");
+        let tls = dir
+            .path()
+            .join("contexts/tls")
+            .join(context_dir_name("remote"))
+            .join("docker");
         fs::create_dir_all(&tls).expect("mkdir");
         fs::write(tls.join("ca.pem"), b"x").expect("ca");
         match context_endpoint(dir.path(), "remote").expect("endpoint") {
-            Endpoint::Tcp { addr, tls: Some(files) } => {
+            Endpoint::Tcp {
+                addr,
+                tls: Some(files),
+            } => {
                 assert_eq!(addr, "build.example:2376");
                 assert_eq!(files.ca, tls.join("ca.pem"));
             }

@@ -36,7 +36,10 @@ impl fmt::Display for Endpoint {
 impl Endpoint {
     /// Parses a Docker host address as `DOCKER_HOST` and `-H` take it.
     pub fn parse(value: &str, tls: Option<TlsFiles>) -> Result<Endpoint, EngineError> {
-        let bad = |reason: &str| EngineError::BadHost { value: value.to_owned(), reason: reason.to_owned() };
+        let bad = |reason: &str| EngineError::BadHost {
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
         let value_trim = value.trim();
         if value_trim.is_empty() {
             return Err(bad("it is empty"));
@@ -70,7 +73,11 @@ impl Endpoint {
         if addr.is_empty() || addr.contains('/') {
             return Err(bad("expected host:port after the scheme"));
         }
-        let addr = if addr.contains(':') { addr.to_owned() } else { format!("{addr}:2375") };
+        let addr = if addr.contains(':') {
+            addr.to_owned()
+        } else {
+            format!("{addr}:2375")
+        };
         Ok(Endpoint::Tcp { addr, tls })
     }
 
@@ -78,7 +85,9 @@ impl Endpoint {
     pub fn is_present(&self) -> bool {
         match self {
             Endpoint::Unix(path) => path.exists(),
-            Endpoint::NamedPipe(pipe) => cfg!(windows) && Path::new(&pipe.replace('/', "\\")).exists(),
+            Endpoint::NamedPipe(pipe) => {
+                cfg!(windows) && Path::new(&pipe.replace('/', "\\")).exists()
+            }
             Endpoint::Tcp { .. } | Endpoint::Ssh(_) => true,
         }
     }
@@ -141,7 +150,9 @@ impl HostEnv {
     /// Reads this process's environment.
     pub fn from_process() -> HostEnv {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let home = var("HOME").or_else(|| var("USERPROFILE")).map(PathBuf::from);
+        let home = var("HOME")
+            .or_else(|| var("USERPROFILE"))
+            .map(PathBuf::from);
         HostEnv {
             docker_host: var("DOCKER_HOST"),
             docker_context: var("DOCKER_CONTEXT"),
@@ -174,7 +185,11 @@ impl Discovery {
     /// The chosen candidate, or an error naming every place that was tried.
     pub fn require(&self) -> Result<&Candidate, EngineError> {
         self.chosen().ok_or_else(|| EngineError::NotFound {
-            looked: self.candidates.iter().map(|c| c.endpoint.to_string()).collect(),
+            looked: self
+                .candidates
+                .iter()
+                .map(|c| c.endpoint.to_string())
+                .collect(),
         })
     }
 }
@@ -184,24 +199,40 @@ impl Discovery {
 pub fn discover(selection: &Selection, env: &HostEnv) -> Result<Discovery, EngineError> {
     if let Some(explicit) = explicit_choice(selection, env)? {
         let present = explicit.0.is_present();
-        let mut candidates = vec![Candidate { endpoint: explicit.0, source: explicit.1, present }];
+        let mut candidates = vec![Candidate {
+            endpoint: explicit.0,
+            source: explicit.1,
+            present,
+        }];
         candidates.extend(defaults(env));
-        return Ok(Discovery { candidates, chosen: Some(0) });
+        return Ok(Discovery {
+            candidates,
+            chosen: Some(0),
+        });
     }
     let candidates = defaults(env);
     let chosen = candidates.iter().position(|c| c.present);
     Ok(Discovery { candidates, chosen })
 }
 
-fn explicit_choice(selection: &Selection, env: &HostEnv) -> Result<Option<(Endpoint, Source)>, EngineError> {
+fn explicit_choice(
+    selection: &Selection,
+    env: &HostEnv,
+) -> Result<Option<(Endpoint, Source)>, EngineError> {
     if let Some(host) = &selection.host {
-        return Ok(Some((Endpoint::parse(host, env_tls(env))?, Source::HostFlag)));
+        return Ok(Some((
+            Endpoint::parse(host, env_tls(env))?,
+            Source::HostFlag,
+        )));
     }
     if let Some(name) = &selection.context {
         return context_choice(name, env, Source::ContextFlag(name.clone()));
     }
     if let Some(host) = &env.docker_host {
-        return Ok(Some((Endpoint::parse(host, env_tls(env))?, Source::DockerHostEnv)));
+        return Ok(Some((
+            Endpoint::parse(host, env_tls(env))?,
+            Source::DockerHostEnv,
+        )));
     }
     if let Some(name) = &env.docker_context {
         return context_choice(name, env, Source::DockerContextEnv(name.clone()));
@@ -215,7 +246,11 @@ fn explicit_choice(selection: &Selection, env: &HostEnv) -> Result<Option<(Endpo
 }
 
 /// The `default` context means "no context": fall through to the usual sockets.
-fn context_choice(name: &str, env: &HostEnv, source: Source) -> Result<Option<(Endpoint, Source)>, EngineError> {
+fn context_choice(
+    name: &str,
+    env: &HostEnv,
+    source: Source,
+) -> Result<Option<(Endpoint, Source)>, EngineError> {
     if name == "default" {
         return Ok(None);
     }
@@ -234,7 +269,10 @@ fn env_tls(env: &HostEnv) -> Option<TlsFiles> {
     if !env.docker_tls_verify {
         return None;
     }
-    let dir = env.docker_cert_path.clone().or_else(|| env.docker_config_dir.clone())?;
+    let dir = env
+        .docker_cert_path
+        .clone()
+        .or_else(|| env.docker_config_dir.clone())?;
     Some(TlsFiles::in_dir(&dir))
 }
 
@@ -242,8 +280,14 @@ fn env_tls(env: &HostEnv) -> Option<TlsFiles> {
 fn defaults(env: &HostEnv) -> Vec<Candidate> {
     let mut list: Vec<(String, Endpoint)> = Vec::new();
     if env.windows {
-        list.push(("Docker Engine / Docker Desktop pipe".into(), Endpoint::NamedPipe("//./pipe/docker_engine".into())));
-        list.push(("Docker Desktop Linux engine pipe".into(), Endpoint::NamedPipe("//./pipe/dockerDesktopLinuxEngine".into())));
+        list.push((
+            "Docker Engine / Docker Desktop pipe".into(),
+            Endpoint::NamedPipe("//./pipe/docker_engine".into()),
+        ));
+        list.push((
+            "Docker Desktop Linux engine pipe".into(),
+            Endpoint::NamedPipe("//./pipe/dockerDesktopLinuxEngine".into()),
+        ));
     } else {
         let unix = |label: &str, path: PathBuf| (label.to_owned(), Endpoint::Unix(path));
         list.push(unix("Docker Engine", PathBuf::from("/var/run/docker.sock")));
@@ -252,9 +296,15 @@ fn defaults(env: &HostEnv) -> Vec<Candidate> {
         }
         if let Some(home) = &env.home {
             list.push(unix("Docker Desktop", home.join(".docker/run/docker.sock")));
-            list.push(unix("Docker Desktop (Linux)", home.join(".docker/desktop/docker.sock")));
+            list.push(unix(
+                "Docker Desktop (Linux)",
+                home.join(".docker/desktop/docker.sock"),
+            ));
             list.push(unix("Colima", home.join(".colima/default/docker.sock")));
-            list.push(unix("Colima (XDG)", home.join(".config/colima/default/docker.sock")));
+            list.push(unix(
+                "Colima (XDG)",
+                home.join(".config/colima/default/docker.sock"),
+            ));
             list.push(unix("Rancher Desktop", home.join(".rd/docker.sock")));
             list.push(unix("OrbStack", home.join(".orbstack/run/docker.sock")));
         }
@@ -288,13 +338,28 @@ mod tests {
 
     #[test]
     fn parses_the_address_forms_users_write() {
-        assert_eq!(Endpoint::parse("unix:///var/run/docker.sock", None).ok(), Some(Endpoint::Unix("/var/run/docker.sock".into())));
+        assert_eq!(
+            Endpoint::parse("unix:///var/run/docker.sock", None).ok(),
+            Some(Endpoint::Unix("/var/run/docker.sock".into()))
+        );
         assert_eq!(
             Endpoint::parse("tcp://10.0.0.5", None).ok(),
-            Some(Endpoint::Tcp { addr: "10.0.0.5:2375".into(), tls: None })
+            Some(Endpoint::Tcp {
+                addr: "10.0.0.5:2375".into(),
+                tls: None
+            })
         );
-        assert_eq!(Endpoint::parse("npipe:////./pipe/docker_engine", None).ok(), Some(Endpoint::NamedPipe("//./pipe/docker_engine".into())));
-        for bad in ["", "/var/run/docker.sock", "ftp://x", "unix://", "tcp://host/path"] {
+        assert_eq!(
+            Endpoint::parse("npipe:////./pipe/docker_engine", None).ok(),
+            Some(Endpoint::NamedPipe("//./pipe/docker_engine".into()))
+        );
+        for bad in [
+            "",
+            "/var/run/docker.sock",
+            "ftp://x",
+            "unix://",
+            "tcp://host/path",
+        ] {
             let err = Endpoint::parse(bad, None).expect_err(bad);
             assert_eq!(err.code(), "invalid_input", "{bad}");
         }
@@ -305,14 +370,26 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut env = env_in(dir.path());
         env.docker_host = Some("unix:///from/env.sock".into());
-        let flag = Selection { host: Some("unix:///from/flag.sock".into()), context: None };
+        let flag = Selection {
+            host: Some("unix:///from/flag.sock".into()),
+            context: None,
+        };
         let found = discover(&flag, &env).expect("discovers");
         let chosen = found.chosen().expect("chosen");
-        assert_eq!((chosen.endpoint.to_string(), &chosen.source), ("unix:///from/flag.sock".into(), &Source::HostFlag));
-        assert!(!chosen.present, "a missing explicit socket is still the choice, so the error names it");
+        assert_eq!(
+            (chosen.endpoint.to_string(), &chosen.source),
+            ("unix:///from/flag.sock".into(), &Source::HostFlag)
+        );
+        assert!(
+            !chosen.present,
+            "a missing explicit socket is still the choice, so the error names it"
+        );
 
         let found = discover(&Selection::default(), &env).expect("discovers");
-        assert_eq!(found.chosen().map(|c| c.source.clone()), Some(Source::DockerHostEnv));
+        assert_eq!(
+            found.chosen().map(|c| c.source.clone()),
+            Some(Source::DockerHostEnv)
+        );
     }
 
     #[test]
@@ -324,9 +401,19 @@ mod tests {
         fs::write(&desktop, b"").expect("stand-in socket");
         let found = discover(&Selection::default(), &env).expect("discovers");
         // /var/run/docker.sock may exist on the machine running the tests; only assert the order.
-        let labels: Vec<String> = found.candidates.iter().map(|c| c.source.to_string()).collect();
-        assert_eq!(&labels[..3], &["Docker Engine", "rootless Docker", "Docker Desktop"]);
-        assert!(labels.contains(&"Podman (rootless)".to_string()) && labels.contains(&"Colima".to_string()));
+        let labels: Vec<String> = found
+            .candidates
+            .iter()
+            .map(|c| c.source.to_string())
+            .collect();
+        assert_eq!(
+            &labels[..3],
+            &["Docker Engine", "rootless Docker", "Docker Desktop"]
+        );
+        assert!(
+            labels.contains(&"Podman (rootless)".to_string())
+                && labels.contains(&"Colima".to_string())
+        );
         let chosen = found.chosen().expect("something present");
         if !Path::new("/var/run/docker.sock").exists() {
             assert_eq!(chosen.endpoint, Endpoint::Unix(desktop));
@@ -340,6 +427,9 @@ mod tests {
         env.windows = true; // pipes never exist off Windows, so nothing is present
         let found = discover(&Selection::default(), &env).expect("discovers");
         let err = found.require().expect_err("none present");
-        assert!(err.to_string().contains("npipe:////./pipe/docker_engine"), "{err}");
+        assert!(
+            err.to_string().contains("npipe:////./pipe/docker_engine"),
+            "{err}"
+        );
     }
 }

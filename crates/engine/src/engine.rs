@@ -8,7 +8,9 @@ use crate::raw::{self, path_escape, RawError};
 use bollard::Docker;
 use drydock_inventory::df::{df_report, images_needing_layers};
 use drydock_inventory::layers::image_layers;
-use drydock_inventory::{history_rows, image_rows, DfReport, DiskUsage, HistoryRow, ImageLayers, ImageRow, RawHistory};
+use drydock_inventory::{
+    history_rows, image_rows, DfReport, DiskUsage, HistoryRow, ImageLayers, ImageRow, RawHistory,
+};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -75,12 +77,19 @@ struct DfGate {
 
 impl Engine {
     /// Finds the engine the user means and connects to it.
-    pub async fn open(selection: &Selection, env: &HostEnv, opts: &ConnectOptions) -> Result<Engine, EngineError> {
+    pub async fn open(
+        selection: &Selection,
+        env: &HostEnv,
+        opts: &ConnectOptions,
+    ) -> Result<Engine, EngineError> {
         let found = discover(selection, env)?;
         Engine::connect(found.require()?, opts).await
     }
 
-    pub async fn connect(candidate: &Candidate, opts: &ConnectOptions) -> Result<Engine, EngineError> {
+    pub async fn connect(
+        candidate: &Candidate,
+        opts: &ConnectOptions,
+    ) -> Result<Engine, EngineError> {
         let (docker, server) = connect(candidate, opts).await?;
         Ok(Engine {
             raw: raw::raw_client(&docker),
@@ -113,7 +122,11 @@ impl Engine {
             name: info.name,
             version: self.server.version.clone(),
             api_version: self.server.api_version.clone(),
-            os: if info.operating_system.is_empty() { self.server.os.clone() } else { info.operating_system },
+            os: if info.operating_system.is_empty() {
+                self.server.os.clone()
+            } else {
+                info.operating_system
+            },
             data_root: info.docker_root_dir,
         })
     }
@@ -131,7 +144,9 @@ impl Engine {
                 return Ok(Arc::clone(usage));
             }
         }
-        let bytes = self.get_bytes(&self.df_path(), "the disk usage request").await?;
+        let bytes = self
+            .get_bytes(&self.df_path(), "the disk usage request")
+            .await?;
         let usage = Arc::new(DiskUsage::from_json(&bytes).map_err(|e| EngineError::Data {
             what: "the disk usage request".into(),
             detail: e.to_string(),
@@ -174,7 +189,10 @@ impl Engine {
 
     /// Layer lists (chain id and size per layer) of the given images; ids of images that no
     /// longer exist come back in the second list.
-    pub async fn image_layers(&self, ids: &[String]) -> Result<(Vec<ImageLayers>, Vec<String>), EngineError> {
+    pub async fn image_layers(
+        &self,
+        ids: &[String],
+    ) -> Result<(Vec<ImageLayers>, Vec<String>), EngineError> {
         let results: Vec<(String, Option<ImageLayers>)> = stream::iter(ids.iter().cloned())
             .map(|id| async move {
                 match self.layers_of(&id).await {
@@ -213,28 +231,51 @@ impl Engine {
         Ok(history_rows(&history, layer_count))
     }
 
-    async fn inspect_and_history(&self, name: &str) -> Result<(RawInspect, Vec<RawHistory>), EngineError> {
+    async fn inspect_and_history(
+        &self,
+        name: &str,
+    ) -> Result<(RawInspect, Vec<RawHistory>), EngineError> {
         let escaped = path_escape(name);
         let what = format!("image {name}");
-        let inspect: RawInspect = self.get_json(&format!("/images/{escaped}/json"), &what).await?;
+        let inspect: RawInspect = self
+            .get_json(&format!("/images/{escaped}/json"), &what)
+            .await?;
         // By id from here on: the name may be re-tagged between the two requests.
-        let history: Vec<RawHistory> = self.get_json(&format!("/images/{}/history", path_escape(&inspect.id)), &what).await?;
+        let history: Vec<RawHistory> = self
+            .get_json(
+                &format!("/images/{}/history", path_escape(&inspect.id)),
+                &what,
+            )
+            .await?;
         Ok((inspect, history))
     }
 
-    async fn get_json<T: for<'de> Deserialize<'de>>(&self, path: &str, what: &str) -> Result<T, EngineError> {
+    async fn get_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        what: &str,
+    ) -> Result<T, EngineError> {
         let (major, minor) = self.server.api;
-        let bytes = self.get_bytes(&format!("/v{major}.{minor}{path}"), what).await?;
-        serde_json::from_slice(&bytes).map_err(|e| EngineError::Data { what: what.to_owned(), detail: e.to_string() })
+        let bytes = self
+            .get_bytes(&format!("/v{major}.{minor}{path}"), what)
+            .await?;
+        serde_json::from_slice(&bytes).map_err(|e| EngineError::Data {
+            what: what.to_owned(),
+            detail: e.to_string(),
+        })
     }
 
     async fn get_bytes(&self, path_and_query: &str, what: &str) -> Result<Vec<u8>, EngineError> {
-        raw::get(&self.raw, path_and_query, MAX_ANSWER_BYTES).await.map_err(|e| match e {
-            RawError::Engine(err) => EngineError::from_bollard(err, &self.endpoint.to_string(), what),
-            RawError::TooLarge { limit } => EngineError::Data {
-                what: what.to_owned(),
-                detail: format!("the answer is larger than {limit} bytes"),
-            },
-        })
+        raw::get(&self.raw, path_and_query, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|e| match e {
+                RawError::Engine(err) => {
+                    EngineError::from_bollard(err, &self.endpoint.to_string(), what)
+                }
+                RawError::TooLarge { limit } => EngineError::Data {
+                    what: what.to_owned(),
+                    detail: format!("the answer is larger than {limit} bytes"),
+                },
+            })
     }
 }

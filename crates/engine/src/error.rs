@@ -30,7 +30,11 @@ pub enum EngineError {
     #[error(
         "the engine at {endpoint} speaks Docker API {version}, older than the {minimum} Drydock needs\n  fix: upgrade Docker (20.10 or newer)"
     )]
-    ApiTooOld { endpoint: String, version: String, minimum: String },
+    ApiTooOld {
+        endpoint: String,
+        version: String,
+        minimum: String,
+    },
 
     #[error("invalid engine address {value:?}: {reason}\n  fix: use unix:///path/to/docker.sock, tcp://host:2376, or npipe:////./pipe/docker_engine")]
     BadHost { value: String, reason: String },
@@ -51,10 +55,18 @@ pub enum EngineError {
     InUse { what: String, message: String },
 
     #[error("the engine refused {what} (HTTP {status}): {message}")]
-    Api { what: String, status: u16, message: String },
+    Api {
+        what: String,
+        status: u16,
+        message: String,
+    },
 
     #[error("lost the connection to the engine at {endpoint} while {what}: {detail}\n  fix: check that the engine is still running and try again")]
-    Transport { endpoint: String, what: String, detail: String },
+    Transport {
+        endpoint: String,
+        what: String,
+        detail: String,
+    },
 
     #[error("the engine's answer to {what} could not be read: {detail}")]
     Data { what: String, detail: String },
@@ -84,21 +96,35 @@ impl EngineError {
     pub(crate) fn from_bollard(err: bollard::errors::Error, endpoint: &str, what: &str) -> Self {
         use bollard::errors::Error as B;
         match err {
-            B::DockerResponseServerError { status_code: 404, message } => {
-                EngineError::ObjectNotFound { message: not_found_message(what, &message) }
-            }
-            B::DockerResponseServerError { status_code: 409, message } => {
-                EngineError::InUse { what: what.to_owned(), message }
-            }
-            B::DockerResponseServerError { status_code, message } => {
-                EngineError::Api { what: what.to_owned(), status: status_code, message }
-            }
-            B::JsonDataError { message, .. } => {
-                EngineError::Data { what: what.to_owned(), detail: message }
-            }
-            B::JsonSerdeError { err } => {
-                EngineError::Data { what: what.to_owned(), detail: err.to_string() }
-            }
+            B::DockerResponseServerError {
+                status_code: 404,
+                message,
+            } => EngineError::ObjectNotFound {
+                message: not_found_message(what, &message),
+            },
+            B::DockerResponseServerError {
+                status_code: 409,
+                message,
+            } => EngineError::InUse {
+                what: what.to_owned(),
+                message,
+            },
+            B::DockerResponseServerError {
+                status_code,
+                message,
+            } => EngineError::Api {
+                what: what.to_owned(),
+                status: status_code,
+                message,
+            },
+            B::JsonDataError { message, .. } => EngineError::Data {
+                what: what.to_owned(),
+                detail: message,
+            },
+            B::JsonSerdeError { err } => EngineError::Data {
+                what: what.to_owned(),
+                detail: err.to_string(),
+            },
             other => EngineError::Transport {
                 endpoint: endpoint.to_owned(),
                 what: what.to_owned(),
@@ -139,11 +165,24 @@ mod tests {
     #[test]
     fn every_message_names_a_fix_where_the_user_can_act() {
         let errors = [
-            EngineError::NotFound { looked: vec!["/var/run/docker.sock".into()] },
-            EngineError::NotRunning { endpoint: "unix:///x".into() },
-            EngineError::PermissionDenied { endpoint: "unix:///x".into() },
-            EngineError::NotAnswering { endpoint: "unix:///x".into(), after: Duration::from_secs(3) },
-            EngineError::ApiTooOld { endpoint: "x".into(), version: "1.30".into(), minimum: "1.40".into() },
+            EngineError::NotFound {
+                looked: vec!["/var/run/docker.sock".into()],
+            },
+            EngineError::NotRunning {
+                endpoint: "unix:///x".into(),
+            },
+            EngineError::PermissionDenied {
+                endpoint: "unix:///x".into(),
+            },
+            EngineError::NotAnswering {
+                endpoint: "unix:///x".into(),
+                after: Duration::from_secs(3),
+            },
+            EngineError::ApiTooOld {
+                endpoint: "x".into(),
+                version: "1.30".into(),
+                minimum: "1.40".into(),
+            },
         ];
         for err in errors {
             let text = err.to_string();
@@ -165,6 +204,9 @@ mod tests {
             status_code: 409,
             message: "image is being used by running container abc".into(),
         };
-        assert_eq!(EngineError::from_bollard(conflict, "x", "removing image").code(), "in_use");
+        assert_eq!(
+            EngineError::from_bollard(conflict, "x", "removing image").code(),
+            "in_use"
+        );
     }
 }

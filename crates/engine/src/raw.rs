@@ -38,7 +38,11 @@ fn rewrite(mut req: BollardRequest) -> BollardRequest {
 
 /// GETs `path_and_query` (e.g. `/v1.41/system/df`) and returns the body, refusing bodies over
 /// `limit` bytes so a confused or hostile engine cannot exhaust memory.
-pub(crate) async fn get(raw: &Docker, path_and_query: &str, limit: usize) -> Result<Vec<u8>, RawError> {
+pub(crate) async fn get(
+    raw: &Docker,
+    path_and_query: &str,
+    limit: usize,
+) -> Result<Vec<u8>, RawError> {
     let mut stream = raw.export_image(&format!("drydock-raw-{}", encode_hex(path_and_query)));
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
@@ -92,19 +96,34 @@ mod tests {
 
     #[test]
     fn marked_requests_become_the_wanted_get_and_others_are_untouched() {
-        let marked = format!("http://localhost/images/drydock-raw-{}/get", encode_hex("/v1.41/system/df?x=1"));
-        let req = http::Request::builder().uri(marked).body(bollard::body_full(Default::default())).expect("request");
-        assert_eq!(rewrite(req).uri().to_string(), "http://localhost/v1.41/system/df?x=1");
+        let marked = format!(
+            "http://localhost/images/drydock-raw-{}/get",
+            encode_hex("/v1.41/system/df?x=1")
+        );
+        let req = http::Request::builder()
+            .uri(marked)
+            .body(bollard::body_full(Default::default()))
+            .expect("request");
+        assert_eq!(
+            rewrite(req).uri().to_string(),
+            "http://localhost/v1.41/system/df?x=1"
+        );
         let plain = http::Request::builder()
             .uri("http://localhost/images/busybox/get")
             .body(bollard::body_full(Default::default()))
             .expect("request");
-        assert_eq!(rewrite(plain).uri().to_string(), "http://localhost/images/busybox/get");
+        assert_eq!(
+            rewrite(plain).uri().to_string(),
+            "http://localhost/images/busybox/get"
+        );
     }
 
     #[test]
     fn hex_round_trips_and_rejects_garbage() {
-        assert_eq!(decode_hex(&encode_hex("/v1.41/images/a%20b/json")).as_deref(), Some("/v1.41/images/a%20b/json"));
+        assert_eq!(
+            decode_hex(&encode_hex("/v1.41/images/a%20b/json")).as_deref(),
+            Some("/v1.41/images/a%20b/json")
+        );
         assert_eq!(decode_hex("abc"), None);
         assert_eq!(decode_hex("zz"), None);
     }

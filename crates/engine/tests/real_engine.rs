@@ -7,17 +7,28 @@ use std::sync::Arc;
 use std::time::Duration;
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 async fn open(host: String) -> Result<Engine, EngineError> {
-    let selection = Selection { host: Some(host), context: None };
+    let selection = Selection {
+        host: Some(host),
+        context: None,
+    };
     Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default()).await
 }
 
 /// `docker system df`'s reclaimable: all layers minus what in-use images hold alone.
 fn docker_cli_reclaimable(usage: &drydock_inventory::DiskUsage) -> i64 {
-    let used: i64 = usage.images.iter().filter(|i| i.containers > 0).map(|i| i.size - i.shared_size).sum();
+    let used: i64 = usage
+        .images
+        .iter()
+        .filter(|i| i.containers > 0)
+        .map(|i| i.size - i.shared_size)
+        .sum();
     usage.layers_size - used
 }
 
@@ -26,7 +37,11 @@ fn connects_with_the_old_api_and_names_the_engine() {
     let engine = Dockerd::start();
     runtime().block_on(async {
         let eng = open(engine.host()).await.expect("connects");
-        assert_eq!(eng.server().api_version, "1.41", "the Debian engine the tests run");
+        assert_eq!(
+            eng.server().api_version,
+            "1.41",
+            "the Debian engine the tests run"
+        );
         let status = eng.status().await.expect("status");
         assert_eq!(status.endpoint, engine.host());
         assert_eq!(status.source, "--host");
@@ -44,23 +59,48 @@ fn image_rows_carry_the_engines_exact_figures() {
         let rows = eng.images().await.expect("images");
         assert_eq!(rows.len(), 8, "{rows:#?}");
         for row in &rows {
-            let size: i64 = engine.docker(&["image", "inspect", "--format", "{{.Size}}", &row.id]).parse().expect("size");
+            let size: i64 = engine
+                .docker(&["image", "inspect", "--format", "{{.Size}}", &row.id])
+                .parse()
+                .expect("size");
             assert_eq!(row.size, size, "size of {:?}", row.tags);
             assert_eq!(row.unique_size, row.size - row.shared_size);
-            assert!(row.tags.iter().all(|t| !t.contains("<none>")), "{:?}", row.tags);
+            assert!(
+                row.tags.iter().all(|t| !t.contains("<none>")),
+                "{:?}",
+                row.tags
+            );
         }
-        let by_id = |id: &str| rows.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("{id} listed"));
+        let by_id = |id: &str| {
+            rows.iter()
+                .find(|r| r.id == id)
+                .unwrap_or_else(|| panic!("{id} listed"))
+        };
         let dangling = by_id(&host.dangling);
         assert!(dangling.dangling && dangling.tags.is_empty());
         assert_eq!(by_id(&host.leaf_used).containers, 1);
-        assert_eq!(by_id(&host.base).containers, 1, "the running container uses the base");
+        assert_eq!(
+            by_id(&host.base).containers,
+            1,
+            "the running container uses the base"
+        );
         assert_eq!(by_id(&host.leaf_unused).containers, 0);
-        assert_eq!(by_id(&host.alone).shared_size, 0, "the lone import shares nothing");
+        assert_eq!(
+            by_id(&host.alone).shared_size,
+            0,
+            "the lone import shares nothing"
+        );
         assert_eq!(by_id(&host.alone).unique_size, by_id(&host.alone).size);
         // mid's own layers are all shared with the leaves built on it
         assert_eq!(by_id(&host.mid).unique_size, 0);
-        assert_eq!(by_id(&host.mid).tags, vec!["drydock-fixture/mid:1".to_string()]);
-        assert!(rows.windows(2).all(|w| w[0].created >= w[1].created), "newest first");
+        assert_eq!(
+            by_id(&host.mid).tags,
+            vec!["drydock-fixture/mid:1".to_string()]
+        );
+        assert!(
+            rows.windows(2).all(|w| w[0].created >= w[1].created),
+            "newest first"
+        );
         let _ = &host.buildkit;
     });
 }
@@ -77,30 +117,53 @@ fn reclaimable_bytes_are_what_pruning_really_frees() {
     // Docker's figure counts layers shared with images in use; ours must not.
     let docker_says = docker_cli_reclaimable(&rt.block_on(eng.disk_usage()).expect("df"));
     assert!(before.images.reclaimable > 0);
-    assert!(docker_says > before.images.reclaimable, "docker {docker_says} vs exact {}", before.images.reclaimable);
+    assert!(
+        docker_says > before.images.reclaimable,
+        "docker {docker_says} vs exact {}",
+        before.images.reclaimable
+    );
 
     engine.docker(&["image", "prune", "--all", "--force"]);
     let after = rt.block_on(eng.df()).expect("df after image prune");
-    assert_eq!(before.images.size - after.images.size, before.images.reclaimable, "images: predicted vs freed");
+    assert_eq!(
+        before.images.size - after.images.size,
+        before.images.reclaimable,
+        "images: predicted vs freed"
+    );
     assert_eq!(after.images.reclaimable, 0);
     // mid loses its tag but stays on as leaf-used's parent, no longer a top-level image
     assert_eq!(after.images.count, 2, "base and leaf-used stay: {after:?}");
 
     engine.docker(&["container", "prune", "--force"]);
     let after_c = rt.block_on(eng.df()).expect("df after container prune");
-    assert_eq!(before.containers.reclaimable, 70_000, "the exited container wrote 70 kB");
-    assert_eq!(before.containers.size - after_c.containers.size, before.containers.reclaimable);
-    assert_eq!((after_c.containers.count, after_c.containers.active), (1, 1));
+    assert_eq!(
+        before.containers.reclaimable, 70_000,
+        "the exited container wrote 70 kB"
+    );
+    assert_eq!(
+        before.containers.size - after_c.containers.size,
+        before.containers.reclaimable
+    );
+    assert_eq!(
+        (after_c.containers.count, after_c.containers.active),
+        (1, 1)
+    );
 
     engine.docker(&["volume", "prune", "--force"]);
     let after_v = rt.block_on(eng.df()).expect("df after volume prune");
     assert_eq!(before.volumes.reclaimable, 40_000);
-    assert_eq!(before.volumes.size - after_v.volumes.size, before.volumes.reclaimable);
+    assert_eq!(
+        before.volumes.size - after_v.volumes.size,
+        before.volumes.reclaimable
+    );
     assert_eq!(after_v.volumes.count, 1, "the mounted volume stays");
 
     engine.docker(&["builder", "prune", "--all", "--force"]);
     let after_b = rt.block_on(eng.df()).expect("df after builder prune");
-    assert_eq!(before.build_cache.size - after_b.build_cache.size, before.build_cache.reclaimable);
+    assert_eq!(
+        before.build_cache.size - after_b.build_cache.size,
+        before.build_cache.reclaimable
+    );
     assert!(before.build_cache.count > 0 && after_b.build_cache.count < before.build_cache.count);
     let _ = host;
 }
@@ -112,7 +175,11 @@ fn engine_reclaimable_overcounts_where_drydock_is_exact() {
     let engine = Dockerd::start();
     engine.base();
     for (tag, kb) in [("drydock-fixture/a:1", 10), ("drydock-fixture/b:1", 20)] {
-        engine.build(tag, &format!("FROM {BASE}\nRUN head -c {kb}000 /dev/zero > /f\n"), Builder::Classic);
+        engine.build(
+            tag,
+            &format!("FROM {BASE}\nRUN head -c {kb}000 /dev/zero > /f\n"),
+            Builder::Classic,
+        );
     }
     engine.run_detached("keeps-base", BASE, &[]);
     let rt = runtime();
@@ -120,7 +187,10 @@ fn engine_reclaimable_overcounts_where_drydock_is_exact() {
     let report = rt.block_on(eng.df()).expect("df");
     assert_eq!(report.images.reclaimable, 30_000);
     let docker_says = docker_cli_reclaimable(&rt.block_on(eng.disk_usage()).expect("df"));
-    assert!(docker_says > report.images.reclaimable + 1_000_000, "docker {docker_says} counts the busybox base in use");
+    assert!(
+        docker_says > report.images.reclaimable + 1_000_000,
+        "docker {docker_says} counts the busybox base in use"
+    );
 }
 
 #[test]
@@ -142,8 +212,14 @@ fn concurrent_callers_share_one_df_call() {
         let usage = r.as_ref().expect("df ok");
         assert_eq!(usage.images.len(), 1);
     }
-    let shared = results.iter().filter(|r| Arc::ptr_eq(r.as_ref().expect("ok"), first)).count();
-    assert!(shared >= 2, "callers waiting on an in-flight df reuse its answer");
+    let shared = results
+        .iter()
+        .filter(|r| Arc::ptr_eq(r.as_ref().expect("ok"), first))
+        .count();
+    assert!(
+        shared >= 2,
+        "callers waiting on an in-flight df reuse its answer"
+    );
     // A call made after the last one finished asks the engine again.
     let later = rt.block_on(eng.disk_usage()).expect("df");
     assert!(!Arc::ptr_eq(&later, first));
@@ -168,16 +244,23 @@ fn history_marks_metadata_steps_and_keeps_zero_byte_layers() {
     );
     let rt = runtime();
     let eng = rt.block_on(open(engine.host())).expect("connects");
-    let rows = rt.block_on(eng.history("drydock-fixture/history:1")).expect("history");
+    let rows = rt
+        .block_on(eng.history("drydock-fixture/history:1"))
+        .expect("history");
     let summary: Vec<(i64, bool)> = rows.iter().map(|r| (r.size, r.empty_layer)).collect();
     // newest first: LABEL, RUN true (changes nothing: no layer), RUN mkdir (a layer of zero
     // bytes), ENV, RUN head, the import
     assert_eq!(rows[0].id, id);
     assert!(rows[0].created_by.contains("LABEL x=y"), "{:?}", rows[0]);
-    assert_eq!(summary[..5], [(0, true), (0, true), (0, false), (0, true), (4096, false)]);
+    assert_eq!(
+        summary[..5],
+        [(0, true), (0, true), (0, false), (0, true), (4096, false)]
+    );
     assert!(!rows.last().expect("import").empty_layer);
 
-    let err = rt.block_on(eng.history("no-such-image:1")).expect_err("missing image");
+    let err = rt
+        .block_on(eng.history("no-such-image:1"))
+        .expect_err("missing image");
     assert_eq!(err.code(), "not_found");
     assert!(err.to_string().contains("no-such-image"), "{err}");
 }
@@ -187,16 +270,25 @@ fn a_socket_with_nobody_listening_says_the_engine_is_not_running() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("dead.sock");
     drop(std::os::unix::net::UnixListener::bind(&path).expect("bind"));
-    let err = runtime().block_on(open(format!("unix://{}", path.display()))).err().expect("refused");
+    let err = runtime()
+        .block_on(open(format!("unix://{}", path.display())))
+        .err()
+        .expect("refused");
     assert!(matches!(err, EngineError::NotRunning { .. }), "{err:?}");
     assert!(err.to_string().contains("no engine is listening"), "{err}");
 }
 
 #[test]
 fn a_missing_socket_says_where_it_looked() {
-    let err = runtime().block_on(open("unix:///nonexistent/drydock/docker.sock".into())).err().expect("missing");
+    let err = runtime()
+        .block_on(open("unix:///nonexistent/drydock/docker.sock".into()))
+        .err()
+        .expect("missing");
     assert!(matches!(err, EngineError::NotFound { .. }), "{err:?}");
-    assert!(err.to_string().contains("/nonexistent/drydock/docker.sock"), "{err}");
+    assert!(
+        err.to_string().contains("/nonexistent/drydock/docker.sock"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -205,12 +297,21 @@ fn an_engine_that_never_answers_times_out_with_a_clear_error() {
     let path = dir.path().join("silent.sock");
     // Accepts connections (the kernel queues them) but never answers.
     let _listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
-    let opts = ConnectOptions { answer_within: Duration::from_millis(500), ..ConnectOptions::default() };
-    let selection = Selection { host: Some(format!("unix://{}", path.display())), context: None };
+    let opts = ConnectOptions {
+        answer_within: Duration::from_millis(500),
+        ..ConnectOptions::default()
+    };
+    let selection = Selection {
+        host: Some(format!("unix://{}", path.display())),
+        context: None,
+    };
     let err = runtime()
         .block_on(Engine::open(&selection, &HostEnv::default(), &opts))
         .err()
         .expect("times out");
     assert!(matches!(err, EngineError::NotAnswering { .. }), "{err:?}");
-    assert!(err.to_string().contains("did not answer within 0.5s"), "{err}");
+    assert!(
+        err.to_string().contains("did not answer within 0.5s"),
+        "{err}"
+    );
 }

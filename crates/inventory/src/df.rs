@@ -117,7 +117,10 @@ fn reclaimable_image_bytes(du: &DiskUsage, layers: &[ImageLayers]) -> Result<i64
 }
 
 fn container_usage(du: &DiskUsage) -> KindUsage {
-    let mut usage = KindUsage { count: du.containers.len() as u64, ..KindUsage::default() };
+    let mut usage = KindUsage {
+        count: du.containers.len() as u64,
+        ..KindUsage::default()
+    };
     for c in &du.containers {
         let size = c.size_rw.unwrap_or(0).max(0);
         usage.size += size;
@@ -132,9 +135,15 @@ fn container_usage(du: &DiskUsage) -> KindUsage {
 }
 
 fn volume_usage(du: &DiskUsage) -> KindUsage {
-    let mut usage = KindUsage { count: du.volumes.len() as u64, ..KindUsage::default() };
+    let mut usage = KindUsage {
+        count: du.volumes.len() as u64,
+        ..KindUsage::default()
+    };
     for v in &du.volumes {
-        let (size, refs) = v.usage_data.as_ref().map_or((0, 0), |u| (u.size.max(0), u.ref_count));
+        let (size, refs) = v
+            .usage_data
+            .as_ref()
+            .map_or((0, 0), |u| (u.size.max(0), u.ref_count));
         usage.size += size;
         if refs > 0 {
             usage.active += 1;
@@ -146,7 +155,10 @@ fn volume_usage(du: &DiskUsage) -> KindUsage {
 }
 
 fn build_cache_usage(du: &DiskUsage) -> KindUsage {
-    let mut usage = KindUsage { count: du.build_cache.len() as u64, ..KindUsage::default() };
+    let mut usage = KindUsage {
+        count: du.build_cache.len() as u64,
+        ..KindUsage::default()
+    };
     for r in &du.build_cache {
         // A shared record's bytes belong to an image layer too: counting them here would count
         // them twice, and pruning the cache does not free them.
@@ -168,7 +180,13 @@ mod tests {
     use crate::raw::{RawContainer, RawImage, RawVolume, VolumeUsageData};
 
     fn img(id: &str, size: i64, shared: i64, containers: i64) -> RawImage {
-        RawImage { id: id.into(), size, shared_size: shared, containers, ..RawImage::default() }
+        RawImage {
+            id: id.into(),
+            size,
+            shared_size: shared,
+            containers,
+            ..RawImage::default()
+        }
     }
 
     fn layers(id: &str, chain: &[(&str, i64)]) -> ImageLayers {
@@ -176,7 +194,11 @@ mod tests {
             image_id: id.into(),
             layers: chain
                 .iter()
-                .map(|(c, s)| Layer { chain_id: (*c).into(), diff_id: (*c).into(), size: *s })
+                .map(|(c, s)| Layer {
+                    chain_id: (*c).into(),
+                    diff_id: (*c).into(),
+                    size: *s,
+                })
                 .collect(),
         }
     }
@@ -185,7 +207,11 @@ mod tests {
     fn host() -> (DiskUsage, Vec<ImageLayers>) {
         let du = DiskUsage {
             layers_size: 100 + 10 + 20 + 50,
-            images: vec![img("used", 110, 100, 1), img("unused", 120, 100, 0), img("alone", 50, 0, 0)],
+            images: vec![
+                img("used", 110, 100, 1),
+                img("unused", 120, 100, 0),
+                img("alone", 50, 0, 0),
+            ],
             ..DiskUsage::default()
         };
         let lists = vec![
@@ -201,7 +227,14 @@ mod tests {
         let report = df_report(&du, &lists, None).expect("complete");
         // the engine would say 120 + 50 = 170
         assert_eq!(report.images.reclaimable, 20 + 50);
-        assert_eq!((report.images.count, report.images.active, report.images.size), (3, 1, 180));
+        assert_eq!(
+            (
+                report.images.count,
+                report.images.active,
+                report.images.size
+            ),
+            (3, 1, 180)
+        );
     }
 
     #[test]
@@ -215,7 +248,10 @@ mod tests {
     #[test]
     fn only_sharing_images_need_layer_lists_and_missing_ones_are_an_error() {
         let (du, lists) = host();
-        assert_eq!(images_needing_layers(&du), vec!["used".to_string(), "unused".to_string()]);
+        assert_eq!(
+            images_needing_layers(&du),
+            vec!["used".to_string(), "unused".to_string()]
+        );
         let err = df_report(&du, &lists[..1], None).expect_err("unused is missing");
         assert_eq!(err, MissingLayers("unused".into()));
     }
@@ -228,16 +264,39 @@ mod tests {
             ..RawContainer::default()
         };
         let volume = |size, refs| RawVolume {
-            usage_data: Some(VolumeUsageData { size, ref_count: refs }),
+            usage_data: Some(VolumeUsageData {
+                size,
+                ref_count: refs,
+            }),
             ..RawVolume::default()
         };
         let du = DiskUsage {
-            containers: vec![container("running", 5), container("exited", 7), container("created", 1)],
+            containers: vec![
+                container("running", 5),
+                container("exited", 7),
+                container("created", 1),
+            ],
             volumes: vec![volume(100, 1), volume(30, 0), volume(-1, 0)],
             ..DiskUsage::default()
         };
         let report = df_report(&du, &[], None).expect("no images");
-        assert_eq!(report.containers, KindUsage { count: 3, active: 1, size: 13, reclaimable: 8 });
-        assert_eq!(report.volumes, KindUsage { count: 3, active: 1, size: 130, reclaimable: 30 });
+        assert_eq!(
+            report.containers,
+            KindUsage {
+                count: 3,
+                active: 1,
+                size: 13,
+                reclaimable: 8
+            }
+        );
+        assert_eq!(
+            report.volumes,
+            KindUsage {
+                count: 3,
+                active: 1,
+                size: 130,
+                reclaimable: 30
+            }
+        );
     }
 }

@@ -25,7 +25,10 @@ pub struct HistoryRow {
 
 /// Rows newest first, as the engine lists them. `layer_count` is the number of layers in the
 /// image's root filesystem, when known; without it a step made a layer exactly when it has bytes.
-pub fn history_rows(raw_newest_first: &[RawHistory], layer_count: Option<usize>) -> Vec<HistoryRow> {
+pub fn history_rows(
+    raw_newest_first: &[RawHistory],
+    layer_count: Option<usize>,
+) -> Vec<HistoryRow> {
     let oldest_first: Vec<&RawHistory> = raw_newest_first.iter().rev().collect();
     let made_layer = match layer_count {
         Some(n) => layer_steps(&oldest_first, n),
@@ -80,8 +83,19 @@ fn writes_layer(h: &RawHistory) -> bool {
         return starts_with_word(rest, "COPY") || starts_with_word(rest, "ADD");
     }
     const METADATA: [&str; 13] = [
-        "ENV", "LABEL", "CMD", "ENTRYPOINT", "EXPOSE", "USER", "VOLUME", "STOPSIGNAL",
-        "HEALTHCHECK", "SHELL", "ARG", "ONBUILD", "MAINTAINER",
+        "ENV",
+        "LABEL",
+        "CMD",
+        "ENTRYPOINT",
+        "EXPOSE",
+        "USER",
+        "VOLUME",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+        "ARG",
+        "ONBUILD",
+        "MAINTAINER",
     ];
     !text.is_empty() && !METADATA.iter().any(|word| starts_with_word(text, word))
 }
@@ -89,7 +103,10 @@ fn writes_layer(h: &RawHistory) -> bool {
 fn starts_with_word(text: &str, word: &str) -> bool {
     text.len() >= word.len()
         && text.as_bytes()[..word.len()].eq_ignore_ascii_case(word.as_bytes())
-        && text[word.len()..].chars().next().is_none_or(char::is_whitespace)
+        && text[word.len()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -113,7 +130,11 @@ mod tests {
             step("/bin/sh -c true", 0),
             step("/bin/sh -c #(nop)  ENV A=b", 0),
             step("/bin/sh -c dd if=/dev/zero of=/f bs=1k count=4", 4096),
-            RawHistory { comment: "Imported from -".into(), size: 900, ..RawHistory::default() },
+            RawHistory {
+                comment: "Imported from -".into(),
+                size: 900,
+                ..RawHistory::default()
+            },
         ];
         let rows = history_rows(&raw, Some(3));
         let empty: Vec<bool> = rows.iter().map(|r| r.empty_layer).collect();
@@ -123,7 +144,11 @@ mod tests {
 
     #[test]
     fn buildkit_text_is_read_too() {
-        let raw = vec![step("CMD [\"sh\"]", 0), step("COPY empty /x # buildkit", 0), step("ENV A=1", 0)];
+        let raw = [
+            step("CMD [\"sh\"]", 0),
+            step("COPY empty /x # buildkit", 0),
+            step("ENV A=1", 0),
+        ];
         let oldest: Vec<&RawHistory> = raw.iter().rev().collect();
         assert_eq!(layer_steps(&oldest, 1), vec![false, true, false]);
     }
@@ -131,12 +156,15 @@ mod tests {
     #[test]
     fn without_a_layer_count_bytes_decide() {
         let rows = history_rows(&[step("RUN true", 0), step("RUN x", 5)], None);
-        assert_eq!(rows.iter().map(|r| r.empty_layer).collect::<Vec<_>>(), vec![true, false]);
+        assert_eq!(
+            rows.iter().map(|r| r.empty_layer).collect::<Vec<_>>(),
+            vec![true, false]
+        );
     }
 
     #[test]
     fn more_layers_than_likely_steps_falls_back_to_the_oldest_others() {
-        let raw = vec![step("ENV B=2", 0), step("ENV A=1", 0)];
+        let raw = [step("ENV B=2", 0), step("ENV A=1", 0)];
         let oldest: Vec<&RawHistory> = raw.iter().rev().collect();
         assert_eq!(layer_steps(&oldest, 1), vec![true, false]);
         assert_eq!(layer_steps(&oldest, 9), vec![true, true]);

@@ -94,7 +94,10 @@ mod tests {
 
     #[test]
     fn unique_is_size_minus_shared_and_rows_are_newest_first() {
-        let rows = image_rows(&[raw("sha256:old", &["a:1"], 10), raw("sha256:new", &["b:1"], 20)]);
+        let rows = image_rows(&[
+            raw("sha256:old", &["a:1"], 10),
+            raw("sha256:new", &["b:1"], 20),
+        ]);
         assert_eq!(rows[0].id, "sha256:new");
         assert_eq!(rows[0].unique_size, 60);
         assert_eq!(rows[0].created, "1970-01-01T00:00:20Z");
@@ -112,6 +115,9 @@ mod tests {
         img.shared_size = -1;
         img.containers = -1;
         let row = &image_rows(&[img])[0];
-        assert_eq!((row.shared_size, row.unique_size, row.containers), (0, 100, 0));
+        assert_eq!(
+            (row.shared_size, row.unique_size, row.containers),
+            (0, 100, 0)
+        );
     }
 }

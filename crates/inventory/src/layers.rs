@@ -89,9 +89,16 @@ pub fn image_layers(
         .into_iter()
         .zip(diff_ids)
         .zip(sizes)
-        .map(|((chain_id, diff_id), size)| Layer { chain_id, diff_id: diff_id.clone(), size })
+        .map(|((chain_id, diff_id), size)| Layer {
+            chain_id,
+            diff_id: diff_id.clone(),
+            size,
+        })
         .collect();
-    Ok(ImageLayers { image_id: image_id.to_owned(), layers })
+    Ok(ImageLayers {
+        image_id: image_id.to_owned(),
+        layers,
+    })
 }
 
 #[cfg(test)]
@@ -113,9 +120,20 @@ mod tests {
 
     #[test]
     fn sizes_follow_the_layer_writing_steps() {
-        let hist = |by: &str, size| RawHistory { created_by: by.into(), size, ..Default::default() };
-        let newest_first = vec![hist("ENV A=1", 0), hist("RUN x", 7), hist("RUN true", 0), hist("", 5)];
-        let diffs: Vec<String> = ["sha256:1", "sha256:2", "sha256:3"].map(String::from).to_vec();
+        let hist = |by: &str, size| RawHistory {
+            created_by: by.into(),
+            size,
+            ..Default::default()
+        };
+        let newest_first = vec![
+            hist("ENV A=1", 0),
+            hist("RUN x", 7),
+            hist("RUN true", 0),
+            hist("", 5),
+        ];
+        let diffs: Vec<String> = ["sha256:1", "sha256:2", "sha256:3"]
+            .map(String::from)
+            .to_vec();
         let img = image_layers("sha256:img", &diffs, &newest_first).expect("pairs");
         let sizes: Vec<i64> = img.layers.iter().map(|l| l.size).collect();
         assert_eq!(sizes, vec![5, 0, 7]);

@@ -158,9 +158,15 @@ impl DiskUsage {
             return Ok(DiskUsage {
                 layers_size,
                 images,
-                containers: cur.container_usage.and_then(|k| k.items).unwrap_or_default(),
+                containers: cur
+                    .container_usage
+                    .and_then(|k| k.items)
+                    .unwrap_or_default(),
                 volumes: cur.volume_usage.and_then(|k| k.items).unwrap_or_default(),
-                build_cache: cur.build_cache_usage.and_then(|k| k.items).unwrap_or_default(),
+                build_cache: cur
+                    .build_cache_usage
+                    .and_then(|k| k.items)
+                    .unwrap_or_default(),
             });
         }
         let old: LegacyDf = serde_json::from_value(value)?;

@@ -19,7 +19,10 @@ impl Dockerd {
     pub fn start() -> Dockerd {
         require_tools();
         // Short base path: unix socket paths are limited to ~108 bytes.
-        let dir = tempfile::Builder::new().prefix("dd-").tempdir_in(short_tmp()).expect("temp dir for dockerd");
+        let dir = tempfile::Builder::new()
+            .prefix("dd-")
+            .tempdir_in(short_tmp())
+            .expect("temp dir for dockerd");
         let root = dir.path();
         for sub in ["data", "exec", "config"] {
             std::fs::create_dir_all(root.join(sub)).expect("dockerd dirs");
@@ -48,7 +51,11 @@ impl Dockerd {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn dockerd watchdog");
-        let engine = Dockerd { dir, watchdog, cli: docker_cli() };
+        let engine = Dockerd {
+            dir,
+            watchdog,
+            cli: docker_cli(),
+        };
         engine.wait_until_ready();
         engine
     }
@@ -76,11 +83,17 @@ impl Dockerd {
     fn wait_until_ready(&self) {
         let started = Instant::now();
         loop {
-            if self.socket().exists() && self.try_docker(&["version", "--format", "{{.Server.APIVersion}}"]).status.success() {
+            if self.socket().exists()
+                && self
+                    .try_docker(&["version", "--format", "{{.Server.APIVersion}}"])
+                    .status
+                    .success()
+            {
                 return;
             }
             if started.elapsed() > START_TIMEOUT {
-                let log = std::fs::read_to_string(self.dir.path().join("dockerd.log")).unwrap_or_default();
+                let log = std::fs::read_to_string(self.dir.path().join("dockerd.log"))
+                    .unwrap_or_default();
                 panic!("the throwaway dockerd did not answer within {START_TIMEOUT:?}; its log:\n{log}");
             }
             sleep(Duration::from_millis(100));
@@ -167,7 +180,10 @@ fn short_tmp() -> PathBuf {
 }
 
 fn require_tools() {
-    let euid = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    let euid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
     if euid.ok().as_deref() != Some("0") {
         panic!("the real-engine tests start their own dockerd and need root: run them as root (CI does), e.g. `sudo -E cargo xtask test`");
     }

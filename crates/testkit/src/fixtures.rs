@@ -31,8 +31,8 @@ pub fn busybox_rootfs(dir: &Path, extra: &[(&str, &[u8])]) -> PathBuf {
     std::fs::create_dir_all(root.join("tmp")).expect("rootfs/tmp");
     std::fs::copy(busybox, root.join("bin/busybox")).expect("copy busybox");
     for applet in [
-        "sh", "ls", "rm", "mkdir", "dd", "cp", "chmod", "chown", "echo", "cat", "touch", "ln", "true", "mv", "sleep", "head",
-        "seq", "xargs", "find", "rmdir",
+        "sh", "ls", "rm", "mkdir", "dd", "cp", "chmod", "chown", "echo", "cat", "touch", "ln",
+        "true", "mv", "sleep", "head", "seq", "xargs", "find", "rmdir",
     ] {
         let link = root.join("bin").join(applet);
         if !link.exists() {
@@ -84,7 +84,13 @@ impl Dockerd {
     }
 
     /// Builds with context files (path, bytes) beside the Dockerfile.
-    pub fn build_in(&self, tag: &str, dockerfile: &str, files: &[(&str, &[u8])], builder: Builder) -> String {
+    pub fn build_in(
+        &self,
+        tag: &str,
+        dockerfile: &str,
+        files: &[(&str, &[u8])],
+        builder: Builder,
+    ) -> String {
         let ctx = self.scratch(&format!("ctx-{}-{}", sanitize(tag), unique()));
         std::fs::write(ctx.join("Dockerfile"), dockerfile).expect("Dockerfile");
         for (path, bytes) in files {
@@ -93,15 +99,36 @@ impl Dockerd {
             std::fs::write(file, bytes).expect("context file");
         }
         let ctx_text = ctx.to_string_lossy().into_owned();
-        let mut cmd = self.docker_command(&["build", "--network", "none", "-q", "-t", tag, &ctx_text]);
-        cmd.env("DOCKER_BUILDKIT", if builder == Builder::BuildKit { "1" } else { "0" });
-        checked(cmd.output().expect("run docker build"), &format!("docker build of {tag}"));
+        let mut cmd =
+            self.docker_command(&["build", "--network", "none", "-q", "-t", tag, &ctx_text]);
+        cmd.env(
+            "DOCKER_BUILDKIT",
+            if builder == Builder::BuildKit {
+                "1"
+            } else {
+                "0"
+            },
+        );
+        checked(
+            cmd.output().expect("run docker build"),
+            &format!("docker build of {tag}"),
+        );
         self.docker(&["image", "inspect", "--format", "{{.Id}}", tag])
     }
 
     /// Runs a command in a new container with no network, leaving it exited; returns its id.
     pub fn run_exited(&self, name: &str, image: &str, script: &str) -> String {
-        self.docker(&["run", "--network", "none", "--name", name, image, "sh", "-c", script]);
+        self.docker(&[
+            "run",
+            "--network",
+            "none",
+            "--name",
+            name,
+            image,
+            "sh",
+            "-c",
+            script,
+        ]);
         self.docker(&["inspect", "--format", "{{.Id}}", name])
     }
 
@@ -117,7 +144,18 @@ impl Dockerd {
     pub fn fill_volume(&self, volume: &str, bytes: usize) {
         let mount = format!("{volume}:/data");
         let script = format!("head -c {bytes} /dev/zero > /data/fill");
-        self.docker(&["run", "--rm", "--network", "none", "-v", &mount, BASE, "sh", "-c", &script]);
+        self.docker(&[
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-v",
+            &mount,
+            BASE,
+            "sh",
+            "-c",
+            &script,
+        ]);
     }
 
     /// Feeds `input` to a docker CLI command (e.g. `load`).
@@ -129,8 +167,16 @@ impl Dockerd {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn docker");
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
-        checked(child.wait_with_output().expect("docker output"), &format!("docker {}", args.join(" ")))
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+        checked(
+            child.wait_with_output().expect("docker output"),
+            &format!("docker {}", args.join(" ")),
+        )
     }
 }
 
@@ -167,7 +213,10 @@ impl InventoryHost {
             "FROM drydock-fixture/mid:1\nRUN head -c 200000 /dev/zero > /leaf.bin\n",
             Builder::Classic,
         );
-        let alone = engine.import_rootfs("drydock-fixture/alone:1", &[("/opt/alone.bin", &[7u8; 50_000])]);
+        let alone = engine.import_rootfs(
+            "drydock-fixture/alone:1",
+            &[("/opt/alone.bin", &[7u8; 50_000])],
+        );
         let dangling = engine.build(
             "drydock-fixture/rebuilt:1",
             &format!("FROM {BASE}\nRUN head -c 150000 /dev/zero > /old.bin\n"),
@@ -183,11 +232,15 @@ impl InventoryHost {
             &format!("FROM {BASE}\nRUN head -c 120000 /dev/zero > /bk.bin\n"),
             Builder::BuildKit,
         );
-        let exited_container =
-            engine.run_exited("fixture-exited", "drydock-fixture/leaf-used:1", "head -c 70000 /dev/zero > /scratch.bin");
+        let exited_container = engine.run_exited(
+            "fixture-exited",
+            "drydock-fixture/leaf-used:1",
+            "head -c 70000 /dev/zero > /scratch.bin",
+        );
         engine.fill_volume("fixture-unused-data", 40_000);
         engine.fill_volume("fixture-used-data", 30_000);
-        let running_container = engine.run_detached("fixture-running", BASE, &["-v", "fixture-used-data:/data"]);
+        let running_container =
+            engine.run_detached("fixture-running", BASE, &["-v", "fixture-used-data:/data"]);
         InventoryHost {
             base,
             mid,
@@ -203,7 +256,9 @@ impl InventoryHost {
 }
 
 fn sanitize(tag: &str) -> String {
-    tag.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+    tag.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 fn unique() -> u64 {

@@ -16,5 +16,8 @@ pub use dockerd::Dockerd;
 pub fn target_dir() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     // target/<profile>/deps/<test> → target/<profile>
-    exe.parent().and_then(|p| p.parent()).map(std::path::Path::to_path_buf).expect("target dir")
+    exe.parent()
+        .and_then(|p| p.parent())
+        .map(std::path::Path::to_path_buf)
+        .expect("target dir")
 }

@@ -8,7 +8,8 @@ pub struct Json;
 
 fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
     // These types hold only strings, numbers and bools: serialising cannot fail.
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

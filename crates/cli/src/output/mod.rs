@@ -39,7 +39,10 @@ pub struct EngineRow {
     pub error: Option<String>,
 }
 
-pub fn engine_rows(found: &Discovery, answer: Option<&Result<ServerVersion, EngineError>>) -> Vec<EngineRow> {
+pub fn engine_rows(
+    found: &Discovery,
+    answer: Option<&Result<ServerVersion, EngineError>>,
+) -> Vec<EngineRow> {
     found
         .candidates
         .iter()
@@ -48,7 +51,9 @@ pub fn engine_rows(found: &Discovery, answer: Option<&Result<ServerVersion, Engi
             let chosen = found.chosen == Some(i);
             let (version, api_version, error) = match (chosen, answer) {
                 (true, Some(Ok(v))) => (Some(v.version.clone()), Some(v.api_version.clone()), None),
-                (true, Some(Err(e))) => (None, None, e.to_string().lines().next().map(str::to_owned)),
+                (true, Some(Err(e))) => {
+                    (None, None, e.to_string().lines().next().map(str::to_owned))
+                }
                 _ => (None, None, None),
             };
             EngineRow {

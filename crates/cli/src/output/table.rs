@@ -65,13 +65,19 @@ fn short_id(id: &str) -> String {
 
 /// `2026-11-22T08:39:34Z` → `2026-11-22 08:39`.
 fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).map(|t| t.replacen('T', " ", 1)).unwrap_or_else(|| rfc3339.to_owned())
+    rfc3339
+        .get(..16)
+        .map(|t| t.replacen('T', " ", 1))
+        .unwrap_or_else(|| rfc3339.to_owned())
 }
 
 /// The classic builder's `/bin/sh -c #(nop) ` prefix says nothing to a reader.
 fn short_step(created_by: &str) -> String {
     let text = created_by.trim();
-    let text = text.strip_prefix("/bin/sh -c #(nop)").map(str::trim_start).unwrap_or(text);
+    let text = text
+        .strip_prefix("/bin/sh -c #(nop)")
+        .map(str::trim_start)
+        .unwrap_or(text);
     let text = inert(text);
     const MAX: usize = 70;
     if text.chars().count() > MAX {
@@ -85,7 +91,10 @@ fn percent(part: i64, whole: i64) -> String {
     if whole <= 0 {
         return String::new();
     }
-    format!(" ({}%)", (part as f64 * 100.0 / whole as f64).round() as i64)
+    format!(
+        " ({}%)",
+        (part as f64 * 100.0 / whole as f64).round() as i64
+    )
 }
 
 impl Render for Table {
@@ -111,7 +120,15 @@ impl Render for Table {
             })
             .collect();
         render(
-            &[("IMAGE", Left), ("ID", Left), ("CREATED", Left), ("SIZE", Right), ("SHARED", Right), ("UNIQUE", Right), ("CONTAINERS", Right)],
+            &[
+                ("IMAGE", Left),
+                ("ID", Left),
+                ("CREATED", Left),
+                ("SIZE", Right),
+                ("SHARED", Right),
+                ("UNIQUE", Right),
+                ("CONTAINERS", Right),
+            ],
             &cells,
         )
     }
@@ -124,11 +141,21 @@ impl Render for Table {
                 k.count.to_string(),
                 k.active.to_string(),
                 human_bytes(k.size),
-                format!("{}{}", human_bytes(k.reclaimable), percent(k.reclaimable, k.size)),
+                format!(
+                    "{}{}",
+                    human_bytes(k.reclaimable),
+                    percent(k.reclaimable, k.size)
+                ),
             ]
         };
         let mut out = render(
-            &[("TYPE", Left), ("TOTAL", Right), ("ACTIVE", Right), ("SIZE", Right), ("RECLAIMABLE", Right)],
+            &[
+                ("TYPE", Left),
+                ("TOTAL", Right),
+                ("ACTIVE", Right),
+                ("SIZE", Right),
+                ("RECLAIMABLE", Right),
+            ],
             &[
                 row("Images", &report.images),
                 row("Containers", &report.containers),
@@ -156,15 +183,32 @@ impl Render for Table {
             .iter()
             .map(|r| {
                 vec![
-                    if r.id.starts_with("sha256:") { short_id(&r.id) } else { inert(&r.id) },
+                    if r.id.starts_with("sha256:") {
+                        short_id(&r.id)
+                    } else {
+                        inert(&r.id)
+                    },
                     short_time(&r.created),
                     short_step(&r.created_by),
-                    if r.empty_layer { "-".to_owned() } else { human_bytes(r.size) },
+                    if r.empty_layer {
+                        "-".to_owned()
+                    } else {
+                        human_bytes(r.size)
+                    },
                     inert(&r.comment),
                 ]
             })
             .collect();
-        render(&[("IMAGE", Left), ("CREATED", Left), ("CREATED BY", Left), ("SIZE", Right), ("COMMENT", Left)], &cells)
+        render(
+            &[
+                ("IMAGE", Left),
+                ("CREATED", Left),
+                ("CREATED BY", Left),
+                ("SIZE", Right),
+                ("COMMENT", Left),
+            ],
+            &cells,
+        )
     }
 
     fn engines(&self, rows: &[EngineRow]) -> String {
@@ -173,15 +217,36 @@ impl Render for Table {
             .iter()
             .map(|r| {
                 let status = match (&r.version, &r.error) {
-                    (Some(v), _) => format!("in use: Docker {} (API {})", inert(v), r.api_version.as_deref().unwrap_or("?")),
+                    (Some(v), _) => format!(
+                        "in use: Docker {} (API {})",
+                        inert(v),
+                        r.api_version.as_deref().unwrap_or("?")
+                    ),
                     (None, Some(e)) => format!("chosen, unusable: {}", inert(e)),
                     (None, None) if r.present => "found".to_owned(),
                     (None, None) => "not found".to_owned(),
                 };
-                vec![if r.chosen { "*".to_owned() } else { String::new() }, inert(&r.source), inert(&r.endpoint), status]
+                vec![
+                    if r.chosen {
+                        "*".to_owned()
+                    } else {
+                        String::new()
+                    },
+                    inert(&r.source),
+                    inert(&r.endpoint),
+                    status,
+                ]
             })
             .collect();
-        render(&[("", Left), ("SOURCE", Left), ("ENDPOINT", Left), ("STATUS", Left)], &cells)
+        render(
+            &[
+                ("", Left),
+                ("SOURCE", Left),
+                ("ENDPOINT", Left),
+                ("STATUS", Left),
+            ],
+            &cells,
+        )
     }
 }
 
@@ -193,7 +258,10 @@ mod tests {
     fn columns_align_and_numbers_sit_right() {
         let text = render(
             &[("NAME", Align::Left), ("SIZE", Align::Right)],
-            &[vec!["a".into(), "1 B".into()], vec!["longer".into(), "10 kB".into()]],
+            &[
+                vec!["a".into(), "1 B".into()],
+                vec!["longer".into(), "10 kB".into()],
+            ],
         );
         assert_eq!(text, "NAME      SIZE\na          1 B\nlonger   10 kB\n");
     }

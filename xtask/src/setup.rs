@@ -1,0 +1,112 @@
+//! Installs what a fresh machine lacks. On Debian/Ubuntu it installs the packages itself; on other
+//! systems it says what to install.
+
+use crate::{step, Result};
+use std::process::Command;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
+    Bench,
+}
+
+/// Headers and tools the Tauri app compiles against (webkit2gtk 4.1 and friends).
+const APP_BUILD: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libssl-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libxdo-dev",
+];
+/// The throwaway engine the tests start, and the busybox the fixtures are made of.
+const ENGINE: &[&str] = &["docker.io", "busybox-static"];
+
+fn packages(purpose: Purpose) -> Vec<&'static str> {
+    let mut list = APP_BUILD.to_vec();
+    if purpose != Purpose::Run {
+        list.extend_from_slice(ENGINE);
+    }
+    list
+}
+
+pub fn ensure(purpose: Purpose) -> Result {
+    for tool in ["node", "npm"] {
+        if !on_path(tool) {
+            return Err(format!(
+                "{tool} is missing: install Node.js 20 or newer (with npm), then run this again"
+            ));
+        }
+    }
+    if !on_path("apt-get") || !on_path("dpkg-query") {
+        eprintln!(
+            "note: not a Debian/Ubuntu system, so nothing is installed automatically.\n\
+             macOS: Xcode command line tools; Docker Desktop, Colima or OrbStack for the engine.\n\
+             Windows: the WebView2 runtime and the MSVC build tools; Docker Desktop for the engine.\n\
+             The real-engine tests start their own Linux dockerd: run them on Linux (or in CI)."
+        );
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages(purpose)
+        .into_iter()
+        .filter(|p| !installed(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    if !is_root() && !on_path("sudo") {
+        return Err(format!(
+            "these packages are missing and this user cannot install them: {}",
+            missing.join(" ")
+        ));
+    }
+    let apt = |args: &[&str]| {
+        let mut cmd = Command::new(sudo.first().copied().unwrap_or("apt-get"));
+        if !sudo.is_empty() {
+            cmd.arg("apt-get");
+        }
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    step(
+        "updating the package lists (apt-get update)",
+        &mut apt(&["update", "-qq"]),
+    )?;
+    let mut install = apt(&["install", "-y", "-qq"]);
+    install.args(&missing);
+    step(&format!("installing {}", missing.join(" ")), &mut install)
+}
+
+/// The engine tests start their own dockerd, which needs root.
+pub fn require_root_for_engine_tests() -> Result {
+    if is_root() {
+        Ok(())
+    } else {
+        Err("the real-engine tests start a private dockerd and need root: run `sudo -E cargo xtask test`".into())
+    }
+}
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
+        .unwrap_or(false)
+}
