@@ -81,9 +81,11 @@ fn npm() -> Command {
 }
 
 fn ui_deps() -> Result {
+    // `npm install` rather than `npm ci`: npm records only this platform's optional Tauri CLI
+    // binary in the lock file, and `npm ci` then refuses the lock everywhere.
     step(
-        "installing the UI's packages (npm ci)",
-        npm().args(["ci", "--no-audit", "--no-fund"]),
+        "installing the UI's packages (npm install)",
+        npm().args(["install", "--no-audit", "--no-fund"]),
     )
 }
 
