@@ -22,20 +22,23 @@ fn drydock() -> Command {
     cmd
 }
 
-fn json(engine: &Dockerd, args: &[&str]) -> Value {
+/// Runs drydock against `engine`, expecting success; returns stdout.
+fn stdout_of(engine: &Dockerd, args: &[&str]) -> String {
     let out = drydock()
         .arg("-H")
         .arg(engine.host())
         .args(args)
-        .args(["--format", "json"])
         .output()
         .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "drydock {args:?}: {stderr}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn json(engine: &Dockerd, args: &[&str]) -> Value {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    serde_json::from_str(&stdout_of(engine, &args)).expect("valid JSON")
 }
 
 fn keys(v: &Value) -> Vec<String> {
@@ -44,35 +47,31 @@ fn keys(v: &Value) -> Vec<String> {
     k
 }
 
-/// Replaces what changes between runs (ids, times, temp paths) so snapshots compare layout.
+/// Replaces what changes between runs (ids, dates, temp paths) with placeholders of the same
+/// width, so snapshots keep the real layout.
 fn stable(text: &str, engine: &Dockerd) -> String {
-    let mut out = text.replace(&engine.host(), "unix://<engine>");
-    out = out.replace(&engine.data_root().display().to_string(), "<data-root>");
-    let mut cleaned = String::new();
-    for line in out.lines() {
-        let words: Vec<String> = line
+    let text = text.replace(&engine.host(), "unix://<engine>");
+    let text = text.replace(&engine.data_root().display().to_string(), "<data-root>");
+    let mut out = String::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line
             .split(' ')
             .map(|w| {
-                let hex = w.len() == 12 && w.chars().all(|c| c.is_ascii_hexdigit());
-                let date = w.len() == 10
-                    && w.chars().filter(|c| *c == '-').count() == 2
-                    && w.starts_with("20");
-                let time = w.len() == 5 && w.as_bytes().get(2) == Some(&b':');
-                if hex {
-                    "<id>      ".to_owned() + "  "
-                } else if date {
-                    "<date>    ".to_owned()
-                } else if time {
-                    "<hh:mm>".to_owned()
-                } else {
-                    w.to_owned()
+                let is_hex = w.len() == 12 && w.chars().all(|c| c.is_ascii_hexdigit());
+                let is_date = w.len() == 10 && w.starts_with("20") && w.matches('-').count() == 2;
+                let is_time = w.len() == 5 && w.as_bytes()[2] == b':';
+                match (is_hex, is_date, is_time) {
+                    (true, _, _) => "<image-id>  ",
+                    (_, true, _) => "YYYY-MM-DD",
+                    (_, _, true) => "hh:mm",
+                    _ => w,
                 }
             })
             .collect();
-        cleaned.push_str(&words.join(" "));
-        cleaned.push('\n');
+        out.push_str(&words.join(" "));
+        out.push('\n');
     }
-    cleaned
+    out
 }
 
 #[test]
@@ -169,20 +168,7 @@ fn tables_read_well() {
         &format!("FROM {BASE}\nRUN head -c 100000 /dev/zero > /payload\nENV MODE=production\nRUN mkdir /srv\n"),
         Builder::Classic,
     );
-    let run = |args: &[&str]| {
-        let out = drydock()
-            .arg("-H")
-            .arg(engine.host())
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stable(&String::from_utf8_lossy(&out.stdout), &engine)
-    };
+    let run = |args: &[&str]| stable(&stdout_of(&engine, args), &engine);
     insta::assert_snapshot!("history_table", run(&["history", "drydock-fixture/app:1"]));
     insta::assert_snapshot!("images_table", run(&["images"]));
     let df = run(&["df"]);
@@ -304,7 +290,14 @@ fn permission_denied_suggests_the_docker_group() {
     let Some(runuser) = runuser else {
         panic!("runuser (util-linux) is needed to test permission errors as an unprivileged user");
     };
-    let bin = assert_cmd::cargo::cargo_bin("drydock");
+    // The build directory may sit under root's home, out of `nobody`'s reach: run a copy.
+    let shelf = tempfile::tempdir().expect("tempdir");
+    let bin = shelf.path().join("drydock");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("drydock"), &bin).expect("copy drydock");
+    for path in [shelf.path(), bin.as_path()] {
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+    }
     let out = std::process::Command::new(runuser)
         .args(["-u", "nobody", "--"])
         .arg(&bin)

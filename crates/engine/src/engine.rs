@@ -67,6 +67,13 @@ struct RawRootFs {
     layers: Option<Vec<String>>,
 }
 
+/// The df request in the detailed legacy shape, and in the engine's own version.
+fn df_paths(api: (u32, u32)) -> (String, String) {
+    let (major, minor) = api.min(DF_API_CEILING);
+    let own = format!("/v{}.{}/system/df?verbose=1", api.0, api.1);
+    (format!("/v{major}.{minor}/system/df"), own)
+}
+
 /// Lets concurrent callers share one df call: the engine's df is slow, and 20.10 refuses a second
 /// df while one runs ("a disk usage operation is already running").
 #[derive(Default)]
@@ -144,9 +151,7 @@ impl Engine {
                 return Ok(Arc::clone(usage));
             }
         }
-        let bytes = self
-            .get_bytes(&self.df_path(), "the disk usage request")
-            .await?;
+        let bytes = self.fetch_df().await?;
         let usage = Arc::new(DiskUsage::from_json(&bytes).map_err(|e| EngineError::Data {
             what: "the disk usage request".into(),
             detail: e.to_string(),
@@ -156,9 +161,16 @@ impl Engine {
         Ok(usage)
     }
 
-    fn df_path(&self) -> String {
-        let (major, minor) = self.server.api.min(DF_API_CEILING);
-        format!("/v{major}.{minor}/system/df")
+    /// Asks in the detailed (pre-1.52) shape; an engine that no longer speaks 1.51 is asked in
+    /// its own version, with `verbose` so the per-kind answer still lists every object.
+    async fn fetch_df(&self) -> Result<Vec<u8>, EngineError> {
+        let (preferred, own) = df_paths(self.server.api);
+        match self.get_bytes(&preferred, "the disk usage request").await {
+            Err(EngineError::Api { status: 400, .. }) if preferred != own => {
+                self.get_bytes(&own, "the disk usage request").await
+            }
+            other => other,
+        }
     }
 
     /// Top-level images with the engine's exact sizes, newest first.
@@ -277,5 +289,17 @@ impl Engine {
                     detail: format!("the answer is larger than {limit} bytes"),
                 },
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::df_paths;
+
+    #[test]
+    fn df_is_asked_in_the_detailed_shape_where_the_engine_allows() {
+        assert_eq!(df_paths((1, 41)).0, "/v1.41/system/df");
+        assert_eq!(df_paths((1, 53)).0, "/v1.51/system/df");
+        assert_eq!(df_paths((1, 53)).1, "/v1.53/system/df?verbose=1");
     }
 }
