@@ -79,7 +79,7 @@ async fn engines(
     // Only the chosen engine is contacted: listing must not poke every engine on the machine.
     let answer = match found.chosen() {
         Some(candidate) => Some(match Engine::connect(candidate, opts).await {
-            Ok(engine) => Ok(engine.server().clone()),
+            Ok(engine) => engine.status().await,
             Err(e) => Err(e),
         }),
         None => None,

@@ -51,6 +51,9 @@ struct RawInfo {
     name: String,
     docker_root_dir: String,
     operating_system: String,
+    #[serde(rename = "OSType")]
+    os_type: String,
+    server_version: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -121,16 +124,17 @@ impl Engine {
         &self.docker
     }
 
+    /// Who the engine is: one `/info` request, made when something shows it.
     pub async fn status(&self) -> Result<EngineStatus, EngineError> {
         let info = self.info().await?;
         Ok(EngineStatus {
             endpoint: self.endpoint.to_string(),
             source: self.source.to_string(),
             name: info.name,
-            version: self.server.version.clone(),
+            version: info.server_version,
             api_version: self.server.api_version.clone(),
             os: if info.operating_system.is_empty() {
-                self.server.os.clone()
+                info.os_type
             } else {
                 info.operating_system
             },

@@ -113,9 +113,10 @@ pub struct DiskUsage {
     pub build_cache: Vec<RawBuildCache>,
 }
 
+/// Both df shapes in one pass: the legacy top-level fields and the per-kind objects.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", default)]
-struct LegacyDf {
+struct AnyDf {
     layers_size: i64,
     #[serde(deserialize_with = "null_as_default")]
     images: Vec<RawImage>,
@@ -125,6 +126,10 @@ struct LegacyDf {
     volumes: Vec<RawVolume>,
     #[serde(deserialize_with = "null_as_default")]
     build_cache: Vec<RawBuildCache>,
+    image_usage: Option<KindItems<RawImage>>,
+    container_usage: Option<KindItems<RawContainer>>,
+    volume_usage: Option<KindItems<RawVolume>>,
+    build_cache_usage: Option<KindItems<RawBuildCache>>,
 }
 
 #[derive(Deserialize)]
@@ -136,46 +141,27 @@ struct KindItems<T> {
     items: Option<Vec<T>>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CurrentDf {
-    image_usage: Option<KindItems<RawImage>>,
-    container_usage: Option<KindItems<RawContainer>>,
-    volume_usage: Option<KindItems<RawVolume>>,
-    build_cache_usage: Option<KindItems<RawBuildCache>>,
+fn items<T>(kind: Option<KindItems<T>>, legacy: Vec<T>) -> Vec<T> {
+    match kind.and_then(|k| k.items) {
+        Some(items) => items,
+        None => legacy,
+    }
 }
 
 impl DiskUsage {
     /// Reads a df answer in either shape (API 1.52+ per-kind objects, or the older top-level lists).
     pub fn from_json(bytes: &[u8]) -> Result<Self, serde_json::Error> {
-        let value: serde_json::Value = serde_json::from_slice(bytes)?;
-        if value.get("ImageUsage").is_some() || value.get("ContainerUsage").is_some() {
-            let cur: CurrentDf = serde_json::from_value(value)?;
-            let (layers_size, images) = cur
-                .image_usage
-                .map(|k| (k.total_size, k.items.unwrap_or_default()))
-                .unwrap_or_default();
-            return Ok(DiskUsage {
-                layers_size,
-                images,
-                containers: cur
-                    .container_usage
-                    .and_then(|k| k.items)
-                    .unwrap_or_default(),
-                volumes: cur.volume_usage.and_then(|k| k.items).unwrap_or_default(),
-                build_cache: cur
-                    .build_cache_usage
-                    .and_then(|k| k.items)
-                    .unwrap_or_default(),
-            });
-        }
-        let old: LegacyDf = serde_json::from_value(value)?;
+        let df: AnyDf = serde_json::from_slice(bytes)?;
+        let layers_size = match &df.image_usage {
+            Some(kind) if df.layers_size == 0 => kind.total_size,
+            _ => df.layers_size,
+        };
         Ok(DiskUsage {
-            layers_size: old.layers_size,
-            images: old.images,
-            containers: old.containers,
-            volumes: old.volumes,
-            build_cache: old.build_cache,
+            layers_size,
+            images: items(df.image_usage, df.images),
+            containers: items(df.container_usage, df.containers),
+            volumes: items(df.volume_usage, df.volumes),
+            build_cache: items(df.build_cache_usage, df.build_cache),
         })
     }
 }

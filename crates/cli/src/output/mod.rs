@@ -4,7 +4,7 @@ mod json;
 mod table;
 
 use crate::args::Format;
-use drydock_engine::{Discovery, EngineError, ServerVersion};
+use drydock_engine::{Discovery, EngineError, EngineStatus};
 use drydock_inventory::{DfReport, HistoryRow, ImageRow};
 use serde::Serialize;
 
@@ -41,7 +41,7 @@ pub struct EngineRow {
 
 pub fn engine_rows(
     found: &Discovery,
-    answer: Option<&Result<ServerVersion, EngineError>>,
+    answer: Option<&Result<EngineStatus, EngineError>>,
 ) -> Vec<EngineRow> {
     found
         .candidates
