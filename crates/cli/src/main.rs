@@ -12,9 +12,10 @@ use std::process::ExitCode;
 pub const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // One thread: the CLI waits on the engine, and on a small machine extra runtime threads only
+    // compete with the engine computing its answer.
     let cli = args::Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -184,7 +184,8 @@ impl Engine {
 
     /// Disk use per kind with exact reclaimable bytes, and the host disk for a local engine.
     pub async fn df(&self) -> Result<DfReport, EngineError> {
-        let usage = self.disk_usage().await?;
+        // info is independent of df: ask both at once.
+        let (usage, info) = tokio::try_join!(self.disk_usage(), self.info())?;
         let wanted = images_needing_layers(&usage);
         let (layers, gone) = self.image_layers(&wanted).await?;
         let usage = if gone.is_empty() {
@@ -195,7 +196,6 @@ impl Engine {
             fresh.images.retain(|img| !gone.contains(&img.id));
             Arc::new(fresh)
         };
-        let info = self.info().await?;
         let host = host_disk(&info.docker_root_dir, &info.name);
         df_report(&usage, &layers, host).map_err(|e| EngineError::Data {
             what: "the image layer lists".into(),

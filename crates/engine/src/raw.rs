@@ -30,6 +30,9 @@ fn rewrite(mut req: BollardRequest) -> BollardRequest {
             parts.path_and_query = Some(path_and_query);
             if let Ok(uri) = http::Uri::from_parts(parts) {
                 *req.uri_mut() = uri;
+                // HTTP/1.0: the engine streams the body as it encodes it and closes, instead of
+                // wrapping large answers (df of hundreds of images) in chunked encoding.
+                *req.version_mut() = http::Version::HTTP_10;
             }
         }
     }
