@@ -1,6 +1,19 @@
+/// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
+const COMMANDS: [&str; 9] = [
+    "engine_status",
+    "overview",
+    "images",
+    "image_detail",
+    "containers",
+    "volumes",
+    "build_cache",
+    "engines",
+    "switch_engine",
+];
+
 fn main() {
     // tauri.conf.json sits beside the root Cargo.toml, where tauri-build looks by default.
     let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(&["engine_status"]));
+        .app_manifest(tauri_build::AppManifest::new().commands(&COMMANDS));
     tauri_build::try_build(attributes).expect("tauri build script failed");
 }

@@ -2,6 +2,7 @@
 
 use drydock_app::{commands_for_tests as commands, AppState};
 use drydock_engine::{HostEnv, Selection};
+use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
 use drydock_testkit::Dockerd;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -11,29 +12,27 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-#[test]
-fn engine_status_names_the_engine_and_errors_carry_a_code() {
-    let engine = Dockerd::start();
-    let state = AppState::new(
+fn state_for(host: String) -> AppState {
+    AppState::new(
         Selection {
-            host: Some(engine.host()),
+            host: Some(host),
             context: None,
         },
         HostEnv::default(),
-    );
+    )
+}
+
+#[test]
+fn engine_status_names_the_engine_and_errors_carry_a_code() {
+    let engine = Dockerd::start();
+    let state = state_for(engine.host());
     let status = runtime()
         .block_on(commands::engine_status_for(&state))
         .expect("status");
     assert_eq!(status.api_version, "1.41");
     assert_eq!(status.endpoint, engine.host());
 
-    let nowhere = AppState::new(
-        Selection {
-            host: Some("unix:///nonexistent/d.sock".into()),
-            context: None,
-        },
-        HostEnv::default(),
-    );
+    let nowhere = state_for("unix:///nonexistent/d.sock".into());
     let err = runtime()
         .block_on(commands::engine_status_for(&nowhere))
         .expect_err("no engine");
@@ -43,4 +42,105 @@ fn engine_status_names_the_engine_and_errors_carry_a_code() {
         "{}",
         err.message
     );
+}
+
+#[test]
+fn every_view_reads_the_engine() {
+    let engine = Dockerd::start();
+    let host = InventoryHost::create(&engine);
+    let state = state_for(engine.host());
+    let rt = runtime();
+
+    let overview = rt
+        .block_on(commands::overview_for(&state))
+        .expect("overview");
+    assert_eq!(overview.image_count, 8);
+    assert_eq!(overview.report.containers.reclaimable, 70_000);
+    assert!(
+        overview.reclaimable_chart.starts_with("<svg")
+            && overview.reclaimable_chart.contains("Build cache")
+    );
+    assert!(overview
+        .top_images_chart
+        .contains("drydock-fixture/leaf-unused:1"));
+    let r = &overview.report;
+    assert_eq!(
+        overview.docker_bytes,
+        r.images.size + r.containers.size + r.volumes.size + r.build_cache.size
+    );
+
+    let images = rt.block_on(commands::images_for(&state)).expect("images");
+    assert_eq!(images.len(), 8);
+    let detail = rt
+        .block_on(commands::image_detail_for(&state, host.leaf_used.clone()))
+        .expect("detail");
+    assert_eq!(
+        detail.containers.len(),
+        1,
+        "the exited container uses leaf-used"
+    );
+    assert_eq!(detail.containers[0].name, "fixture-exited");
+    assert!(
+        detail.history.iter().any(|h| h.empty_layer),
+        "ENV STAGE=mid is metadata only"
+    );
+    assert_eq!(
+        detail.layers.iter().map(|l| l.size).sum::<i64>(),
+        images
+            .iter()
+            .find(|i| i.id == host.leaf_used)
+            .expect("row")
+            .size
+    );
+
+    let containers = rt
+        .block_on(commands::containers_for(&state))
+        .expect("containers");
+    assert_eq!(containers.iter().filter(|c| c.active).count(), 1);
+    let volumes = rt.block_on(commands::volumes_for(&state)).expect("volumes");
+    assert_eq!(
+        volumes
+            .iter()
+            .map(|v| (v.name.as_str(), v.in_use))
+            .collect::<Vec<_>>(),
+        [("fixture-unused-data", false), ("fixture-used-data", true)]
+    );
+    let cache = rt
+        .block_on(commands::build_cache_for(&state))
+        .expect("build cache");
+    assert!(!cache.is_empty(), "the BuildKit fixture left cache records");
+}
+
+#[test]
+fn switching_engines_moves_every_view() {
+    let first = Dockerd::start();
+    let second = Dockerd::start();
+    second.base();
+    second.build(
+        "drydock-fixture/only-here:1",
+        &format!("FROM {BASE}\nRUN head -c 1000 /dev/zero > /f\n"),
+        Builder::Classic,
+    );
+    let state = state_for(first.host());
+    let rt = runtime();
+    assert!(rt
+        .block_on(commands::images_for(&state))
+        .expect("images")
+        .is_empty());
+    let choices = rt.block_on(commands::engines_for(&state)).expect("engines");
+    assert!(choices[0].chosen && choices[0].endpoint == first.host());
+
+    let status = rt
+        .block_on(commands::switch_engine_for(&state, Some(second.host())))
+        .expect("switch");
+    assert_eq!(status.endpoint, second.host());
+    let images = rt.block_on(commands::images_for(&state)).expect("images");
+    assert_eq!(images.len(), 2);
+    let err = rt
+        .block_on(commands::switch_engine_for(
+            &state,
+            Some("unix:///nonexistent/x.sock".into()),
+        ))
+        .expect_err("bad");
+    assert_eq!(err.code, "engine_unavailable");
 }

@@ -2,8 +2,14 @@
 //! shell is tested without a window.
 
 use crate::state::AppState;
-use drydock_engine::{EngineError, EngineStatus};
+use drydock_charts::{reclaimable_by_category, top_images_by_unique_size};
+use drydock_engine::{discover, EngineError, EngineStatus};
+use drydock_inventory::{
+    build_cache_rows, container_rows, image_rows, volume_rows, BuildCacheRow, ContainerRow,
+    DfReport, HistoryRow, ImageRow, Layer, VolumeRow,
+};
 use serde::Serialize;
+use std::future::Future;
 
 /// Errors cross IPC as `{code, message}`; the UI branches on `code`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -21,8 +27,17 @@ impl From<EngineError> for IpcError {
     }
 }
 
-pub async fn engine_status_for(state: &AppState) -> Result<EngineStatus, IpcError> {
-    let result = async { state.engine().await?.status().await }.await;
+/// Runs a read of the engine; an engine-unavailable error drops the connection so the next
+/// call (the UI retries) connects afresh.
+async fn with_engine<T, F, Fut>(state: &AppState, read: F) -> Result<T, IpcError>
+where
+    F: FnOnce(std::sync::Arc<drydock_engine::Engine>) -> Fut,
+    Fut: Future<Output = Result<T, EngineError>>,
+{
+    let result = match state.engine().await {
+        Ok(engine) => read(engine).await,
+        Err(e) => Err(e),
+    };
     if let Err(err) = &result {
         if err.code() == "engine_unavailable" {
             state.forget_engine().await;
@@ -31,7 +46,171 @@ pub async fn engine_status_for(state: &AppState) -> Result<EngineStatus, IpcErro
     result.map_err(IpcError::from)
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub report: DfReport,
+    /// Bytes Docker holds in all: images, containers, volumes and build cache.
+    pub docker_bytes: i64,
+    pub image_count: usize,
+    pub reclaimable_chart: String,
+    pub top_images_chart: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageDetail {
+    pub history: Vec<HistoryRow>,
+    pub layers: Vec<Layer>,
+    pub containers: Vec<ContainerRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineChoice {
+    pub source: String,
+    pub endpoint: String,
+    pub present: bool,
+    pub chosen: bool,
+}
+
+pub async fn engine_status_for(state: &AppState) -> Result<EngineStatus, IpcError> {
+    with_engine(state, |e| async move { e.status().await }).await
+}
+
+pub async fn overview_for(state: &AppState) -> Result<Overview, IpcError> {
+    with_engine(state, |engine| async move {
+        // One df answer feeds both the figures and the image chart.
+        let usage = engine.disk_usage().await?;
+        let rows = image_rows(&usage.images);
+        let report = engine.df_of(usage).await?;
+        let docker_bytes = report.images.size
+            + report.containers.size
+            + report.volumes.size
+            + report.build_cache.size;
+        Ok(Overview {
+            docker_bytes,
+            image_count: rows.len(),
+            reclaimable_chart: reclaimable_by_category(&report),
+            top_images_chart: top_images_by_unique_size(&rows, 15),
+            report,
+        })
+    })
+    .await
+}
+
+pub async fn images_for(state: &AppState) -> Result<Vec<ImageRow>, IpcError> {
+    with_engine(state, |e| async move { e.images().await }).await
+}
+
+pub async fn image_detail_for(state: &AppState, id: String) -> Result<ImageDetail, IpcError> {
+    with_engine(state, |engine| async move {
+        let history = engine.history(&id).await?;
+        let layers = engine.layers(&id).await?;
+        let usage = engine.disk_usage_cached().await?;
+        let containers = container_rows(&usage)
+            .into_iter()
+            .filter(|c| c.image_id == layers.image_id)
+            .collect();
+        Ok(ImageDetail {
+            history,
+            layers: layers.layers,
+            containers,
+        })
+    })
+    .await
+}
+
+pub async fn containers_for(state: &AppState) -> Result<Vec<ContainerRow>, IpcError> {
+    with_engine(state, |e| async move {
+        Ok(container_rows(&*e.disk_usage().await?))
+    })
+    .await
+}
+
+pub async fn volumes_for(state: &AppState) -> Result<Vec<VolumeRow>, IpcError> {
+    with_engine(state, |e| async move {
+        Ok(volume_rows(&*e.disk_usage().await?))
+    })
+    .await
+}
+
+pub async fn build_cache_for(state: &AppState) -> Result<Vec<BuildCacheRow>, IpcError> {
+    with_engine(state, |e| async move {
+        Ok(build_cache_rows(&*e.disk_usage().await?))
+    })
+    .await
+}
+
+pub async fn engines_for(state: &AppState) -> Result<Vec<EngineChoice>, IpcError> {
+    let found = discover(&state.selection().await, state.env())?;
+    Ok(found
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| EngineChoice {
+            source: c.source.to_string(),
+            endpoint: c.endpoint.to_string(),
+            present: c.present,
+            chosen: found.chosen == Some(i),
+        })
+        .collect())
+}
+
+pub async fn switch_engine_for(
+    state: &AppState,
+    host: Option<String>,
+) -> Result<EngineStatus, IpcError> {
+    state.switch(host).await;
+    engine_status_for(state).await
+}
+
 #[tauri::command]
 pub async fn engine_status(state: tauri::State<'_, AppState>) -> Result<EngineStatus, IpcError> {
     engine_status_for(&state).await
+}
+
+#[tauri::command]
+pub async fn overview(state: tauri::State<'_, AppState>) -> Result<Overview, IpcError> {
+    overview_for(&state).await
+}
+
+#[tauri::command]
+pub async fn images(state: tauri::State<'_, AppState>) -> Result<Vec<ImageRow>, IpcError> {
+    images_for(&state).await
+}
+
+#[tauri::command]
+pub async fn image_detail(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> Result<ImageDetail, IpcError> {
+    image_detail_for(&state, id).await
+}
+
+#[tauri::command]
+pub async fn containers(state: tauri::State<'_, AppState>) -> Result<Vec<ContainerRow>, IpcError> {
+    containers_for(&state).await
+}
+
+#[tauri::command]
+pub async fn volumes(state: tauri::State<'_, AppState>) -> Result<Vec<VolumeRow>, IpcError> {
+    volumes_for(&state).await
+}
+
+#[tauri::command]
+pub async fn build_cache(
+    state: tauri::State<'_, AppState>,
+) -> Result<Vec<BuildCacheRow>, IpcError> {
+    build_cache_for(&state).await
+}
+
+#[tauri::command]
+pub async fn engines(state: tauri::State<'_, AppState>) -> Result<Vec<EngineChoice>, IpcError> {
+    engines_for(&state).await
+}
+
+#[tauri::command]
+pub async fn switch_engine(
+    state: tauri::State<'_, AppState>,
+    host: Option<String>,
+) -> Result<EngineStatus, IpcError> {
+    switch_engine_for(&state, host).await
 }

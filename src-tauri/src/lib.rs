@@ -3,12 +3,16 @@
 
 mod commands;
 mod state;
+mod watch;
 
 pub use commands::IpcError;
 
 /// The plain functions behind the commands, for the shell's tests.
 pub mod commands_for_tests {
-    pub use crate::commands::engine_status_for;
+    pub use crate::commands::{
+        build_cache_for, containers_for, engine_status_for, engines_for, image_detail_for,
+        images_for, overview_for, switch_engine_for, volumes_for,
+    };
 }
 pub use state::AppState;
 
@@ -18,7 +22,21 @@ pub fn run() {
     let state = AppState::from_process();
     let result = tauri::Builder::default()
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::engine_status])
+        .setup(|app| {
+            watch::start(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::engine_status,
+            commands::overview,
+            commands::images,
+            commands::image_detail,
+            commands::containers,
+            commands::volumes,
+            commands::build_cache,
+            commands::engines,
+            commands::switch_engine,
+        ])
         .run(tauri::generate_context!());
     if let Err(err) = result {
         eprintln!("error: Drydock could not start its window: {err}");

@@ -165,6 +165,15 @@ impl Engine {
         Ok(usage)
     }
 
+    /// The last df answer if there is one, else a fresh one: for views that need the object lists
+    /// but should not make the engine walk its disk again (image detail).
+    pub async fn disk_usage_cached(&self) -> Result<Arc<DiskUsage>, EngineError> {
+        if let Some((_, usage)) = self.df.last.lock().await.as_ref() {
+            return Ok(Arc::clone(usage));
+        }
+        self.disk_usage().await
+    }
+
     /// Asks in the detailed (pre-1.52) shape; an engine that no longer speaks 1.51 is asked in
     /// its own version, with `verbose` so the per-kind answer still lists every object.
     async fn fetch_df(&self) -> Result<Vec<u8>, EngineError> {
@@ -186,6 +195,21 @@ impl Engine {
     pub async fn df(&self) -> Result<DfReport, EngineError> {
         // info is independent of df: ask both at once.
         let (usage, info) = tokio::try_join!(self.disk_usage(), self.info())?;
+        self.df_report_with(usage, info).await
+    }
+
+    /// The df report from a df answer the caller already holds (the app's overview shows images
+    /// and disk use from one df call).
+    pub async fn df_of(&self, usage: Arc<DiskUsage>) -> Result<DfReport, EngineError> {
+        let info = self.info().await?;
+        self.df_report_with(usage, info).await
+    }
+
+    async fn df_report_with(
+        &self,
+        usage: Arc<DiskUsage>,
+        info: RawInfo,
+    ) -> Result<DfReport, EngineError> {
         let wanted = images_needing_layers(&usage);
         let (layers, gone) = self.image_layers(&wanted).await?;
         let usage = if gone.is_empty() {
@@ -238,6 +262,11 @@ impl Engine {
             what: format!("the history of image {id}"),
             detail: e.to_string(),
         })
+    }
+
+    /// The layers of one image, lowest first, with chain ids and sizes.
+    pub async fn layers(&self, name: &str) -> Result<ImageLayers, EngineError> {
+        self.layers_of(name).await
     }
 
     /// An image's build steps, newest first.

@@ -7,6 +7,7 @@ pub mod df;
 pub mod history;
 pub mod images;
 pub mod layers;
+pub mod objects;
 pub mod raw;
 pub mod size;
 
@@ -14,5 +15,8 @@ pub use df::{DfReport, HostDisk, KindUsage};
 pub use history::{history_rows, HistoryRow};
 pub use images::{image_rows, ImageRow};
 pub use layers::{chain_ids, ImageLayers, Layer};
+pub use objects::{
+    build_cache_rows, container_rows, volume_rows, BuildCacheRow, ContainerRow, VolumeRow,
+};
 pub use raw::{DiskUsage, RawBuildCache, RawContainer, RawHistory, RawImage, RawVolume};
 pub use size::human_bytes;

@@ -1,9 +1,23 @@
 // The only module that calls into the Rust shell. Everything else imports these typed functions.
 import { invoke } from '@tauri-apps/api/core';
-import type { EngineStatus, IpcError } from './engine/status';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ImageDetail, ImageRow, IpcError, Overview, VolumeRow,
+} from './types';
 
-export async function engineStatus(): Promise<EngineStatus> {
-  return invoke<EngineStatus>('engine_status');
+export const engineStatus = () => invoke<EngineStatus>('engine_status');
+export const overview = () => invoke<Overview>('overview');
+export const images = () => invoke<ImageRow[]>('images');
+export const imageDetail = (id: string) => invoke<ImageDetail>('image_detail', { id });
+export const containers = () => invoke<ContainerRow[]>('containers');
+export const volumes = () => invoke<VolumeRow[]>('volumes');
+export const buildCache = () => invoke<BuildCacheRow[]>('build_cache');
+export const engines = () => invoke<EngineChoice[]>('engines');
+export const switchEngine = (host: string | null) => invoke<EngineStatus>('switch_engine', { host });
+
+/** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
+export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {
+  return listen('engine-changed', () => onChange());
 }
 
 /** Errors cross IPC as `{code, message}`; anything else is wrapped so views handle one shape. */

@@ -1,0 +1,51 @@
+//! Follows the engine's event stream and tells the UI when something changed, so an image built
+//! or removed elsewhere shows up without a refresh. Bursts (a build emits dozens of events) are
+//! folded into one notice, and the UI's refresh goes through the shared df call.
+
+use crate::state::AppState;
+use futures_util::StreamExt;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager};
+
+/// Quiet time after an event before the UI is told: one refresh per burst.
+const SETTLE: Duration = Duration::from_millis(400);
+/// Wait before following again after the engine went away.
+const RETRY: Duration = Duration::from_secs(3);
+
+pub fn start(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            follow(&app).await;
+            let state = app.state::<AppState>();
+            tokio::select! {
+                _ = tokio::time::sleep(RETRY) => {}
+                _ = state.switched.notified() => {}
+            }
+        }
+    });
+}
+
+/// Follows one engine's events until the stream ends, fails, or the user switches engines.
+async fn follow(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let Ok(engine) = state.engine().await else {
+        return;
+    };
+    let mut events = engine
+        .docker()
+        .events(None::<bollard::query_parameters::EventsOptions>);
+    loop {
+        tokio::select! {
+            _ = state.switched.notified() => return,
+            next = events.next() => match next {
+                None => return,
+                // Transport errors end the stream; an event the typed model cannot read is still news.
+                Some(Err(bollard::errors::Error::JsonDataError { .. })) | Some(Ok(_)) => {}
+                Some(Err(_)) => return,
+            },
+        }
+        // Fold the rest of the burst in.
+        while let Ok(Some(_)) = tokio::time::timeout(SETTLE, events.next()).await {}
+        let _ = app.emit("engine-changed", ());
+    }
+}

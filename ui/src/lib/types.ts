@@ -1,0 +1,14 @@
+// Shapes of the data the Rust shell sends (serde's field names). Kept beside ipc.ts.
+export interface KindUsage { count: number; active: number; size: number; reclaimable: number }
+export interface HostDisk { data_root: string; mount_point: string; total: number; free: number }
+export interface DfReport { images: KindUsage; containers: KindUsage; volumes: KindUsage; build_cache: KindUsage; host?: HostDisk }
+export interface Overview { report: DfReport; docker_bytes: number; image_count: number; reclaimable_chart: string; top_images_chart: string }
+export interface ImageRow { id: string; tags: string[]; digests: string[]; created: string; size: number; shared_size: number; unique_size: number; containers: number; dangling: boolean }
+export interface HistoryRow { id: string; created: string; created_by: string; size: number; comment: string; empty_layer: boolean; tags: string[] }
+export interface Layer { chain_id: string; diff_id: string; size: number }
+export interface ContainerRow { id: string; name: string; image: string; image_id: string; state: string; status: string; created: string; size: number; active: boolean }
+export interface ImageDetail { history: HistoryRow[]; layers: Layer[]; containers: ContainerRow[] }
+export interface VolumeRow { name: string; driver: string; mountpoint: string; size: number; containers: number; in_use: boolean }
+export interface BuildCacheRow { id: string; kind: string; description: string; size: number; in_use: boolean; shared: boolean; created: string; last_used: string | null; usage_count: number }
+export interface EngineChoice { source: string; endpoint: string; present: boolean; chosen: boolean }
+export type { EngineStatus, IpcError } from './engine/status';
