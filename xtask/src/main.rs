@@ -110,6 +110,7 @@ fn run() -> Result {
 fn test() -> Result {
     setup::ensure(setup::Purpose::Test)?;
     setup::require_root_for_engine_tests()?;
+    setup::ensure_tauri_driver()?;
     ui_deps()?;
     step("UI unit tests (vitest)", npm().args(["test"]))?;
     step("UI build", npm().args(["run", "build"]))?;
@@ -117,20 +118,20 @@ fn test() -> Result {
         "formatting (cargo fmt --check)",
         cargo().args(["fmt", "--all", "--check"]),
     )?;
+    // The standalone app (UI embedded) is what the end-to-end test drives.
+    let app = ["--features", "drydock-app/custom-protocol"];
     step(
         "lints (cargo clippy)",
-        cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        cargo()
+            .args(["clippy", "--workspace", "--all-targets"])
+            .args(app)
+            .args(["--", "-D", "warnings"]),
     )?;
     step(
-        "unit and real-engine tests (cargo test)",
-        cargo().args(["test", "--workspace", "--no-fail-fast"]),
+        "unit, real-engine and end-to-end tests (cargo test)",
+        cargo()
+            .args(["test", "--workspace", "--no-fail-fast"])
+            .args(app),
     )
 }
 

@@ -21,13 +21,14 @@ const APP_BUILD: &[&str] = &[
     "libayatana-appindicator3-dev",
     "libxdo-dev",
 ];
-/// The throwaway engine the tests start, and the busybox the fixtures are made of.
-const ENGINE: &[&str] = &["docker.io", "busybox-static"];
+/// The throwaway engine the tests start, the busybox the fixtures are made of, and the virtual
+/// display and WebKit driver the end-to-end test drives the app with.
+const TESTING: &[&str] = &["docker.io", "busybox-static", "xvfb", "webkit2gtk-driver"];
 
 fn packages(purpose: Purpose) -> Vec<&'static str> {
     let mut list = APP_BUILD.to_vec();
     if purpose != Purpose::Run {
-        list.extend_from_slice(ENGINE);
+        list.extend_from_slice(TESTING);
     }
     list
 }
@@ -109,4 +110,21 @@ fn on_path(tool: &str) -> bool {
     std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
         .unwrap_or(false)
+}
+
+/// tauri-driver bridges WebDriver to the app's webview; it comes from crates.io.
+pub fn ensure_tauri_driver() -> Result {
+    let home_bin = std::env::var_os("HOME")
+        .map(|h| std::path::PathBuf::from(h).join(".cargo/bin/tauri-driver"));
+    if on_path("tauri-driver") || home_bin.is_some_and(|p| p.is_file()) {
+        return Ok(());
+    }
+    step(
+        "installing tauri-driver (cargo install, about a minute)",
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+            "install",
+            "tauri-driver",
+            "--locked",
+        ]),
+    )
 }

@@ -11,6 +11,12 @@ describe('humanBytes', () => {
     expect(humanBytes(999_999_999)).toBe('1 GB');
     expect(humanBytes(-1)).toBe('–');
   });
+  it('keeps the zeros of whole numbers (700 kB read as 7 kB once)', () => {
+    expect(humanBytes(700_000)).toBe('700 kB');
+    expect(humanBytes(10_000)).toBe('10 kB');
+    expect(humanBytes(100_000_000)).toBe('100 MB');
+    expect(humanBytes(1_000_000)).toBe('1 MB');
+  });
 });
 
 describe('helpers', () => {

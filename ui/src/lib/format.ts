@@ -13,7 +13,9 @@ export function humanBytes(bytes: number): string {
     unit += 1;
   }
   const decimals = value < 10 ? 2 : value < 100 ? 1 : 0;
-  const text = value.toFixed(decimals).replace(/\.?0+$/, '');
+  const fixed = value.toFixed(decimals);
+  // Trim zeros after the decimal point only: 700 stays 700, 1.20 becomes 1.2.
+  const text = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
   return `${text} ${UNITS[unit]}`;
 }
 

@@ -1,0 +1,335 @@
+//! End to end: the real app binary in a real webview (WebKitWebDriver through tauri-driver, under
+//! Xvfb), pointed at a throwaway engine with fixture images. Saves a screenshot of every view in
+//! `artifacts/e2e/` for a person to look at.
+//!
+//! Needs the standalone app (UI embedded: the `custom-protocol` feature, as `cargo xtask test`
+//! builds it), `Xvfb`, `tauri-driver` and `WebKitWebDriver` (Debian's webkit2gtk-driver).
+
+use drydock_testkit::fixtures::{Builder, BASE};
+use drydock_testkit::Dockerd;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The string a registry could carry in image text; it must show as text, never as markup.
+const HOSTILE: &str = "<img src=x onerror=alert(1)>";
+
+struct Killed(Child, &'static str);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        // SIGTERM lets tauri-driver stop WebKitWebDriver; a hard kill leaves it running.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("{} did not stop on SIGTERM; killing it", self.1);
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn tool(name: &str) -> PathBuf {
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
+    std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain(home_bin)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} is missing: run `cargo xtask test`, which installs it"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+async fn save(client: &Client, name: &str) {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+/// Waits for an element, up to 30 s (the first df of a cold engine takes a moment).
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(found) = client.find(Locator::Css(css)).await {
+            return found;
+        }
+        if Instant::now() > deadline {
+            save(client, "timeout").await;
+            panic!("{css} did not appear within 30 s (screenshot: artifacts/e2e/timeout.png)");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn texts(client: &Client, css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for el in client.find_all(Locator::Css(css)).await.expect("find_all") {
+        out.push(el.text().await.expect("text"));
+    }
+    out
+}
+
+async fn count_text(client: &Client) -> String {
+    wait_for(client, "[data-testid=image-count]")
+        .await
+        .text()
+        .await
+        .expect("count")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg_attr(
+    not(feature = "custom-protocol"),
+    ignore = "needs the standalone app: run `cargo xtask test`"
+)]
+async fn the_app_shows_the_engine_as_a_user_sees_it() {
+    let engine = Dockerd::start();
+    engine.base();
+    for (tag, kb) in [
+        ("shop/api:2.4", 300),
+        ("shop/worker:2.4", 600),
+        ("tools/migrate:1", 100),
+    ] {
+        engine.build(
+            tag,
+            &format!("FROM {BASE}\nRUN head -c {kb}000 /dev/zero > /payload\n"),
+            Builder::Classic,
+        );
+    }
+    engine.build(
+        "drydock-fixture/hostile:1",
+        &format!("FROM {BASE}\nLABEL note=\"{HOSTILE}\"\nRUN echo '{HOSTILE}' > /note.html\n"),
+        Builder::BuildKit,
+    );
+    engine.run_exited("job", "shop/api:2.4", "head -c 20000 /dev/zero > /scratch");
+
+    let display = format!(":{}", 80 + std::process::id() % 100);
+    let xvfb = Command::new(tool("Xvfb"))
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1280x860x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let _xvfb = Killed(xvfb, "Xvfb");
+    std::thread::sleep(Duration::from_millis(500));
+
+    let (port, native_port) = (free_port(), free_port());
+    let driver = Command::new(tool("tauri-driver"))
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .arg("--native-driver")
+        .arg(tool("WebKitWebDriver"))
+        .env("DISPLAY", &display)
+        .env("DOCKER_HOST", engine.host())
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tauri-driver");
+    let _driver = Killed(driver, "tauri-driver");
+
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_drydock-app") }),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let mut client = None;
+    for _ in 0..100 {
+        let builder = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await;
+        if let Ok(c) = builder {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let client = client.expect("tauri-driver accepted a session");
+
+    // Overview: figures and both charts, drawn as images.
+    wait_for(&client, "[data-testid=overview-cards]").await;
+    let title = client.title().await.expect("title");
+    assert_eq!(title, "Drydock");
+    for chart in ["chart-reclaimable", "chart-top-images"] {
+        let loaded = client
+            .execute(&format!("const i = document.querySelector('[data-testid={chart}]'); return i.complete && i.naturalWidth > 0;"), vec![])
+            .await
+            .expect("chart state");
+        assert_eq!(loaded, serde_json::json!(true), "{chart} rendered");
+    }
+    let nav = texts(&client, "nav button").await;
+    assert_eq!(
+        &nav[..6],
+        [
+            "Overview",
+            "Images",
+            "Containers",
+            "Volumes",
+            "Build cache",
+            "Engine"
+        ]
+    );
+    save(&client, "overview").await;
+
+    // Images: every image listed; sorting and filtering work.
+    client
+        .find(Locator::Css("[data-testid=nav-images]"))
+        .await
+        .expect("nav")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(count_text(&client).await, "5 of 5");
+    wait_for(&client, "[data-testid=sort-name]")
+        .await
+        .click()
+        .await
+        .expect("sort by name");
+    // The name is the cell's first text node (badges and tag counts follow it).
+    let first = client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=image-row] .name')).map(e => e.firstChild ? e.firstChild.textContent.trim() : '');",
+            vec![],
+        )
+        .await
+        .expect("names");
+    let first: Vec<String> = serde_json::from_value(first).expect("names as strings");
+    assert_eq!(
+        first[0], "drydock-fixture/base:1",
+        "ascending by name: {first:?}"
+    );
+    let filter = client
+        .find(Locator::Css("[data-testid=image-filter]"))
+        .await
+        .expect("filter");
+    filter.send_keys("shop/").await.expect("type");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count_text(&client).await, "2 of 5");
+    save(&client, "images-filtered").await;
+    filter.clear().await.expect("clear");
+    filter.send_keys("hostile").await.expect("type");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(count_text(&client).await, "1 of 5");
+
+    // Image detail: the hostile build step shows as text, and no element came of it.
+    client
+        .find(Locator::Css("[data-testid=image-row]"))
+        .await
+        .expect("row")
+        .click()
+        .await
+        .expect("open");
+    let detail = wait_for(&client, "[data-testid=image-detail] table").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let shown = detail.text().await.expect("detail text");
+    assert!(
+        shown.contains(HOSTILE),
+        "the step text is shown as typed: {shown}"
+    );
+    let injected = client
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"]').length;",
+            vec![],
+        )
+        .await
+        .expect("js");
+    assert_eq!(
+        injected,
+        serde_json::json!(0),
+        "no element was created from image text"
+    );
+    save(&client, "image-detail").await;
+    client
+        .find(Locator::Css("[aria-label='Close detail']"))
+        .await
+        .expect("close")
+        .click()
+        .await
+        .expect("close");
+
+    for (view, marker) in [
+        ("containers", "[data-testid=containers-table]"),
+        ("volumes", "main p"),
+        ("build-cache", "[data-testid=build-cache-table]"),
+        ("engine", "[data-testid=engine-summary]"),
+    ] {
+        client
+            .find(Locator::Css(&format!("[data-testid=nav-{view}]")))
+            .await
+            .expect("nav")
+            .click()
+            .await
+            .expect("click");
+        wait_for(&client, marker).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        save(&client, view).await;
+    }
+    let summary = wait_for(&client, "[data-testid=engine-summary]")
+        .await
+        .text()
+        .await
+        .expect("summary");
+    assert!(summary.contains("API 1.41"), "{summary}");
+
+    // Live: an image built behind the app's back appears without a manual refresh.
+    client
+        .find(Locator::Css("[data-testid=nav-images]"))
+        .await
+        .expect("nav")
+        .click()
+        .await
+        .expect("click");
+    assert_eq!(count_text(&client).await, "5 of 5");
+    engine.build(
+        "shop/late:1",
+        &format!("FROM {BASE}\nRUN head -c 5000 /dev/zero > /late\n"),
+        Builder::Classic,
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count_text(&client).await != "6 of 6" {
+        assert!(
+            Instant::now() < deadline,
+            "the new image did not appear by itself"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    save(&client, "images-live").await;
+
+    client.close().await.expect("close session");
+}
