@@ -5,58 +5,16 @@
 //! Needs the standalone app (UI embedded: the `custom-protocol` feature, as `cargo xtask test`
 //! builds it), `Xvfb`, `tauri-driver` and `WebKitWebDriver` (Debian's webkit2gtk-driver).
 
+use drydock_testkit::desktop::{app_capabilities, TauriDriver, Xvfb};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The string a registry could carry in image text; it must show as text, never as markup.
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
-
-struct Killed(Child, &'static str);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver; a hard kill leaves it running.
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.0.id().to_string())
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        eprintln!("{} did not stop on SIGTERM; killing it", self.1);
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn tool(name: &str) -> PathBuf {
-    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(home_bin)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| panic!("{name} is missing: run `cargo xtask test`, which installs it"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
-}
 
 fn screenshots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
@@ -126,61 +84,14 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     );
     engine.run_exited("job", "shop/api:2.4", "head -c 20000 /dev/zero > /scratch");
 
-    let display = format!(":{}", 80 + std::process::id() % 100);
-    let xvfb = Command::new(tool("Xvfb"))
-        .args([
-            display.as_str(),
-            "-screen",
-            "0",
-            "1280x860x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start Xvfb");
-    let _xvfb = Killed(xvfb, "Xvfb");
-    std::thread::sleep(Duration::from_millis(500));
-
-    let (port, native_port) = (free_port(), free_port());
-    let driver = Command::new(tool("tauri-driver"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--native-port",
-            &native_port.to_string(),
-        ])
-        .arg("--native-driver")
-        .arg(tool("WebKitWebDriver"))
-        .env("DISPLAY", &display)
-        .env("DOCKER_HOST", engine.host())
-        .env_remove("DOCKER_CONTEXT")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start tauri-driver");
-    let _driver = Killed(driver, "tauri-driver");
-
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": env!("CARGO_BIN_EXE_drydock-app") }),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let mut client = None;
-    for _ in 0..100 {
-        let builder = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await;
-        if let Ok(c) = builder {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let client = client.expect("tauri-driver accepted a session");
+    let xvfb = Xvfb::start();
+    let driver = TauriDriver::start(&xvfb.display, &engine.host());
+    let caps = app_capabilities(env!("CARGO_BIN_EXE_drydock-app"));
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("tauri-driver starts the app");
 
     // Overview: figures and both charts, drawn as images.
     wait_for(&client, "[data-testid=overview-cards]").await;

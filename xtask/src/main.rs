@@ -138,8 +138,23 @@ fn test() -> Result {
 fn bench() -> Result {
     setup::ensure(setup::Purpose::Bench)?;
     setup::require_root_for_engine_tests()?;
+    setup::ensure_tauri_driver()?;
+    ui_deps()?;
+    step("UI build", npm().args(["run", "build"]))?;
     step(
         "inventory benchmark (300 images on a throwaway engine)",
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "inventory"]),
+    )?;
+    step(
+        "app benchmark (release build: start-up, memory, size)",
+        cargo().args([
+            "bench",
+            "-p",
+            "drydock-app",
+            "--bench",
+            "app",
+            "--features",
+            "custom-protocol",
+        ]),
     )
 }

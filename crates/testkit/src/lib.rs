@@ -7,6 +7,7 @@
 //! only through [`Dockerd::host`]; nothing here reads `DOCKER_HOST`, so a user's engine is never
 //! touched.
 
+pub mod desktop;
 mod dockerd;
 pub mod fixtures;
 
