@@ -6,11 +6,10 @@
 //! - resident memory after 5 s idle on the overview (VmRSS of the app process);
 //! - the release binary's size.
 
-use drydock_testkit::desktop::{app_capabilities, TauriDriver, Xvfb};
-use drydock_testkit::fixtures::{Builder, BASE};
+use drydock_testkit::desktop::{session, TauriDriver, Xvfb};
+use drydock_testkit::fixtures::many_images;
 use drydock_testkit::Dockerd;
-use fantoccini::{ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::Locator;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -37,24 +36,7 @@ fn main() {
     let app = PathBuf::from(env!("CARGO_BIN_EXE_drydock-app"));
     let engine = Dockerd::start();
     eprintln!("filling the throwaway engine with {IMAGES} images...");
-    engine.base();
-    std::thread::scope(|scope| {
-        for worker in 0..4 {
-            let engine = &engine;
-            scope.spawn(move || {
-                for i in (1..IMAGES).filter(|i| i % 4 == worker) {
-                    engine.build(
-                        &format!("bench/app-{i}:1"),
-                        &format!(
-                            "FROM {BASE}\nRUN head -c {} /dev/zero > /payload\n",
-                            1000 + i
-                        ),
-                        Builder::BuildKit,
-                    );
-                }
-            });
-        }
-    });
+    many_images(&engine, IMAGES);
 
     let xvfb = Xvfb::start();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -67,13 +49,8 @@ fn main() {
     for run in 0..STARTS {
         let driver = TauriDriver::start(&xvfb.display, &engine.host());
         let elapsed = runtime.block_on(async {
-            let caps = app_capabilities(&app.to_string_lossy());
             let t0 = Instant::now();
-            let client = ClientBuilder::new(HttpConnector::new())
-                .capabilities(caps)
-                .connect(&driver.url)
-                .await
-                .expect("session");
+            let client = session(&driver, &app.to_string_lossy()).await;
             while client
                 .find(Locator::Css("[data-testid=overview-cards]"))
                 .await

@@ -5,11 +5,10 @@
 //! Needs the standalone app (UI embedded: the `custom-protocol` feature, as `cargo xtask test`
 //! builds it), `Xvfb`, `tauri-driver` and `WebKitWebDriver` (Debian's webkit2gtk-driver).
 
-use drydock_testkit::desktop::{app_capabilities, TauriDriver, Xvfb};
+use drydock_testkit::desktop::{session, TauriDriver, Xvfb};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -50,6 +49,10 @@ async fn texts(client: &Client, css: &str) -> Vec<String> {
     out
 }
 
+async fn click(client: &Client, css: &str) {
+    wait_for(client, css).await.click().await.expect("click");
+}
+
 async fn count_text(client: &Client) -> String {
     wait_for(client, "[data-testid=image-count]")
         .await
@@ -86,12 +89,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
 
     let xvfb = Xvfb::start();
     let driver = TauriDriver::start(&xvfb.display, &engine.host());
-    let caps = app_capabilities(env!("CARGO_BIN_EXE_drydock-app"));
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("tauri-driver starts the app");
+    let client = session(&driver, env!("CARGO_BIN_EXE_drydock-app")).await;
 
     // Overview: figures and both charts, drawn as images.
     wait_for(&client, "[data-testid=overview-cards]").await;
@@ -119,13 +117,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     save(&client, "overview").await;
 
     // Images: every image listed; sorting and filtering work.
-    client
-        .find(Locator::Css("[data-testid=nav-images]"))
-        .await
-        .expect("nav")
-        .click()
-        .await
-        .expect("click");
+    click(&client, "[data-testid=nav-images]").await;
     assert_eq!(count_text(&client).await, "5 of 5");
     wait_for(&client, "[data-testid=sort-name]")
         .await
@@ -159,13 +151,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     assert_eq!(count_text(&client).await, "1 of 5");
 
     // Image detail: the hostile build step shows as text, and no element came of it.
-    client
-        .find(Locator::Css("[data-testid=image-row]"))
-        .await
-        .expect("row")
-        .click()
-        .await
-        .expect("open");
+    click(&client, "[data-testid=image-row]").await;
     let detail = wait_for(&client, "[data-testid=image-detail] table").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let shown = detail.text().await.expect("detail text");
@@ -186,13 +172,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         "no element was created from image text"
     );
     save(&client, "image-detail").await;
-    client
-        .find(Locator::Css("[aria-label='Close detail']"))
-        .await
-        .expect("close")
-        .click()
-        .await
-        .expect("close");
+    click(&client, "[aria-label='Close detail']").await;
 
     for (view, marker) in [
         ("containers", "[data-testid=containers-table]"),
@@ -200,13 +180,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         ("build-cache", "[data-testid=build-cache-table]"),
         ("engine", "[data-testid=engine-summary]"),
     ] {
-        client
-            .find(Locator::Css(&format!("[data-testid=nav-{view}]")))
-            .await
-            .expect("nav")
-            .click()
-            .await
-            .expect("click");
+        click(&client, &format!("[data-testid=nav-{view}]")).await;
         wait_for(&client, marker).await;
         tokio::time::sleep(Duration::from_millis(300)).await;
         save(&client, view).await;
@@ -219,13 +193,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     assert!(summary.contains("API 1.41"), "{summary}");
 
     // Live: an image built behind the app's back appears without a manual refresh.
-    client
-        .find(Locator::Css("[data-testid=nav-images]"))
-        .await
-        .expect("nav")
-        .click()
-        .await
-        .expect("click");
+    click(&client, "[data-testid=nav-images]").await;
     assert_eq!(count_text(&client).await, "5 of 5");
     engine.build(
         "shop/late:1",

@@ -14,8 +14,9 @@ const RETRY: Duration = Duration::from_secs(3);
 
 pub fn start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
+        let mut was_down = false;
         loop {
-            follow(&app).await;
+            was_down = !follow(&app, was_down).await;
             let state = app.state::<AppState>();
             tokio::select! {
                 _ = tokio::time::sleep(RETRY) => {}
@@ -26,22 +27,27 @@ pub fn start(app: AppHandle) {
 }
 
 /// Follows one engine's events until the stream ends, fails, or the user switches engines.
-async fn follow(app: &AppHandle) {
+/// Returns false when no engine could be reached. An engine reached after a time without one
+/// is news too: the no-engine screen comes to life without the user doing anything.
+async fn follow(app: &AppHandle, was_down: bool) -> bool {
     let state = app.state::<AppState>();
     let Ok(engine) = state.engine().await else {
-        return;
+        return false;
     };
+    if was_down {
+        let _ = app.emit("engine-changed", ());
+    }
     let mut events = engine
         .docker()
         .events(None::<bollard::query_parameters::EventsOptions>);
     loop {
         tokio::select! {
-            _ = state.switched.notified() => return,
+            _ = state.switched.notified() => return true,
             next = events.next() => match next {
-                None => return,
+                None => return true,
                 // Transport errors end the stream; an event the typed model cannot read is still news.
                 Some(Err(bollard::errors::Error::JsonDataError { .. })) | Some(Ok(_)) => {}
-                Some(Err(_)) => return,
+                Some(Err(_)) => return true,
             },
         }
         // Fold the rest of the burst in.

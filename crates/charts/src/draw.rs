@@ -21,7 +21,7 @@ const ROW: u32 = 30;
 const TOP: u32 = 40;
 const CAPTION_WIDTH: u32 = 200;
 /// SVG text has no measured width here; this per-character estimate sizes the label column.
-const CHAR_WIDTH: u32 = 7;
+const CHAR_WIDTH: u32 = 8;
 /// Mid-tone colours read on light and dark backgrounds alike; the background stays transparent.
 const TEXT: RGBColor = RGBColor(0x6b, 0x77, 0x85);
 const TRACK: RGBColor = RGBColor(0xc9, 0xd1, 0xda);

@@ -6,7 +6,7 @@
 //! the unix socket, with no parsing beyond reading the ids it needs. The drydock side is the whole
 //! CLI process: start-up, discovery, connection, requests, computation and rendering.
 
-use drydock_testkit::fixtures::{Builder, BASE};
+use drydock_testkit::fixtures::many_images;
 use drydock_testkit::Dockerd;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
@@ -74,32 +74,7 @@ fn main() {
 
 /// One base, 299 images built on it (each with its own layer), and containers on a few of them.
 fn fill(engine: &Dockerd) {
-    engine.base();
-    let next = Arc::new(Mutex::new(1usize));
-    std::thread::scope(|scope| {
-        for _ in 0..4 {
-            let next = Arc::clone(&next);
-            scope.spawn(move || loop {
-                let i = {
-                    let mut n = next.lock().expect("counter");
-                    let i = *n;
-                    *n += 1;
-                    i
-                };
-                if i >= IMAGES {
-                    break;
-                }
-                engine.build(
-                    &format!("bench/app-{i}:1"),
-                    &format!(
-                        "FROM {BASE}\nRUN head -c {} /dev/zero > /payload\n",
-                        1000 + i
-                    ),
-                    Builder::BuildKit,
-                );
-            });
-        }
-    });
+    many_images(engine, IMAGES);
     for i in 1..=10 {
         engine.docker(&["create", "--network", "none", &format!("bench/app-{i}:1")]);
     }

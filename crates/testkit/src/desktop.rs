@@ -110,7 +110,7 @@ impl TauriDriver {
             .env("DOCKER_HOST", engine)
             .env_remove("DOCKER_CONTEXT")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(driver_log())
             .spawn()
             .expect("start tauri-driver");
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -128,12 +128,40 @@ impl TauriDriver {
     }
 }
 
-/// WebDriver capabilities that make tauri-driver launch `app`.
-pub fn app_capabilities(app: &str) -> serde_json::Map<String, serde_json::Value> {
+/// tauri-driver's and the app's stderr go to `DRYDOCK_DRIVER_LOG` when it names a file.
+fn driver_log() -> Stdio {
+    std::env::var_os("DRYDOCK_DRIVER_LOG")
+        .and_then(|path| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        })
+        .map_or_else(Stdio::null, Stdio::from)
+}
+
+/// A WebDriver session on `driver` that launches `app`. tauri-driver answers before the
+/// WebKitWebDriver behind it is ready, so the first attempts may be refused: retry for 20 s.
+pub async fn session(driver: &TauriDriver, app: &str) -> fantoccini::Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "tauri:options".into(),
         serde_json::json!({ "application": app }),
     );
-    caps
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&driver.url)
+            .await
+        {
+            Ok(client) => return client,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
+            Err(e) => panic!("tauri-driver did not start {app}: {e}"),
+        }
+    }
 }

@@ -180,6 +180,28 @@ impl Dockerd {
     }
 }
 
+/// Fills an engine with `count` images for benchmarks: the base and `count - 1` BuildKit images
+/// on it, each with a layer of its own (so every image shares the base), built four at a time.
+pub fn many_images(engine: &Dockerd, count: usize) {
+    engine.base();
+    std::thread::scope(|scope| {
+        for worker in 0..4 {
+            scope.spawn(move || {
+                for i in (1..count).filter(|i| i % 4 == worker) {
+                    engine.build(
+                        &format!("bench/app-{i}:1"),
+                        &format!(
+                            "FROM {BASE}\nRUN head -c {} /dev/zero > /payload\n",
+                            1000 + i
+                        ),
+                        Builder::BuildKit,
+                    );
+                }
+            });
+        }
+    });
+}
+
 /// A small engine state with every kind of object: layers shared between used and unused images,
 /// a dangling image, a unique unused image, running and exited containers, used and unused
 /// volumes, and BuildKit cache.
