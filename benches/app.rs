@@ -37,7 +37,10 @@ fn field_kib(path: &str, name: &str) -> u64 {
 }
 
 fn memory(name: &str) -> Option<Memory> {
-    let pids = Command::new("pgrep").args(["-n", "-x", name]).output().ok()?;
+    let pids = Command::new("pgrep")
+        .args(["-n", "-x", name])
+        .output()
+        .ok()?;
     let root = String::from_utf8_lossy(&pids.stdout)
         .lines()
         .next()?
