@@ -192,8 +192,15 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         .expect("summary");
     assert!(summary.contains("API 1.41"), "{summary}");
 
-    // Live: an image built behind the app's back appears without a manual refresh.
+    // Coming back to the images keeps the filter the user left there.
     click(&client, "[data-testid=nav-images]").await;
+    assert_eq!(count_text(&client).await, "1 of 5");
+    let filter = wait_for(&client, "[data-testid=image-filter]").await;
+    filter.clear().await.expect("clear");
+    filter.send_keys(" ").await.expect("type");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Live: an image built behind the app's back appears without a manual refresh.
     assert_eq!(count_text(&client).await, "5 of 5");
     engine.build(
         "shop/late:1",

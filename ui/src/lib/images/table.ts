@@ -12,6 +12,9 @@ export interface ImageQuery {
 
 export const defaultQuery: ImageQuery = { text: '', state: 'all', sort: 'unique_size', descending: true };
 
+/** The images view's query, kept for the session so leaving the view and coming back keeps it. */
+export const savedQuery: ImageQuery = { ...defaultQuery };
+
 /** The name shown for an image: its first tag, or `<dangling>`. */
 export function imageName(row: ImageRow): string {
   return row.tags[0] ?? '<dangling>';
