@@ -102,8 +102,7 @@ pub async fn images_for(state: &AppState) -> Result<Vec<ImageRow>, IpcError> {
 
 pub async fn image_detail_for(state: &AppState, id: String) -> Result<ImageDetail, IpcError> {
     with_engine(state, |engine| async move {
-        let history = engine.history(&id).await?;
-        let layers = engine.layers(&id).await?;
+        let (history, layers) = engine.history_and_layers(&id).await?;
         let usage = engine.disk_usage_cached().await?;
         let containers = container_rows(&usage)
             .into_iter()

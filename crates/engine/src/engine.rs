@@ -70,6 +70,19 @@ struct RawRootFs {
     layers: Option<Vec<String>>,
 }
 
+/// Pairs an image's diff ids with the sizes its history gives them.
+fn pair_layers(
+    name: &str,
+    inspect: &RawInspect,
+    history: &[RawHistory],
+) -> Result<ImageLayers, EngineError> {
+    let diff_ids = inspect.root_fs.layers.as_deref().unwrap_or_default();
+    image_layers(&inspect.id, diff_ids, history).map_err(|e| EngineError::Data {
+        what: format!("the history of image {name}"),
+        detail: e.to_string(),
+    })
+}
+
 /// The df request in the detailed legacy shape, and in the engine's own version.
 fn df_paths(api: (u32, u32)) -> (String, String) {
     let (major, minor) = api.min(DF_API_CEILING);
@@ -257,16 +270,7 @@ impl Engine {
 
     async fn layers_of(&self, id: &str) -> Result<ImageLayers, EngineError> {
         let (inspect, history) = self.inspect_and_history(id).await?;
-        let diff_ids = inspect.root_fs.layers.unwrap_or_default();
-        image_layers(&inspect.id, &diff_ids, &history).map_err(|e| EngineError::Data {
-            what: format!("the history of image {id}"),
-            detail: e.to_string(),
-        })
-    }
-
-    /// The layers of one image, lowest first, with chain ids and sizes.
-    pub async fn layers(&self, name: &str) -> Result<ImageLayers, EngineError> {
-        self.layers_of(name).await
+        pair_layers(id, &inspect, &history)
     }
 
     /// An image's build steps, newest first.
@@ -274,6 +278,18 @@ impl Engine {
         let (inspect, history) = self.inspect_and_history(name).await?;
         let layer_count = inspect.root_fs.layers.as_ref().map(Vec::len);
         Ok(history_rows(&history, layer_count))
+    }
+
+    /// An image's build steps (newest first) and its layers (lowest first, with chain ids and
+    /// sizes), from the one inspect and history request pair both are read from.
+    pub async fn history_and_layers(
+        &self,
+        name: &str,
+    ) -> Result<(Vec<HistoryRow>, ImageLayers), EngineError> {
+        let (inspect, history) = self.inspect_and_history(name).await?;
+        let layer_count = inspect.root_fs.layers.as_ref().map(Vec::len);
+        let layers = pair_layers(name, &inspect, &history)?;
+        Ok((history_rows(&history, layer_count), layers))
     }
 
     async fn inspect_and_history(

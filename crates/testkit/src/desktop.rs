@@ -6,14 +6,7 @@ use std::time::{Duration, Instant};
 
 /// A tool from PATH or `~/.cargo/bin`, or a panic that says how to get it.
 pub fn tool(name: &str) -> PathBuf {
-    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
-    std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .unwrap_or_default()
-        .into_iter()
-        .chain(home_bin)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
+    crate::dockerd::which(name)
         .unwrap_or_else(|| panic!("{name} is missing: `cargo xtask test` installs it"))
 }
 

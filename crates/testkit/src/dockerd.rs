@@ -201,10 +201,14 @@ fn docker_cli() -> PathBuf {
     which("docker").unwrap_or_else(|| panic!("no docker CLI: `apt-get install docker.io`"))
 }
 
+/// A program on PATH, or where Debian puts daemons (`/usr/sbin`) and cargo puts tools
+/// (`~/.cargo/bin`), which a test's PATH may lack.
 pub(crate) fn which(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let home_bin = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin"));
     std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
+        .chain(home_bin)
         .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
 }
