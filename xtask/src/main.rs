@@ -56,10 +56,9 @@ pub fn step(what: &str, cmd: &mut Command) -> Result {
 
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    // Builds share one cache outside the clone, so a fresh checkout of the same machine reuses it.
-    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
-        cmd.env("CARGO_TARGET_DIR", target_dir());
-    }
+    // Builds share one cache outside the clone, so a fresh checkout of the same machine reuses it
+    // (target_dir() keeps a CARGO_TARGET_DIR the user set).
+    cmd.env("CARGO_TARGET_DIR", target_dir());
     cmd
 }
 
