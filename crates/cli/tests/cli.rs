@@ -163,6 +163,9 @@ fn chrono_like(text: &str) -> bool {
 fn tables_read_well() {
     let engine = Dockerd::start();
     engine.base();
+    // Creation times have one-second resolution and the table orders by them: without this
+    // pause both images may share a second and their order would fall to their random ids.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     engine.build(
         "drydock-fixture/app:1",
         &format!("FROM {BASE}\nRUN head -c 100000 /dev/zero > /payload\nENV MODE=production\nRUN mkdir /srv\n"),
