@@ -1,0 +1,19 @@
+//! Drydock's Dockerfile linter. Each rule teaches one practice: how layers and the build cache
+//! work, keeping images small, base images, secrets, and the core of hadolint's and BuildKit's
+//! checks. Rules see the file as BuildKit parses it and RUN bodies as shell.
+//!
+//! [`lint`] is pure: source text, configuration and project facts in, findings out.
+
+pub mod config;
+pub mod finding;
+pub mod pragma;
+pub mod rule;
+pub mod rules;
+pub mod shell;
+
+mod driver;
+
+pub use config::{Config, ConfigError};
+pub use driver::{lint, meta_codes, Selection};
+pub use finding::{Finding, Level};
+pub use rule::{Project, Rule, Settings};

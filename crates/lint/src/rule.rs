@@ -1,0 +1,348 @@
+//! What a rule is and what it sees.
+//!
+//! A rule is a stable code, a kebab-case name, a default level, the matching hadolint code if
+//! any, its documentation (the `//!` comment at the top of its own file) and a check function.
+//! The check gets a [`Context`]: the parsed file with its stages, the RUN bodies read as shell,
+//! the shell in effect for every instruction, and facts about the project around the file.
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+
+use drydock_dockerfile::{Args, Dockerfile, Instruction, Kind, Scope, Span, Stage};
+
+use crate::finding::Level;
+use crate::shell::{self, Script};
+
+/// One lint rule. Build it as a `pub const RULE: Rule` in the rule's own file, with
+/// `source: include_str!("<the file>.rs")` so its `//!` comment is its documentation.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable and never reused: `DD` then three digits.
+    pub code: &'static str,
+    /// Kebab-case, reads naturally after "allow": `latest-base-image`.
+    pub name: &'static str,
+    pub level: Level,
+    /// The hadolint code of the rule this one matches, so hadolint pragmas and config apply.
+    pub hadolint: Option<&'static str>,
+    /// The rule's source file; its leading `//!` lines are the documentation.
+    pub source: &'static str,
+    pub check: fn(&Context, &mut Report),
+}
+
+impl Rule {
+    /// The documentation: what it does / why it matters / example / use instead, as Markdown.
+    pub fn doc(&self) -> String {
+        let mut doc = String::new();
+        for line in self.source.lines() {
+            let Some(text) = line.strip_prefix("//!") else {
+                break;
+            };
+            doc.push_str(text.strip_prefix(' ').unwrap_or(text));
+            doc.push('\n');
+        }
+        doc.trim_end().to_string()
+    }
+
+    /// The one-line summary: the first paragraph of "What it does".
+    pub fn summary(&self) -> String {
+        let doc = self.doc();
+        doc.lines()
+            .skip_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .take_while(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// What a check reports: spans and messages; the driver adds the rule's code, level and file.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub(crate) hits: Vec<Hit>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub span: Span,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+impl Report {
+    /// A finding at `span`.
+    pub fn add(&mut self, span: Span, message: impl Into<String>) {
+        self.hits.push(Hit {
+            span,
+            message: message.into(),
+            fix: None,
+        });
+    }
+
+    /// A finding at `span` with what to write instead.
+    pub fn add_with_fix(&mut self, span: Span, message: impl Into<String>, fix: impl Into<String>) {
+        self.hits.push(Hit {
+            span,
+            message: message.into(),
+            fix: Some(fix.into()),
+        });
+    }
+}
+
+/// The shell an instruction's shell form runs under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellInfo {
+    /// `false` for PowerShell and cmd: such bodies are never read as POSIX shell.
+    pub posix: bool,
+    /// The SHELL sets `-o pipefail` (or the body will run under a shell that does).
+    pub pipefail: bool,
+    /// The stage builds a Windows image.
+    pub windows: bool,
+    /// The SHELL in effect, as written, or `None` for the default.
+    pub shell: Option<Vec<String>>,
+}
+
+/// Settings a rule may read.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Registries base images may come from (hadolint's `trustedRegistries`); empty = any.
+    pub trusted_registries: Vec<String>,
+}
+
+/// Facts about the project around the Dockerfile.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Project {
+    /// Whether a `.dockerignore` (or `<Dockerfile>.dockerignore`) sits beside the file;
+    /// `None` when unknown (the text came from stdin or the app's editor).
+    pub dockerignore: Option<bool>,
+}
+
+/// Everything a rule sees about one Dockerfile.
+pub struct Context<'a> {
+    pub source: &'a str,
+    pub file: &'a Dockerfile,
+    pub stages: Vec<Stage>,
+    pub settings: &'a Settings,
+    pub project: Project,
+    /// Per instruction: the RUN body read as shell (None for other instructions and for RUNs
+    /// under a non-POSIX shell).
+    scripts: Vec<Option<Script>>,
+    shells: Vec<ShellInfo>,
+    scopes: OnceCell<Vec<Scope>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        source: &'a str,
+        file: &'a Dockerfile,
+        settings: &'a Settings,
+        project: Project,
+    ) -> Context<'a> {
+        let stages = drydock_dockerfile::stages(file);
+        let shells = shells(file, &stages);
+        let scripts = file
+            .instructions
+            .iter()
+            .zip(&shells)
+            .map(|(ins, sh)| match ins.kind {
+                Kind::Run if sh.posix => Some(run_script(ins)),
+                _ => None,
+            })
+            .collect();
+        Context {
+            source,
+            file,
+            stages,
+            settings,
+            project,
+            scripts,
+            shells,
+            scopes: OnceCell::new(),
+        }
+    }
+
+    pub fn instructions(&self) -> &'a [Instruction] {
+        &self.file.instructions
+    }
+
+    /// The RUN at `index` read as shell, if it is a RUN under a POSIX shell.
+    pub fn script(&self, index: usize) -> Option<&Script> {
+        self.scripts.get(index).and_then(Option::as_ref)
+    }
+
+    /// Every RUN read as shell: (instruction index, instruction, script).
+    pub fn runs(&self) -> impl Iterator<Item = (usize, &'a Instruction, &Script)> + '_ {
+        let instructions = self.instructions();
+        self.scripts
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| Some((i, instructions.get(i)?, s.as_ref()?)))
+    }
+
+    pub fn shell(&self, index: usize) -> Option<&ShellInfo> {
+        self.shells.get(index)
+    }
+
+    /// The stage holding instruction `index` (None for global ARGs before the first FROM).
+    pub fn stage_of(&self, index: usize) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.instructions.contains(&index))
+    }
+
+    /// The last stage: what `docker build` without `--target` produces.
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// The stage with this name (case-insensitive, as BuildKit) or index.
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| {
+            s.name
+                .as_ref()
+                .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
+        })
+    }
+
+    /// The ARG/ENV variables each instruction sees (computed on first use).
+    pub fn scopes(&self) -> &[Scope] {
+        self.scopes
+            .get_or_init(|| drydock_dockerfile::scopes(self.file, &BTreeMap::new()))
+    }
+
+    /// The span from the keyword to the end of the instruction's first line: where findings
+    /// about a whole instruction point, so a long RUN is not underlined entirely.
+    pub fn head(&self, ins: &Instruction) -> Span {
+        let mut span = ins.span;
+        if span.end.line != span.start.line {
+            let line = self
+                .source
+                .lines()
+                .nth(span.start.line.saturating_sub(1) as usize)
+                .unwrap_or("");
+            span.end.line = span.start.line;
+            span.end.column = u32::try_from(line.chars().count() + 1).unwrap_or(u32::MAX);
+        }
+        span
+    }
+}
+
+/// A RUN body as the shell sees it: the shell-form text, or with a lone heredoc marker the
+/// heredoc's content (BuildKit runs it as the script), or an exec form's argv.
+fn run_script(ins: &Instruction) -> Script {
+    match &ins.args {
+        Args::Shell(arg) => {
+            let text = arg.value.trim();
+            let lone_heredoc = text.starts_with("<<") && !text.contains(char::is_whitespace);
+            match ins.heredocs.first() {
+                Some(doc) if lone_heredoc => {
+                    let body = doc.content();
+                    let foreign_shebang = body
+                        .strip_prefix("#!")
+                        .map(|line| line.lines().next().unwrap_or(""))
+                        .is_some_and(|line| !is_posix_shell(shebang_program(line)));
+                    if foreign_shebang {
+                        Script::default()
+                    } else {
+                        shell::parse(&body)
+                    }
+                }
+                _ => shell::parse(&arg.value),
+            }
+        }
+        Args::Exec(argv) => {
+            let words: Vec<&str> = argv.iter().map(|a| a.value.as_str()).collect();
+            match words.as_slice() {
+                [sh, "-c", body, ..] if sh.ends_with("sh") => shell::parse(body),
+                _ => Script {
+                    commands: vec![shell::Command {
+                        assignments: Vec::new(),
+                        words: words.iter().map(|w| (*w).to_string()).collect(),
+                        redirects: Vec::new(),
+                        joint: shell::Joint::Sequence,
+                        substituted: false,
+                    }],
+                },
+            }
+        }
+        _ => Script::default(),
+    }
+}
+
+/// The interpreter a `#!` line names: `/usr/bin/env bash` gives `bash`.
+fn shebang_program(line: &str) -> &str {
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let program = first.rsplit('/').next().unwrap_or(first);
+    if program == "env" {
+        words.find(|w| !w.starts_with('-')).unwrap_or("")
+    } else {
+        program
+    }
+}
+
+fn is_posix_shell(program: &str) -> bool {
+    matches!(program, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh")
+}
+
+/// Windows base images: the shell there is cmd (or PowerShell), never POSIX.
+fn is_windows_image(image: &str) -> bool {
+    let image = image.to_ascii_lowercase();
+    [
+        "windows",
+        "nanoserver",
+        "servercore",
+        "mcr.microsoft.com/powershell",
+    ]
+    .iter()
+    .any(|w| image.contains(w))
+}
+
+fn shells(file: &Dockerfile, stages: &[Stage]) -> Vec<ShellInfo> {
+    let default = ShellInfo {
+        posix: true,
+        pipefail: false,
+        windows: false,
+        shell: None,
+    };
+    let mut out = vec![default.clone(); file.instructions.len()];
+    // Shell at the end of each stage, for stages built on it.
+    let mut at_end: Vec<ShellInfo> = Vec::new();
+    for stage in stages {
+        let base = stage.base.as_ref().map_or("", |b| b.value.as_str());
+        let parent = stages.iter().take(stage.index).find(|s| {
+            s.name
+                .as_ref()
+                .is_some_and(|n| n.value.eq_ignore_ascii_case(base))
+        });
+        let mut current = match parent.and_then(|p| at_end.get(p.index)) {
+            Some(inherited) => inherited.clone(),
+            None if is_windows_image(base) => ShellInfo {
+                posix: false,
+                pipefail: false,
+                windows: true,
+                shell: None,
+            },
+            None => default.clone(),
+        };
+        for index in stage.instructions.clone() {
+            let Some(ins) = file.instructions.get(index) else {
+                continue;
+            };
+            if ins.kind == Kind::Shell {
+                if let Args::Exec(argv) = &ins.args {
+                    let argv: Vec<String> = argv.iter().map(|a| a.value.clone()).collect();
+                    let program = argv.first().map_or("", String::as_str).to_ascii_lowercase();
+                    let program = program.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+                    let program = program.trim_end_matches(".exe");
+                    current.posix = is_posix_shell(program);
+                    current.pipefail = argv.windows(2).any(|w| {
+                        w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail"
+                    });
+                    current.shell = Some(argv);
+                }
+            }
+            if let Some(slot) = out.get_mut(index) {
+                *slot = current.clone();
+            }
+        }
+        at_end.push(current);
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! The rule registry. Rules live one per file in a category folder; each category lists its
+//! rules in `RULES`, and this module chains the categories. A code is never reused: retire a
+//! rule by keeping its code out of every list, never by giving the code to another rule.
+
+use crate::rule::Rule;
+
+pub mod base;
+pub mod cache;
+pub mod context;
+pub mod pinning;
+pub mod security;
+pub mod shell;
+pub mod size;
+pub mod syntax;
+pub mod windows;
+
+/// Categories in the order `drydock rule --list` shows them, with a one-line purpose.
+pub const CATEGORIES: &[(&str, &str, &[Rule])] = &[
+    (
+        "cache",
+        "Build cache: instruction order and layer boundaries",
+        cache::RULES,
+    ),
+    (
+        "size",
+        "Image size: what ships and what hides in lower layers",
+        size::RULES,
+    ),
+    ("base", "Base images and stages", base::RULES),
+    (
+        "security",
+        "Secrets, users and where code comes from",
+        security::RULES,
+    ),
+    (
+        "shell",
+        "RUN commands that misbehave in a build",
+        shell::RULES,
+    ),
+    (
+        "syntax",
+        "Instructions BuildKit and hadolint flag as mistakes",
+        syntax::RULES,
+    ),
+    ("pinning", "Reproducible package versions", pinning::RULES),
+    ("windows", "Windows images", windows::RULES),
+    ("context", "The build context", context::RULES),
+];
+
+/// Every rule, in category order.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    CATEGORIES.iter().flat_map(|(_, _, rules)| rules.iter())
+}
+
+/// The rule a code, name or hadolint code refers to (any case).
+pub fn find(id: &str) -> Option<&'static Rule> {
+    all().find(|rule| crate::driver::names(rule, id))
+}
+
+/// The category a rule belongs to.
+pub fn category_of(rule: &Rule) -> &'static str {
+    CATEGORIES
+        .iter()
+        .find(|(_, _, rules)| rules.iter().any(|r| r.code == rule.code))
+        .map_or("", |(name, _, _)| name)
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::{lint, Config, Finding, Project, Rule, Selection};
+
+    /// The findings `rule` alone reports on `source` (a `.dockerignore` is assumed present).
+    pub fn hits(rule: &Rule, source: &str) -> Vec<Finding> {
+        lint(
+            "Dockerfile",
+            source,
+            &Config::default(),
+            Project {
+                dockerignore: Some(true),
+            },
+            &Selection::Only(vec![rule.code.to_string()]),
+        )
+        .into_iter()
+        .filter(|f| f.code == rule.code)
+        .collect()
+    }
+
+    /// Asserts `rule` reports on `source`, and returns the lines it reports.
+    #[track_caller]
+    pub fn catches(rule: &Rule, source: &str) -> Vec<u32> {
+        let found = hits(rule, source);
+        assert!(!found.is_empty(), "{} should catch:\n{source}", rule.name);
+        found.iter().map(|f| f.line).collect()
+    }
+
+    /// Asserts `rule` says nothing about `source`.
+    #[track_caller]
+    pub fn passes(rule: &Rule, source: &str) {
+        let found = hits(rule, source);
+        assert!(
+            found.is_empty(),
+            "{} should not catch:\n{source}\n{found:#?}",
+            rule.name
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn codes_and_names_are_unique_and_well_formed() {
+        let mut codes = BTreeSet::new();
+        let mut names = BTreeSet::new();
+        for rule in all() {
+            assert!(codes.insert(rule.code), "code {} used twice", rule.code);
+            assert!(names.insert(rule.name), "name {} used twice", rule.name);
+            assert!(
+                rule.code.len() == 5
+                    && rule.code.starts_with("DD")
+                    && rule.code[2..].chars().all(|c| c.is_ascii_digit()),
+                "code {} is not DD + three digits",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "name {} is not kebab-case",
+                rule.name
+            );
+            assert!(
+                !rule.name.starts_with("no-"),
+                "{}: name it after what it allows",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_the_four_parts() {
+        for rule in all() {
+            let doc = rule.doc();
+            let mut at = 0;
+            for section in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## Use instead",
+            ] {
+                let found = doc[at..].find(section).map(|i| i + at);
+                assert!(
+                    found.is_some(),
+                    "{} ({}) lacks `{section}` in order",
+                    rule.name,
+                    rule.code
+                );
+                at = found.unwrap_or(at);
+            }
+            assert!(!rule.summary().is_empty(), "{} has no summary", rule.name);
+        }
+    }
+
+    #[test]
+    fn hadolint_codes_are_unique() {
+        let mut seen = BTreeSet::new();
+        for rule in all() {
+            if let Some(code) = rule.hadolint {
+                assert!(seen.insert(code), "{code} mapped twice");
+            }
+        }
+    }
+}
