@@ -9,7 +9,9 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <run | test | bench>
   run     install what is missing, build the UI and the app, and start Drydock
   test    install what is missing and run every check: formatting, lints, unit, UI and real-engine tests
-  bench   fill a throwaway engine with 300 images and compare `drydock images|df` with the bare API calls";
+  bench   fill a throwaway engine with 300 images and compare `drydock images|df` with the bare API calls,
+          and `drydock layers` of a 300 MB image with `docker save`; time `drydock lint` against
+          hadolint on the Dockerfile corpus";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -136,6 +138,7 @@ fn test() -> Result {
 
 fn bench() -> Result {
     setup::ensure(setup::Purpose::Bench)?;
+    setup::ensure_hadolint()?;
     setup::require_root_for_engine_tests()?;
     setup::ensure_tauri_driver()?;
     ui_deps()?;
@@ -143,6 +146,14 @@ fn bench() -> Result {
     step(
         "inventory benchmark (300 images on a throwaway engine)",
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "inventory"]),
+    )?;
+    step(
+        "lint benchmark (drydock lint and hadolint on the Dockerfile corpus)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "lint"]),
+    )?;
+    step(
+        "layers benchmark (a 300 MB image of 20,000 files: `drydock layers` against `docker save`)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "layers"]),
     )?;
     step(
         "app benchmark (release build: start-up, memory, size)",

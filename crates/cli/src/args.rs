@@ -41,6 +41,14 @@ pub enum Command {
     Df(FormatArg),
     /// Show an image's build steps, newest first
     History(HistoryArgs),
+    /// Show what each layer of an image stores and the bytes later layers hide
+    Layers(LayersArgs),
+    /// Lint Dockerfiles (no engine needed): cache, size, base images, secrets, shell mistakes
+    #[command(after_help = LINT_HELP)]
+    Lint(LintArgs),
+    /// Explain a lint rule by code or name, or list every rule
+    #[command(visible_alias = "rules")]
+    Rule(RuleArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -62,4 +70,122 @@ pub struct HistoryArgs {
     pub image: String,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+const LINT_HELP: &str = "\
+Config: .hadolint.yaml or .drydock.yaml, the nearest from the current directory up:
+  failure-threshold: warning      # error | warning | info | style | none
+  ignored: [DL3008, latest-base-image]
+  override: {error: [DL3001], info: [DD003]}
+  trustedRegistries: [docker.io, registry.example.com:5000]
+Pragmas: `# hadolint ignore=DL3008` (next instruction), `# hadolint global ignore=DL3008`
+(whole file); `# drydock ignore=...` also takes Drydock codes and names.
+Exit codes: 0 clean, 1 a finding reached the threshold, 2 usage, file or config error.
+Every rule: `drydock rule --list`. Details: docs/lint.md.";
+
+/// `drydock lint`: findings go to stdout; exit 1 when one reaches the failure threshold.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Dockerfiles, or directories to search for them (default: the current directory); `-`
+    /// reads one from stdin
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = LintFormat::Tty)]
+    pub format: LintFormat,
+    /// Exit 0 even when findings reach the failure threshold
+    #[arg(long)]
+    pub no_fail: bool,
+    /// Never colour the output (as NO_COLOR does)
+    #[arg(long)]
+    pub no_color: bool,
+    /// Lowest level that makes the exit code 1 [default: the config's, else info]
+    #[arg(short = 't', long, value_enum, value_name = "LEVEL")]
+    pub failure_threshold: Option<Threshold>,
+    /// Config file to use instead of the nearest .hadolint.yaml / .drydock.yaml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Never report this rule (code, name or hadolint code; repeatable), on top of the config
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Run only this rule (code, name or hadolint code; repeatable)
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Registry base images may come from (repeatable), on top of the config's trustedRegistries
+    #[arg(long, value_name = "REGISTRY")]
+    pub trusted_registry: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// For people: each finding with its source line underlined
+    Tty,
+    /// hadolint's keys plus Drydock's
+    Json,
+    /// SARIF 2.1.0, for code-scanning services
+    Sarif,
+    /// Checkstyle XML, for CI servers that read it
+    Checkstyle,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Threshold {
+    Error,
+    Warning,
+    Info,
+    Style,
+    /// Never fail (hadolint's `ignore` means the same)
+    #[value(alias = "ignore")]
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule code, name or hadolint code (e.g. DD301, latest-base-image, DL3007); without it,
+    /// every rule is listed
+    #[arg(value_name = "RULE")]
+    pub rule: Option<String>,
+    /// List every rule: code, name, category, level, hadolint code, summary
+    #[arg(long, conflicts_with = "rule")]
+    pub list: bool,
+}
+
+/// `drydock layers`: per-layer figures and wasted space; with `--ci`, thresholds decide the exit
+/// code (1 when one fails).
+#[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("thresholds")
+        .multiple(true)
+        .args(["max_hidden_bytes", "min_efficiency"])
+))]
+pub struct LayersArgs {
+    /// Image name, tag or id; with --archive, which of the archive's images (if it holds several)
+    #[arg(required_unless_present = "archive")]
+    pub image: Option<String>,
+    /// Read a saved image instead of asking the engine: a `docker save` tar or an OCI image
+    /// layout tar; `-` reads stdin
+    #[arg(long, value_name = "FILE.tar")]
+    pub archive: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArg,
+    /// Check the thresholds given: exit 1 naming each that fails, 0 when all pass
+    #[arg(long, requires = "thresholds")]
+    pub ci: bool,
+    /// With --ci: fail when later layers hide more than BYTES
+    #[arg(long, value_name = "BYTES", requires = "ci")]
+    pub max_hidden_bytes: Option<u64>,
+    /// With --ci: fail when the efficiency, (stored - hidden) / stored, is below F (0 to 1)
+    #[arg(long, value_name = "F", requires = "ci", value_parser = fraction)]
+    pub min_efficiency: Option<f64>,
+}
+
+fn fraction(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    if (0.0..=1.0).contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!("{value} is not between 0 and 1 (e.g. 0.9 for 90%)"))
+    }
 }

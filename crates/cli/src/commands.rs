@@ -9,6 +9,8 @@ pub struct Outcome {
     pub stdout: String,
     /// An error to report after the output, with exit code 2.
     pub error: Option<String>,
+    /// Findings reached the failure threshold: exit code 1 (when there is no error).
+    pub failed: bool,
 }
 
 impl Outcome {
@@ -16,6 +18,7 @@ impl Outcome {
         Outcome {
             stdout,
             error: None,
+            failed: false,
         }
     }
 }
@@ -44,6 +47,20 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
             let rows = engine.history(&h.image).await.map_err(message)?;
             Ok(Outcome::ok(output::pick(h.format.format).history(&rows)))
         }
+        Command::Layers(l) => {
+            let report = match &l.archive {
+                Some(file) => crate::layers::read_archive(file, l.image.as_deref())?,
+                None => {
+                    let engine = open(&selection, &env, &opts).await?;
+                    let image = l.image.as_deref().unwrap_or_default();
+                    engine.layer_report(image).await.map_err(message)?
+                }
+            };
+            Ok(crate::layers::outcome(&l, &report))
+        }
+        // Offline: these read files, never the engine.
+        Command::Lint(args) => crate::lint::run(&args),
+        Command::Rule(args) => crate::lint::rule(&args),
     }
 }
 
@@ -93,5 +110,6 @@ async fn engines(
     Ok(Outcome {
         stdout: out.engines(&rows),
         error,
+        failed: false,
     })
 }

@@ -2,6 +2,8 @@
 
 mod args;
 mod commands;
+mod layers;
+mod lint;
 mod output;
 
 use clap::Parser;
@@ -10,6 +12,7 @@ use std::process::ExitCode;
 
 /// Exit codes: 0 clean, 1 findings or a failed threshold, 2 usage, I/O or engine errors.
 pub const EXIT_ERROR: u8 = 2;
+pub const EXIT_FINDINGS: u8 = 1;
 
 fn main() -> ExitCode {
     // One thread: the CLI waits on the engine, and on a small machine extra runtime threads only
@@ -24,7 +27,11 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(outcome) => match write_stdout(&outcome.stdout) {
-            Ok(()) => outcome.error.map_or(ExitCode::SUCCESS, |e| fail(&e)),
+            Ok(()) => match outcome.error {
+                Some(e) => fail(&e),
+                None if outcome.failed => ExitCode::from(EXIT_FINDINGS),
+                None => ExitCode::SUCCESS,
+            },
             // A closed pipe (`drydock images | head`) is the reader's choice, not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
             Err(e) => fail(&format!("cannot write the output: {e}")),

@@ -9,6 +9,7 @@ mod context;
 mod discovery;
 mod engine;
 mod error;
+mod export;
 mod host;
 mod raw;
 
@@ -17,4 +18,5 @@ pub use context::TlsFiles;
 pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
 pub use engine::{Engine, EngineStatus};
 pub use error::EngineError;
+pub use export::ExportProgress;
 pub use host::host_disk;

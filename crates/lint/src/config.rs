@@ -39,6 +39,8 @@ pub struct Entry {
     pub file: PathBuf,
     /// 1-based line of the entry in its file (1 when it cannot be located).
     pub line: u32,
+    /// 1-based column (in chars) where the id starts on that line (1 when it cannot be located).
+    pub column: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -132,10 +134,14 @@ impl Config {
         } else {
             serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?
         };
-        let entry = |id: &str| Entry {
-            id: id.trim().to_string(),
-            file: path.to_path_buf(),
-            line: line_of(text, id),
+        let entry = |id: &str| {
+            let (line, column) = position_of(text, id);
+            Entry {
+                id: id.trim().to_string(),
+                file: path.to_path_buf(),
+                line,
+                column,
+            }
         };
         self.ignored.extend(file.ignored.iter().map(|id| entry(id)));
         for (level, ids) in &file.overrides {
@@ -170,11 +176,30 @@ pub fn parse_threshold(text: &str) -> Option<Option<Level>> {
     }
 }
 
-fn line_of(text: &str, id: &str) -> u32 {
+/// Where `id` is first written in `text` as a whole word outside a comment: (line, column),
+/// 1-based; (1, 1) when not found. `latest-base-imag` is not found inside `latest-base-image`.
+fn position_of(text: &str, id: &str) -> (u32, u32) {
+    let id = id.trim();
+    let word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let found = |line: &str| {
+        let code = line.split(" #").next().unwrap_or(line);
+        if id.is_empty() || code.trim_start().starts_with('#') {
+            return None;
+        }
+        code.match_indices(id).map(|(at, _)| at).find(|&at| {
+            let before = code.get(..at).and_then(|b| b.chars().next_back());
+            let after = code.get(at + id.len()..).and_then(|a| a.chars().next());
+            !before.is_some_and(word) && !after.is_some_and(word)
+        })
+    };
     text.lines()
-        .position(|l| l.contains(id.trim()))
-        .and_then(|i| u32::try_from(i + 1).ok())
-        .unwrap_or(1)
+        .enumerate()
+        .find_map(|(i, line)| {
+            let at = found(line)?;
+            let column = line.get(..at).map_or(0, |before| before.chars().count());
+            Some((u32::try_from(i + 1).ok()?, u32::try_from(column + 1).ok()?))
+        })
+        .unwrap_or((1, 1))
 }
 
 #[cfg(test)]
@@ -190,9 +215,18 @@ mod tests {
             .expect("valid");
         assert_eq!(config.ignored[0].id, "DL3008");
         assert_eq!(config.ignored[0].line, 3);
+        assert_eq!(config.ignored[0].column, 5);
         assert_eq!(config.overrides[0].1, Level::Error);
         assert_eq!(config.settings.trusted_registries, ["docker.io"]);
         assert_eq!(config.failure_threshold, Some(Some(Level::Warning)));
+    }
+
+    #[test]
+    fn entries_are_located_as_whole_words_outside_comments() {
+        let text = "# DL3008 is noisy\noverride:\n  error: [latest-base-image]\nignored:\n  - latest-base-imag # typo\n  - DL3008\n";
+        assert_eq!(position_of(text, "latest-base-imag"), (5, 5));
+        assert_eq!(position_of(text, "DL3008"), (6, 5));
+        assert_eq!(position_of(text, "absent"), (1, 1));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn meta_codes() -> [(&'static str, Level, &'static str); 3] {
             Level::Warning,
             "a suppression names no rule Drydock has",
         ),
-        (UNUSED, Level::Info, "a suppression that suppressed nothing"),
+        (UNUSED, Level::Style, "a suppression that suppressed nothing"),
     ]
 }
 
@@ -105,8 +105,9 @@ pub fn lint(
         keep
     });
     let mut out: Vec<Finding> = findings.into_iter().map(|(f, _)| f).collect();
-    out.extend(suppression_findings(
-        name, &pragmas, &used, config, selection,
+    out.extend(configured(
+        suppression_findings(name, &pragmas, &used, config, selection),
+        config,
     ));
     out.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     out
@@ -136,7 +137,7 @@ fn suppression_findings(
                 None => out.push(meta(
                     name,
                     UNKNOWN,
-                    Level::Warning,
+                    unknown_level(id),
                     span,
                     &unknown_message(id),
                 )),
@@ -148,7 +149,7 @@ fn suppression_findings(
                     } else {
                         format!("`{id}` is ignored on the next instruction but `{}` reports nothing there: remove it from the pragma", rule.name)
                     };
-                    out.push(meta(name, UNUSED, Level::Info, span, &message));
+                    out.push(meta(name, UNUSED, Level::Style, span, &message));
                 }
                 Some(_) => {}
             }
@@ -157,12 +158,88 @@ fn suppression_findings(
     out
 }
 
-fn unknown_message(id: &str) -> String {
+/// Config entries (`ignored`, `override`) that name no rule, as `unknown-suppression` findings
+/// against the config file at the entry, sorted by file and position. The meta codes
+/// (`unknown-suppression`, ...) are known names, not typos.
+pub fn config_findings(config: &Config) -> Vec<Finding> {
+    let entries = config
+        .ignored
+        .iter()
+        .chain(config.overrides.iter().map(|(entry, _)| entry));
+    let mut out: Vec<Finding> = entries
+        .filter(|e| rules::find(&e.id).is_none() && !is_meta(&e.id))
+        .map(|e| {
+            let width = u32::try_from(e.id.chars().count()).unwrap_or(0);
+            let span = Span {
+                start: drydock_dockerfile::Pos {
+                    line: e.line,
+                    column: e.column,
+                },
+                end: drydock_dockerfile::Pos {
+                    line: e.line,
+                    column: e.column.saturating_add(width),
+                },
+            };
+            let file = e.file.display().to_string();
+            meta(
+                &file,
+                UNKNOWN,
+                unknown_level(&e.id),
+                span,
+                &unknown_message(&e.id),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    configured(out, config)
+}
+
+/// A hadolint or ShellCheck code Drydock does not check is expected in a migrated project
+/// (style: reported, but under the default threshold); anything else is likely a typo.
+fn unknown_level(id: &str) -> Level {
+    if hadolint_shaped(id) {
+        Level::Style
+    } else {
+        Level::Warning
+    }
+}
+
+fn is_meta(id: &str) -> bool {
+    meta_codes()
+        .iter()
+        .any(|(code, _, _)| code.eq_ignore_ascii_case(id))
+}
+
+/// Suppression findings obey `ignored` and `override` like rules do: a hadolint config that
+/// names DL codes Drydock lacks must not fail every run for good. Parse errors never pass here.
+fn configured(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+    let named = |e: &crate::config::Entry, code: &str| e.id.eq_ignore_ascii_case(code);
+    findings
+        .into_iter()
+        .filter(|f| !config.ignored.iter().any(|e| named(e, &f.code)))
+        .map(|mut f| {
+            if let Some((_, level)) = config
+                .overrides
+                .iter()
+                .rev()
+                .find(|(e, _)| named(e, &f.code))
+            {
+                f.level = *level;
+            }
+            f
+        })
+        .collect()
+}
+
+fn hadolint_shaped(id: &str) -> bool {
     let upper = id.to_ascii_uppercase();
-    let hadolint_shaped = (upper.starts_with("DL") || upper.starts_with("SC"))
+    (upper.starts_with("DL") || upper.starts_with("SC"))
         && upper.len() > 2
-        && upper[2..].chars().all(|c| c.is_ascii_digit());
-    if hadolint_shaped {
+        && upper[2..].chars().all(|c| c.is_ascii_digit())
+}
+
+fn unknown_message(id: &str) -> String {
+    if hadolint_shaped(id) {
         format!("Drydock has no rule matching hadolint's `{id}`, so this suppression does nothing here; see `drydock rule --list`")
     } else {
         format!("no rule is called `{id}`: check the spelling against `drydock rule --list`")
@@ -210,4 +287,71 @@ fn level_of(rule: &Rule, config: &Config) -> Level {
         .rev()
         .find(|(e, _)| names(rule, &e.id))
         .map_or(rule.level, |(_, level)| *level)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn config(text: &str) -> Config {
+        let mut config = Config::default();
+        config
+            .apply(Path::new("ci/.hadolint.yaml"), text)
+            .expect("valid config");
+        config
+    }
+
+    #[test]
+    fn config_entries_naming_no_rule_are_findings_at_the_entry() {
+        let found = config_findings(&config(
+            "ignored:\n  - DL3007\n  - no-such-rule\noverride:\n  info: [DD999, unused-suppression]\n",
+        ));
+        let at: Vec<(&str, u32, u32, u32)> = found
+            .iter()
+            .map(|f| (f.file.as_str(), f.line, f.column, f.end_column))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("ci/.hadolint.yaml", 3, 5, 17),
+                ("ci/.hadolint.yaml", 5, 10, 15)
+            ]
+        );
+        assert!(found
+            .iter()
+            .all(|f| f.code == UNKNOWN && f.level == Level::Warning));
+        let migrated = config_findings(&config("ignored: [SC2086]\n"));
+        assert_eq!(migrated[0].level, Level::Style);
+    }
+
+    #[test]
+    fn suppression_findings_obey_ignored_and_override() {
+        let source = "FROM alpine:3.20\n# hadolint ignore=DL3007,nope\nRUN true\n";
+        let codes = |config: &Config| -> Vec<(String, Level)> {
+            lint(
+                "Dockerfile",
+                source,
+                config,
+                Project::default(),
+                &Selection::All,
+            )
+            .into_iter()
+            .filter(|f| f.code == UNKNOWN || f.code == UNUSED)
+            .map(|f| (f.code, f.level))
+            .collect()
+        };
+        assert_eq!(
+            codes(&Config::default()),
+            [
+                (UNKNOWN.to_string(), Level::Warning),
+                (UNUSED.to_string(), Level::Style)
+            ]
+        );
+        let quiet =
+            config("ignored: [unknown-suppression]\noverride:\n  info: [unused-suppression]\n");
+        assert_eq!(codes(&quiet), [(UNUSED.to_string(), Level::Info)]);
+        assert!(config_findings(&config("ignored: [nope, unknown-suppression]\n")).is_empty());
+    }
 }

@@ -5,6 +5,7 @@
 //! [`lint`] is pure: source text, configuration and project facts in, findings out.
 
 pub mod config;
+pub mod files;
 pub mod finding;
 pub mod pragma;
 pub mod rule;
@@ -14,6 +15,7 @@ pub mod shell;
 mod driver;
 
 pub use config::{Config, ConfigError};
-pub use driver::{lint, meta_codes, Selection};
+pub use driver::{config_findings, lint, meta_codes, Selection};
+pub use files::FileError;
 pub use finding::{Finding, Level};
 pub use rule::{Project, Rule, Settings};

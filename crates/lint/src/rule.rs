@@ -191,6 +191,29 @@ impl<'a> Context<'a> {
         self.stages.last()
     }
 
+    /// The earlier stage `stage` builds on (`FROM build`), if its base is one.
+    pub fn parent(&self, stage: &Stage) -> Option<&Stage> {
+        let base = stage.base.as_ref()?;
+        self.stages.iter().take(stage.index).rev().find(|s| {
+            s.name
+                .as_ref()
+                .is_some_and(|n| n.value.eq_ignore_ascii_case(&base.value))
+        })
+    }
+
+    /// Whether the stage's layers end up in the image `docker build` produces: the final stage
+    /// and the stages it builds on through `FROM <stage>`. Other stages only feed `COPY --from`.
+    pub fn ships(&self, stage: &Stage) -> bool {
+        let mut current = self.final_stage();
+        while let Some(s) = current {
+            if s.index == stage.index {
+                return true;
+            }
+            current = self.parent(s);
+        }
+        false
+    }
+
     /// The stage with this name (case-insensitive, as BuildKit) or index.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         self.stages.iter().find(|s| {
@@ -221,6 +244,35 @@ impl<'a> Context<'a> {
         }
         span
     }
+}
+
+/// Whether a `--mount=type=cache` or `--mount=type=tmpfs` of this RUN covers `path` (the mount
+/// target is `path` or a directory above it): what the commands write there stays out of the
+/// layer.
+pub fn mount_covers(ins: &Instruction, path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    ins.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .filter_map(|f| f.value.as_deref())
+        .any(|value| {
+            let mut kind = "bind";
+            let mut target = None;
+            for field in value.split(',') {
+                let field = field.trim().trim_matches('"');
+                match field.split_once('=') {
+                    Some(("type", v)) => kind = v,
+                    Some(("target" | "dst" | "destination", v)) => target = Some(v),
+                    _ => {}
+                }
+            }
+            let Some(target) = target else { return false };
+            let target = target.trim_end_matches('/');
+            matches!(kind, "cache" | "tmpfs")
+                && (target.is_empty()
+                    || path == target
+                    || path.strip_prefix(target).is_some_and(|r| r.starts_with('/')))
+        })
 }
 
 /// A RUN body as the shell sees it: the shell-form text, or with a lone heredoc marker the

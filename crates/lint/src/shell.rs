@@ -240,6 +240,13 @@ impl Reader<'_, '_> {
         let mut nested: Vec<Command> = Vec::new();
         // `for x in a b c` and `case w in`: words up to the separator are not a command.
         let mut in_header = false;
+        let mut header_is_case = false;
+        // `case` patterns (`x86_64|aarch64)`) are not commands and their `|` is not a pipe:
+        // how many cases are open, whether a pattern is being read, and whether it has a word
+        // yet (a leading `(` before the first word is allowed).
+        let mut open_cases = 0usize;
+        let mut in_pattern = false;
+        let mut pattern_started = false;
         loop {
             self.skip_blanks();
             if close.is_some() && self.peek(0) == close {
@@ -249,11 +256,36 @@ impl Reader<'_, '_> {
             let token = self.token(close, &mut nested);
             match token {
                 Token::End => break,
+                Token::Word(word) if in_pattern => {
+                    if word == "esac" && !pattern_started {
+                        open_cases = open_cases.saturating_sub(1);
+                        in_pattern = false;
+                    } else {
+                        pattern_started = true;
+                    }
+                }
+                Token::Operator(op) if in_pattern => {
+                    // `)` (read as `;`) ends the pattern; `|`, newlines and a leading `(` do not.
+                    if op == ";" && pattern_started {
+                        in_pattern = false;
+                        self.emit(&mut current, &mut nested, Joint::Sequence);
+                    }
+                }
                 Token::Word(word) => {
                     let at_start = current.words.is_empty();
                     if at_start && !in_header && matches!(word.as_str(), "for" | "case" | "select")
                     {
                         in_header = true;
+                        header_is_case = word == "case";
+                    } else if in_header && header_is_case && word == "in" {
+                        in_header = false;
+                        header_is_case = false;
+                        open_cases += 1;
+                        in_pattern = true;
+                        pattern_started = false;
+                    } else if at_start && word == "esac" && open_cases > 0 {
+                        // The last branch may end without `;;`.
+                        open_cases -= 1;
                     } else if in_header {
                         // The header ends at `do`, or at the separator checked below.
                         in_header = word != "do";
@@ -290,8 +322,12 @@ impl Reader<'_, '_> {
                             self.skip_heredoc(&delimiter, strip);
                         }
                     }
-                    if op == ";" || op == "&" {
+                    if op == ";" || op == ";;" || op == "&" {
                         in_header = false;
+                    }
+                    if op == ";;" && open_cases > 0 {
+                        in_pattern = true;
+                        pattern_started = false;
                     }
                     self.emit(&mut current, &mut nested, joint);
                 }
@@ -371,7 +407,7 @@ impl Reader<'_, '_> {
                 return Token::Operator(match two.as_str() {
                     "&&" => "&&",
                     "||" => "||",
-                    _ => ";",
+                    _ => ";;",
                 });
             }
             "|&" => {
@@ -683,6 +719,25 @@ mod tests {
             ),
             ["[ -f x ]", "rm x", "chmod +x $f", "cd /x", "make"]
         );
+    }
+
+    #[test]
+    fn case_patterns_are_neither_commands_nor_pipes() {
+        let text = "case \"$arch\" in\n  x86_64|aarch64) echo a ;;\n  (arm*) echo b | tee x ;;\n  *) echo c\nesac; ls";
+        assert_eq!(names(text), ["echo a", "echo b", "tee x", "echo c", "ls"]);
+        let joints: Vec<Joint> = parse(text).commands.iter().map(|c| c.joint).collect();
+        assert_eq!(
+            joints,
+            [
+                Joint::Sequence,
+                Joint::Sequence,
+                Joint::Pipe,
+                Joint::Sequence,
+                Joint::Sequence
+            ]
+        );
+        let one_line = "case $a in x|y) make ;; esac && echo done";
+        assert_eq!(names(one_line), ["make", "echo done"]);
     }
 
     #[test]

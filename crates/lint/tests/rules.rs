@@ -21,10 +21,19 @@ fn every_rule_has_a_fixture_it_catches_and_a_snapshot() {
         let project = Project {
             dockerignore: Some(!source.contains("# fixture: no .dockerignore")),
         };
+        // `# fixture: trusted registries: a, b` lints with that trustedRegistries setting.
+        let mut config = Config::default();
+        if let Some(list) = source
+            .lines()
+            .find_map(|l| l.strip_prefix("# fixture: trusted registries:"))
+        {
+            config.settings.trusted_registries =
+                list.split(',').map(|r| r.trim().to_string()).collect();
+        }
         let findings = lint(
             &format!("{}.Dockerfile", rule.name),
             &source,
-            &Config::default(),
+            &config,
             project,
             &Selection::Only(vec![rule.code.to_string()]),
         );

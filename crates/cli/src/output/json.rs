@@ -2,6 +2,7 @@
 
 use super::{EngineRow, Render};
 use drydock_inventory::{DfReport, HistoryRow, ImageRow};
+use drydock_layers::LayerReport;
 use serde::Serialize;
 
 pub struct Json;
@@ -29,5 +30,9 @@ impl Render for Json {
 
     fn engines(&self, rows: &[EngineRow]) -> String {
         to_json(rows)
+    }
+
+    fn layers(&self, report: &LayerReport) -> String {
+        to_json(report)
     }
 }

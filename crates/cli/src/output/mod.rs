@@ -6,6 +6,7 @@ mod table;
 use crate::args::Format;
 use drydock_engine::{Discovery, EngineError, EngineStatus};
 use drydock_inventory::{DfReport, HistoryRow, ImageRow};
+use drydock_layers::LayerReport;
 use serde::Serialize;
 
 /// Renders each report as text for stdout.
@@ -14,6 +15,7 @@ pub trait Render {
     fn df(&self, report: &DfReport) -> String;
     fn history(&self, rows: &[HistoryRow]) -> String;
     fn engines(&self, rows: &[EngineRow]) -> String;
+    fn layers(&self, report: &LayerReport) -> String;
 }
 
 pub fn pick(format: Format) -> Box<dyn Render> {

@@ -2,6 +2,10 @@
 
 use super::{EngineRow, Render};
 use drydock_inventory::{human_bytes, DfReport, HistoryRow, ImageRow, KindUsage};
+use drydock_layers::LayerReport;
+
+/// Wasted paths a table shows; JSON lists them all.
+const WASTED_ROWS: usize = 20;
 
 pub struct Table;
 
@@ -248,6 +252,97 @@ impl Render for Table {
             &cells,
         )
     }
+
+    fn layers(&self, report: &LayerReport) -> String {
+        layers_table(report)
+    }
+}
+
+fn bytes(n: u64) -> String {
+    human_bytes(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+fn layers_table(report: &LayerReport) -> String {
+    use Align::*;
+    let mut out = format!(
+        "{}: {} stored in {} layers, {} hidden by later layers, efficiency {:.1}%\n\n",
+        if report.image.is_empty() {
+            "image".to_owned()
+        } else {
+            inert(&report.image)
+        },
+        bytes(report.stored_bytes),
+        report.layers.len(),
+        bytes(report.hidden_bytes),
+        report.efficiency * 100.0
+    );
+    let cells: Vec<Vec<String>> = report
+        .layers
+        .iter()
+        .map(|l| {
+            vec![
+                l.index.to_string(),
+                short_id(&l.digest),
+                bytes(l.size),
+                l.files_added.to_string(),
+                l.files_modified.to_string(),
+                l.files_removed.to_string(),
+                bytes(l.hidden_bytes),
+                short_step(&l.created_by),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            ("LAYER", Right),
+            ("DIGEST", Left),
+            ("SIZE", Right),
+            ("ADDED", Right),
+            ("MODIFIED", Right),
+            ("REMOVED", Right),
+            ("HIDDEN LATER", Right),
+            ("CREATED BY", Left),
+        ],
+        &cells,
+    ));
+    if report.wasted.is_empty() {
+        out.push_str("\nNo bytes are hidden: every byte stored is visible in the image.\n");
+        return out;
+    }
+    out.push_str("\nHidden bytes, biggest first:\n");
+    let cells: Vec<Vec<String>> = report
+        .wasted
+        .iter()
+        .take(WASTED_ROWS)
+        .map(|w| {
+            vec![
+                bytes(w.bytes),
+                w.written_in.to_string(),
+                w.hidden_in.to_string(),
+                w.how.as_str().to_owned(),
+                inert(&w.path),
+            ]
+        })
+        .collect();
+    out.push_str(&render(
+        &[
+            ("SIZE", Right),
+            ("WRITTEN IN", Right),
+            ("HIDDEN IN", Right),
+            ("HOW", Left),
+            ("PATH", Left),
+        ],
+        &cells,
+    ));
+    let rest = &report.wasted[report.wasted.len().min(WASTED_ROWS)..];
+    if !rest.is_empty() {
+        out.push_str(&format!(
+            "... and {} more paths ({}); --format json lists them all\n",
+            rest.len(),
+            bytes(rest.iter().map(|w| w.bytes).sum())
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -269,6 +364,58 @@ mod tests {
     #[test]
     fn escape_sequences_in_untrusted_text_are_shown_not_obeyed() {
         assert_eq!(inert("evil\u{1b}[2Jtag\n"), "evil\\u{1b}[2Jtag\\n");
+    }
+
+    #[test]
+    fn layer_tables_show_the_biggest_hidden_paths_and_count_the_rest() {
+        use drydock_layers::{How, LayerRow, Wasted};
+        let wasted = |i: u64| Wasted {
+            path: format!("/f{i}\u{1b}"),
+            bytes: 1000 - i,
+            written_in: 0,
+            hidden_in: 1,
+            how: How::Removed,
+        };
+        let report = LayerReport {
+            image: "app:1".into(),
+            stored_bytes: 1_000_000,
+            hidden_bytes: 24_000,
+            efficiency: 0.976,
+            layers: vec![LayerRow {
+                index: 0,
+                digest: format!("sha256:{}", "ab".repeat(32)),
+                created_by: "/bin/sh -c #(nop) COPY x /".into(),
+                size: 1_000_000,
+                files_added: 3,
+                files_modified: 0,
+                files_removed: 0,
+                hidden_bytes: 24_000,
+            }],
+            wasted: (0..24).map(wasted).collect(),
+        };
+        let text = layers_table(&report);
+        assert!(
+            text.starts_with(
+                "app:1: 1 MB stored in 1 layers, 24 kB hidden by later layers, efficiency 97.6%\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("    0   ababababab"), "{text}");
+        assert!(
+            text.contains("1 kB            0           1   removed   /f0\\u{1b}\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("... and 4 more paths (3.91 kB); --format json lists them all\n"),
+            "{text}"
+        );
+        let clean = LayerReport {
+            wasted: Vec::new(),
+            hidden_bytes: 0,
+            ..report
+        };
+        assert!(layers_table(&clean)
+            .ends_with("No bytes are hidden: every byte stored is visible in the image.\n"));
     }
 
     #[test]

@@ -1,3 +1,5 @@
 use crate::rule::Rule;
 
-pub const RULES: &[Rule] = &[];
+pub mod missing_dockerignore;
+
+pub const RULES: &[Rule] = &[missing_dockerignore::RULE];

@@ -1,3 +1,179 @@
-use crate::rule::Rule;
+use drydock_dockerfile::{Span, Stage};
 
-pub const RULES: &[Rule] = &[];
+use crate::rule::{Context, Rule};
+
+pub mod add_instead_of_copy;
+pub mod copy_from_own_stage;
+pub mod copy_multiple_sources_without_slash;
+pub mod copy_relative_destination_without_workdir;
+pub mod duplicate_stage_name;
+pub mod env_self_reference;
+pub mod expose_invalid_port;
+pub mod expose_protocol_casing;
+pub mod from_as_casing;
+pub mod inconsistent_instruction_casing;
+pub mod instruction_before_from;
+pub mod legacy_key_value_format;
+pub mod maintainer_instruction;
+pub mod multiple_cmd;
+pub mod multiple_entrypoint;
+pub mod multiple_healthcheck;
+pub mod relative_workdir;
+pub mod reserved_stage_name;
+pub mod shell_form_cmd;
+pub mod stage_name_casing;
+pub mod undefined_arg_in_from;
+pub mod undefined_variable;
+
+pub const RULES: &[Rule] = &[
+    relative_workdir::RULE,
+    maintainer_instruction::RULE,
+    duplicate_stage_name::RULE,
+    reserved_stage_name::RULE,
+    stage_name_casing::RULE,
+    from_as_casing::RULE,
+    inconsistent_instruction_casing::RULE,
+    shell_form_cmd::RULE,
+    multiple_cmd::RULE,
+    multiple_entrypoint::RULE,
+    multiple_healthcheck::RULE,
+    legacy_key_value_format::RULE,
+    undefined_variable::RULE,
+    undefined_arg_in_from::RULE,
+    copy_multiple_sources_without_slash::RULE,
+    copy_from_own_stage::RULE,
+    expose_invalid_port::RULE,
+    expose_protocol_casing::RULE,
+    env_self_reference::RULE,
+    instruction_before_from::RULE,
+    add_instead_of_copy::RULE,
+    copy_relative_destination_without_workdir::RULE,
+];
+
+/// The source text a span covers (lines joined with `\n`).
+pub(crate) fn span_text(cx: &Context, span: Span) -> String {
+    let mut out = String::new();
+    let first = span.start.line.max(1);
+    for (n, line) in cx.source.lines().enumerate().skip(first as usize - 1) {
+        let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
+        if number > span.end.line {
+            break;
+        }
+        let line = if n == 0 {
+            line.trim_start_matches('\u{feff}')
+        } else {
+            line
+        };
+        let from = if number == span.start.line {
+            span.start.column.saturating_sub(1) as usize
+        } else {
+            0
+        };
+        let to = if number == span.end.line {
+            span.end.column.saturating_sub(1) as usize
+        } else {
+            usize::MAX
+        };
+        if number != first {
+            out.push('\n');
+        }
+        out.extend(line.chars().skip(from).take(to.saturating_sub(from)));
+    }
+    out
+}
+
+/// The stages `stage` builds on through `FROM <earlier stage>`, nearest first.
+pub(crate) fn ancestors<'a>(cx: &'a Context, stage: &Stage) -> Vec<&'a Stage> {
+    let mut out: Vec<&Stage> = Vec::new();
+    let mut current = stage.clone();
+    while let Some(parent) = parent_of(cx, &current) {
+        if out.iter().any(|s| s.index == parent.index) {
+            break;
+        }
+        out.push(parent);
+        current = parent.clone();
+    }
+    out
+}
+
+/// The image the stage's chain of `FROM <stage>` starts from, lowercased.
+pub(crate) fn root_image(cx: &Context, stage: &Stage) -> String {
+    let top = ancestors(cx, stage).last().copied().unwrap_or(stage);
+    top.base
+        .as_ref()
+        .map_or_else(String::new, |b| b.value.to_ascii_lowercase())
+}
+
+/// The earlier stage `stage` is built `FROM`, if it is built on one.
+pub(crate) fn parent_of<'a>(cx: &'a Context, stage: &Stage) -> Option<&'a Stage> {
+    let base = stage.base.as_ref()?.value.as_str();
+    cx.stages.get(..stage.index)?.iter().rev().find(|s| {
+        s.name
+            .as_ref()
+            .is_some_and(|n| n.value.eq_ignore_ascii_case(base))
+    })
+}
+
+/// `/x`, `\x`, `C:\x`, `c:/x`: absolute on Linux or Windows.
+pub(crate) fn is_absolute(path: &str) -> bool {
+    let mut chars = path.chars();
+    match (chars.next(), chars.next(), chars.next()) {
+        (Some('/' | '\\'), _, _) => true,
+        (Some(drive), Some(':'), Some('/' | '\\')) => drive.is_ascii_alphabetic(),
+        _ => false,
+    }
+}
+
+/// Edit distance where swapping two neighbouring chars counts as one edit (`PAHT` is one away
+/// from `PATH`), bounded: anything above `limit` comes back as `limit + 1`.
+pub(crate) fn distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit || a.len() > 64 || b.len() > 64 {
+        return limit + 1;
+    }
+    // rows[i][j]: distance between the first i chars of a and the first j chars of b.
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j - 1] + cost)
+                .min(rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()].min(limit + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance("PATH", "PAHT", 2), 1);
+        assert_eq!(distance("APP_HOME", "APP_HOEM", 1), 1);
+        assert_eq!(distance("APP_HOME", "APP_HOM", 2), 1);
+        assert_eq!(distance("A", "LONGER_NAME", 2), 3);
+    }
+
+    #[test]
+    fn absolute_paths() {
+        assert!(is_absolute("/app"));
+        assert!(is_absolute("C:\\app"));
+        assert!(is_absolute("c:/app"));
+        assert!(!is_absolute("app"));
+        assert!(!is_absolute("./app"));
+        assert!(!is_absolute("C:"));
+    }
+}

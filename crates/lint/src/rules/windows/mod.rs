@@ -1,3 +1,5 @@
 use crate::rule::Rule;
 
-pub const RULES: &[Rule] = &[];
+pub mod msi_installer;
+
+pub const RULES: &[Rule] = &[msi_installer::RULE];

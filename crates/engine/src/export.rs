@@ -1,0 +1,175 @@
+//! Layer analysis of an engine's image: its export streamed into the pure analyser.
+//!
+//! An export is as large as the image, so it is never held whole: the engine's chunks cross a
+//! small bounded channel to the analyser on a blocking thread. The connection is read only as fast
+//! as the analyser consumes it, and memory holds a few chunks, whatever the image's size.
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use bytes::{Buf, Bytes};
+use drydock_layers::{
+    analyse, analyse_with_tree, Analysis, LayerReport, LayersError, Options, Step,
+};
+use futures_util::StreamExt;
+use std::io::{self, Read};
+use tokio::sync::mpsc;
+
+/// Chunks between the connection and the analyser (the engine sends about 32 KiB at a time).
+const CHUNKS_IN_FLIGHT: usize = 16;
+/// Progress is reported at least every this many bytes of the export.
+const PROGRESS_STEP: u64 = 1 << 20;
+
+/// How far the export of an image has streamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct ExportProgress {
+    /// Bytes of the export read so far.
+    pub read: u64,
+    /// The image's size as its history gives it: the export is about as large (a little more,
+    /// for tar headers and metadata).
+    pub total: u64,
+}
+
+impl Engine {
+    /// What each layer of image `name` stores and what later layers hide (`GET
+    /// /images/{id}/get`, streamed), with each layer's build step from the image's history.
+    pub async fn layer_report(&self, name: &str) -> Result<LayerReport, EngineError> {
+        self.exported(name, |_| {}, analyse).await
+    }
+
+    /// [`Engine::layer_report`] with the merged file tree, reporting progress as the export
+    /// streams.
+    pub async fn layer_analysis(
+        &self,
+        name: &str,
+        progress: impl FnMut(ExportProgress),
+    ) -> Result<Analysis, EngineError> {
+        self.exported(name, progress, analyse_with_tree).await
+    }
+
+    async fn exported<T: Named + Send + 'static>(
+        &self,
+        name: &str,
+        mut progress: impl FnMut(ExportProgress),
+        analyser: fn(ChannelReader, &Options) -> Result<T, LayersError>,
+    ) -> Result<T, EngineError> {
+        let history = self.history(name).await?;
+        let total = history.iter().map(|row| row.size.max(0) as u64).sum();
+        let steps: Vec<Step> = history
+            .iter()
+            .rev()
+            .map(|row| Step {
+                created_by: row.created_by.clone(),
+                empty_layer: row.empty_layer,
+            })
+            .collect();
+        // By id when the history gives it: the name may be re-tagged while the export streams.
+        let target = history
+            .first()
+            .map(|row| row.id.as_str())
+            .filter(|id| id.starts_with("sha256:"))
+            .unwrap_or(name)
+            .to_owned();
+        let what = format!("the export of image {name}");
+
+        let (chunks, received) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
+        let options = Options {
+            history: Some(steps),
+            ..Options::default()
+        };
+        let analyser = tokio::task::spawn_blocking(move || {
+            analyser(
+                ChannelReader {
+                    chunks: received,
+                    current: Bytes::new(),
+                },
+                &options,
+            )
+        });
+        let mut export = self.docker().export_image(&target);
+        let mut broken = None;
+        let mut read = 0u64;
+        progress(ExportProgress { read, total });
+        while let Some(chunk) = export.next().await {
+            match chunk {
+                Ok(bytes) => {
+                    let before = read;
+                    read += bytes.len() as u64;
+                    if chunks.send(bytes).await.is_err() {
+                        break; // the analyser has what it needs, or has failed
+                    }
+                    // Each percent, and each MiB when the size is unknown or small.
+                    if read / PROGRESS_STEP != before / PROGRESS_STEP
+                        || (total > 0 && read * 100 / total != before * 100 / total)
+                    {
+                        progress(ExportProgress { read, total });
+                    }
+                }
+                Err(err) => {
+                    broken = Some(err);
+                    break;
+                }
+            }
+        }
+        drop(chunks);
+        drop(export);
+        let analysed = analyser.await.map_err(|e| EngineError::Data {
+            what: what.clone(),
+            detail: format!("the analysis stopped: {e}"),
+        })?;
+        // A broken connection also shows as a truncated archive: the connection is the cause.
+        if let Some(err) = broken {
+            return Err(EngineError::from_bollard(
+                err,
+                &self.endpoint().to_string(),
+                &what,
+            ));
+        }
+        progress(ExportProgress { read, total });
+        let mut result = analysed.map_err(|e| EngineError::Data {
+            what,
+            detail: e.to_string(),
+        })?;
+        result.set_image(name);
+        Ok(result)
+    }
+}
+
+/// The result's image name is the caller's, not the archive's.
+trait Named {
+    fn set_image(&mut self, name: &str);
+}
+
+impl Named for LayerReport {
+    fn set_image(&mut self, name: &str) {
+        self.image = name.to_owned();
+    }
+}
+
+impl Named for Analysis {
+    fn set_image(&mut self, name: &str) {
+        self.report.image = name.to_owned();
+    }
+}
+
+/// The export as a blocking reader: chunks in the order the engine sent them, then the end.
+struct ChannelReader {
+    chunks: mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while !self.current.has_remaining() {
+            match self.chunks.blocking_recv() {
+                Some(next) => self.current = next,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.remaining());
+        self.current.copy_to_slice(&mut buf[..n]);
+        Ok(n)
+    }
+}

@@ -1,0 +1,195 @@
+//! The export's outer tar, walked once. Each layer is summarised as it streams by (`docker save`
+//! writes manifest.json after the layers, so their order is known only at the end); the small JSON
+//! documents (manifests, configs, indexes) are kept; everything else is skipped.
+
+use crate::error::{LayersError, ReadProblem};
+use crate::layer::{decompressed, sniff, summarise, LayerSummary, Sniffed};
+use crate::path::split_last;
+use crate::tar::{read_full, Kind, TarReader};
+use crate::Limits;
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+/// How many links may lead to one entry (docker save links repeated layers to their first copy).
+const MAX_LINK_HOPS: usize = 32;
+
+/// What an entry of the archive turned out to be.
+pub(crate) enum Item {
+    Layer(LayerSummary),
+    Json(Vec<u8>),
+    /// A JSON document larger than the limit (its size): an error only if the image needs it.
+    TooLarge(u64),
+    /// A compression Drydock does not read.
+    Unsupported(&'static str),
+    Other,
+}
+
+/// The archive's entries by normalised name, and the links between them.
+#[derive(Default)]
+pub(crate) struct Contents {
+    items: HashMap<String, Item>,
+    links: HashMap<String, String>,
+    json_limit: u64,
+}
+
+impl Contents {
+    /// The entry at `path`, following links.
+    pub(crate) fn get(&self, path: &str) -> Option<&Item> {
+        let mut path = path;
+        for _ in 0..MAX_LINK_HOPS {
+            if let Some(item) = self.items.get(path) {
+                return Some(item);
+            }
+            path = self.links.get(path)?;
+        }
+        None
+    }
+
+    /// A JSON document the image needs; `by` names what refers to it, for messages.
+    pub(crate) fn json(&self, path: &str, by: &str) -> Result<&[u8], LayersError> {
+        match self.get(path) {
+            Some(Item::Json(bytes)) => Ok(bytes),
+            Some(Item::TooLarge(size)) => Err(LayersError::Limit {
+                what: format!("{path:?} ({size} bytes)"),
+                limit: format!("{} bytes for one JSON document", self.json_limit),
+            }),
+            Some(_) => Err(LayersError::Corrupt {
+                at: format!("archive entry {path:?}"),
+                problem: "expected a JSON document".into(),
+            }),
+            None => Err(LayersError::Missing {
+                what: format!("{path:?}"),
+                by: by.to_owned(),
+            }),
+        }
+    }
+
+    pub(crate) fn has(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+}
+
+/// Reads the whole archive, keeping only what the analysis needs.
+pub(crate) fn read(export: impl Read, limits: &Limits) -> Result<Contents, LayersError> {
+    let mut outer = TarReader::new(export, limits.max_entry_bytes);
+    let mut contents = Contents {
+        json_limit: limits.max_json_bytes,
+        ..Contents::default()
+    };
+    let mut entries_left = limits.max_entries;
+    let mut json_bytes: u64 = 0;
+    let mut last: Option<String> = None;
+    loop {
+        let header = match outer.next() {
+            Ok(Some(header)) => header,
+            Ok(None) => break,
+            Err(problem) => return Err(problem.at(outer_place(last.as_deref()))),
+        };
+        let key = outer_key(&header.path);
+        match header.kind {
+            Kind::Dir | Kind::Other => {}
+            Kind::Symlink => {
+                let target = resolve(split_last(key.as_bytes()).0, &header.link);
+                contents.links.insert(key.clone(), target);
+            }
+            Kind::HardLink => {
+                contents
+                    .links
+                    .insert(key.clone(), resolve(b"", &header.link));
+            }
+            Kind::File => {
+                let at = || format!("archive entry {key:?}");
+                let mut data = outer.data();
+                let mut head = vec![0; 512];
+                let got =
+                    read_full(&mut data, &mut head).map_err(|e| ReadProblem::from(e).at(at()))?;
+                head.truncate(got);
+                let kind = sniff(&head);
+                let item = match kind {
+                    Sniffed::Tar | Sniffed::Gzip | Sniffed::Zstd => {
+                        let blob = Cursor::new(head).chain(data);
+                        let tar =
+                            decompressed(kind, blob).map_err(|e| ReadProblem::from(e).at(at()))?;
+                        Item::Layer(summarise(tar, &key, limits, &mut entries_left)?)
+                    }
+                    Sniffed::Json if needed_json(&key) => {
+                        if header.size > limits.max_json_bytes {
+                            Item::TooLarge(header.size)
+                        } else {
+                            json_bytes += header.size;
+                            if json_bytes > limits.max_total_json_bytes {
+                                return Err(LayersError::Limit {
+                                    what: "the JSON documents of the archive".into(),
+                                    limit: format!("{} bytes", limits.max_total_json_bytes),
+                                });
+                            }
+                            let mut bytes = head;
+                            data.read_to_end(&mut bytes)
+                                .map_err(|e| ReadProblem::from(e).at(at()))?;
+                            Item::Json(bytes)
+                        }
+                    }
+                    Sniffed::Unsupported(name) => Item::Unsupported(name),
+                    _ => Item::Other,
+                };
+                contents.items.insert(key.clone(), item);
+            }
+        }
+        last = Some(key);
+    }
+    Ok(contents)
+}
+
+/// Documents an image may refer to: the manifest or index, top-level configs (`<id>.json`), and
+/// blobs. The legacy per-layer `<id>/json` files and `repositories` are not needed.
+fn needed_json(key: &str) -> bool {
+    key.starts_with("blobs/") || (!key.contains('/') && key.ends_with(".json"))
+}
+
+/// An archive name as a lookup key: `./index.json` and `index.json` are one entry.
+fn outer_key(raw: &[u8]) -> String {
+    String::from_utf8_lossy(&resolve(b"", raw).into_bytes()).into_owned()
+}
+
+/// `target` seen from directory `dir`, with `.` and `..` resolved (never above the root).
+fn resolve(dir: &[u8], target: &[u8]) -> String {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    let start: &[u8] = if target.first() == Some(&b'/') {
+        b""
+    } else {
+        dir
+    };
+    for part in start
+        .split(|b| *b == b'/')
+        .chain(target.split(|b| *b == b'/'))
+    {
+        match part {
+            b"" | b"." => {}
+            b".." => {
+                parts.pop();
+            }
+            name => parts.push(name),
+        }
+    }
+    String::from_utf8_lossy(&parts.join(&b'/')).into_owned()
+}
+
+fn outer_place(last: Option<&str>) -> String {
+    match last {
+        Some(entry) => format!("the entry after archive entry {entry:?}"),
+        None => "the archive's first entry".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_relative_to_their_directory() {
+        assert_eq!(resolve(b"b", b"../a/layer.tar"), "a/layer.tar");
+        assert_eq!(resolve(b"", b"./blobs/sha256/x"), "blobs/sha256/x");
+        assert_eq!(resolve(b"x", b"/../../y"), "y");
+        assert_eq!(outer_key(b"./index.json"), "index.json");
+    }
+}

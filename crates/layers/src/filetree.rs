@@ -1,0 +1,124 @@
+//! The merged file tree: every path of the final filesystem with the layer that last wrote it,
+//! and beside them the files whose content a later layer hid. For explorers; the CLI's report
+//! does not carry it.
+
+use crate::layer::{LayerSummary, What};
+use crate::merge::{Seen, Tree};
+use crate::path::{ancestors, display};
+use crate::report::How;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileTree {
+    /// Parents before their children, siblings by name (compared component by component, so a
+    /// directory's subtree is contiguous). A hidden file sits after the visible entry at its path.
+    pub entries: Vec<TreeEntry>,
+    /// The entries stop at [`crate::Limits::max_tree_entries`]; the report's figures are still
+    /// exact.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// Rooted (`/etc/x`).
+    pub path: String,
+    pub kind: EntryKind,
+    /// Bytes of content (a hard link shows its content's); 0 for directories and links.
+    pub size: u64,
+    /// The layer that last wrote the path (for a hidden file: the one that wrote it). `None` for
+    /// a directory no layer lists, only implied by the paths under it.
+    pub layer: Option<usize>,
+    /// Set when a later layer hid this file's content.
+    pub hidden: Option<HiddenBy>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    Dir,
+    File,
+    /// A symbolic link, device or fifo.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct HiddenBy {
+    pub layer: usize,
+    pub how: How,
+}
+
+/// Builds the tree of the merged `tree`; `layers` are the summaries it was merged from.
+pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], max: u64) -> FileTree {
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let mut entries: Vec<TreeEntry> = Vec::new();
+    let mut at: HashMap<&[u8], usize> = HashMap::new();
+    let mut truncated = false;
+    let mut push = |entries: &mut Vec<TreeEntry>, entry: TreeEntry| {
+        if entries.len() < max {
+            entries.push(entry);
+            true
+        } else {
+            truncated = true;
+            false
+        }
+    };
+    for (path, seen) in tree.visible() {
+        // Byte order puts every ancestor before its descendants: add the ones no layer listed.
+        for dir in ancestors(path) {
+            if !at.contains_key(dir) && push(&mut entries, entry(dir, Seen::Dir, None)) {
+                at.insert(dir, entries.len() - 1);
+            }
+        }
+        if push(&mut entries, entry(path, seen, None)) {
+            at.insert(path, entries.len() - 1);
+        }
+    }
+    // The top layer writing a path is the one whose version is visible.
+    for (index, (_, summary)) in layers.iter().enumerate().rev() {
+        for change in &summary.changes {
+            if matches!(change.what, What::Whiteout | What::Opaque) {
+                continue;
+            }
+            if let Some(&i) = at.get(&change.path[..]) {
+                entries[i].layer.get_or_insert(index);
+            }
+        }
+    }
+    for (path, bytes, written_in, hidden_in, how) in tree.hidden_files() {
+        let hidden = TreeEntry {
+            path: display(path),
+            kind: EntryKind::File,
+            size: bytes,
+            layer: Some(written_in),
+            hidden: Some(HiddenBy {
+                layer: hidden_in,
+                how,
+            }),
+        };
+        push(&mut entries, hidden);
+    }
+    entries.sort_by(|a, b| {
+        a.path
+            .split('/')
+            .cmp(b.path.split('/'))
+            .then(a.hidden.is_some().cmp(&b.hidden.is_some()))
+            .then(a.layer.cmp(&b.layer))
+    });
+    FileTree { entries, truncated }
+}
+
+fn entry(path: &[u8], seen: Seen, layer: Option<usize>) -> TreeEntry {
+    let (kind, size) = match seen {
+        Seen::Dir => (EntryKind::Dir, 0),
+        Seen::File(bytes) => (EntryKind::File, bytes),
+        Seen::Other => (EntryKind::Other, 0),
+    };
+    TreeEntry {
+        path: display(path),
+        kind,
+        size,
+        layer,
+        hidden: None,
+    }
+}

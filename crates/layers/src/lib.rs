@@ -1,0 +1,147 @@
+//! Layer analysis: how many bytes an image stores, and how many of them its final filesystem
+//! cannot see because a later layer overwrote, removed or hid them.
+//!
+//! [`analyse`] reads an image export (what `docker save` writes: the legacy layout with
+//! `manifest.json` and `<id>/layer.tar`, or an OCI image layout with `index.json` and
+//! `blobs/sha256/...`; layers uncompressed, gzip or zstd) in one streaming pass. Nothing is
+//! extracted and no file content is kept: each layer is summarised into a compact list of paths as
+//! it streams by, then the layers are merged in order once the manifest says what that order is.
+//!
+//! Pure: a reader and the image's history in, plain data out. No engine, no clock, no disk.
+//! Untrusted input is fine: a damaged archive gives an error naming the layer and entry, and
+//! what is held in memory is bounded by [`Limits`].
+
+mod archive;
+mod error;
+mod filetree;
+mod layer;
+mod layout;
+mod merge;
+mod path;
+mod report;
+mod tar;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::LayersError;
+pub use filetree::{EntryKind, FileTree, HiddenBy, TreeEntry};
+pub use report::{How, LayerReport, LayerRow, Step, Wasted};
+
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+
+/// What the analysis holds in memory at most.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// One JSON document (manifest, index, config).
+    pub max_json_bytes: u64,
+    /// All JSON documents kept from one archive.
+    pub max_total_json_bytes: u64,
+    /// Entries of all layers together: each costs a path in memory until the merge.
+    pub max_entries: u64,
+    /// A header claiming more than this is damaged, not a real file.
+    pub max_entry_bytes: u64,
+    /// Entries of the merged file tree ([`analyse_with_tree`]); beyond it the tree is marked
+    /// truncated, the figures stay exact.
+    pub max_tree_entries: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_json_bytes: 16 << 20,
+            max_total_json_bytes: 64 << 20,
+            max_entries: 1_000_000,
+            max_entry_bytes: 1 << 40,
+            max_tree_entries: 1_000_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Which image of the archive, by name or id; needed only when it holds several.
+    pub select: Option<String>,
+    /// The image's build steps, oldest first (e.g. from the engine's history). Without them, or
+    /// when they do not pair with the layers, the steps recorded in the image's config are used.
+    pub history: Option<Vec<Step>>,
+    pub limits: Limits,
+}
+
+/// Analyses the image export read from `export`. The report's `image` is the image's first name
+/// in the archive (empty when it has none); callers that know a better name set it.
+pub fn analyse(export: impl Read, options: &Options) -> Result<LayerReport, LayersError> {
+    analysis(export, options, false).map(|a| a.report)
+}
+
+/// The report and the merged file tree, for explorers.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Analysis {
+    pub report: LayerReport,
+    pub tree: FileTree,
+}
+
+/// [`analyse`], and the merged file tree (at most [`Limits::max_tree_entries`] entries).
+pub fn analyse_with_tree(export: impl Read, options: &Options) -> Result<Analysis, LayersError> {
+    analysis(export, options, true)
+}
+
+fn analysis(
+    export: impl Read,
+    options: &Options,
+    with_tree: bool,
+) -> Result<Analysis, LayersError> {
+    let contents = archive::read(export, &options.limits)?;
+    let plan = layout::plan(&contents, options.select.as_deref())?;
+    let mut layers = Vec::with_capacity(plan.layers.len());
+    for (index, layer) in plan.layers.iter().enumerate() {
+        let summary = match contents.get(&layer.path) {
+            Some(archive::Item::Layer(summary)) => summary,
+            Some(archive::Item::Unsupported(compression)) => {
+                return Err(LayersError::Corrupt {
+                    at: format!("layer {index} ({:?})", layer.path),
+                    problem: format!(
+                        "it is compressed with {compression}, which Drydock does not read (gzip and zstd it does)"
+                    ),
+                })
+            }
+            Some(_) => {
+                return Err(LayersError::Corrupt {
+                    at: format!("layer {index} ({:?})", layer.path),
+                    problem: "it is not a layer: neither a tar nor a gzip or zstd stream".into(),
+                })
+            }
+            None => {
+                return Err(LayersError::Missing {
+                    what: format!("layer {index} ({:?})", layer.path),
+                    by: plan.by.clone(),
+                })
+            }
+        };
+        layers.push((layer.path.as_str(), summary));
+    }
+    let mut merged = merge::merged(&layers)?;
+    let hidden = merged.hidden();
+    let tree = if with_tree {
+        filetree::build(&merged, &layers, options.limits.max_tree_entries)
+    } else {
+        FileTree {
+            entries: Vec::new(),
+            truncated: false,
+        }
+    };
+    let image = options
+        .select
+        .clone()
+        .or_else(|| plan.name.clone())
+        .unwrap_or_default();
+    let report = report::assemble(
+        image,
+        &plan,
+        merged.into_figures(),
+        hidden,
+        options.history.as_deref(),
+    );
+    Ok(Analysis { report, tree })
+}

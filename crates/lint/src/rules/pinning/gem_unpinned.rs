@@ -1,0 +1,115 @@
+//! ## What it does
+//! Flags `gem install` of gems without a version (`bundler` rather than `bundler:2.5.22` or
+//! `bundler -v 2.5.22`). Local `.gem` files and gems named by a variable are not reported.
+//!
+//! ## Why it matters
+//! Without a version, `gem install` takes the newest release on RubyGems when the layer is
+//! built, so the image changes under the same Dockerfile and a major upgrade can arrive with a
+//! rebuild nobody meant as an upgrade. The application's gems belong in the `Gemfile.lock`,
+//! installed with `bundle install` after copying `Gemfile` and `Gemfile.lock` alone, so that
+//! layer stays cached until they change; tools installed directly deserve a version too.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM ruby:3.3-slim
+//! RUN gem install bundler rails
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM ruby:3.3-slim
+//! RUN gem install bundler:2.5.22 rails:7.2.1
+//! ```
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+
+use super::{plain_args, report, unknowable};
+
+pub const RULE: Rule = Rule {
+    code: "DD605",
+    name: "gem-unpinned",
+    level: Level::Info,
+    hadolint: Some("DL3028"),
+    source: include_str!("gem_unpinned.rs"),
+    check,
+};
+
+/// gem options followed by a value in the next word.
+const TAKES_VALUE: &[&str] = &[
+    "-v",
+    "--version",
+    "-i",
+    "--install-dir",
+    "-n",
+    "--bindir",
+    "-s",
+    "--source",
+    "--platform",
+    "-P",
+    "--trust-policy",
+    "--build-root",
+    "-g",
+    "--file",
+];
+
+fn check(cx: &Context, out: &mut Report) {
+    for (_, ins, script) in cx.runs() {
+        for cmd in script.running("gem") {
+            // `-v` pins the gems of the command (one gem, in practice).
+            if cmd.has_any_flag(&["-v", "--version"]) {
+                continue;
+            }
+            let args = plain_args(&cmd, TAKES_VALUE);
+            let Some((&("install" | "i"), gems)) = args.split_first() else {
+                continue;
+            };
+            let unpinned: Vec<&str> = gems.iter().copied().filter(|g| !pinned(g)).collect();
+            report(cx, out, ins, "gem install", &unpinned, |g| {
+                format!("{g}:<version>")
+            });
+        }
+    }
+}
+
+fn pinned(gem: &str) -> bool {
+    unknowable(gem) || gem.contains(':') || gem.contains('/') || gem.ends_with(".gem")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_unpinned_gems() {
+        assert_eq!(
+            catches(&RULE, "FROM ruby:3.3\nRUN gem install bundler\n"),
+            [2]
+        );
+        catches(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install --no-document rails:7.2.1 puma\n",
+        );
+        catches(&RULE, "FROM ruby:3.3\nRUN gem i -N rake\n");
+    }
+
+    #[test]
+    fn does_not_catch_versions_files_or_variables() {
+        passes(&RULE, "FROM ruby:3.3\nRUN gem install bundler:2.5.22\n");
+        passes(&RULE, "FROM ruby:3.3\nRUN gem install bundler -v 2.5.22\n");
+        passes(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install bundler --version=2.5.22\n",
+        );
+        passes(&RULE, "FROM ruby:3.3\nRUN gem install ./pkg/x-1.0.gem\n");
+        passes(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install \"bundler:$BUNDLER_VERSION\" && gem update --system\n",
+        );
+        passes(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install mysql2:0.5.6 -- --with-mysql-dir=/usr\n",
+        );
+    }
+}

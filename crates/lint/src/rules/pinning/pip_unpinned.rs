@@ -1,0 +1,226 @@
+//! ## What it does
+//! Flags `pip install` (also `pip3`, `python -m pip`) of packages without a version specifier
+//! (`flask` rather than `flask==3.0.3`). Requirements and constraints files, local paths and
+//! archives, URLs, VCS sources and packages named by a variable are not reported, nor is a
+//! `--upgrade` of pip's own tooling (`pip`, `setuptools`, `wheel`).
+//!
+//! ## Why it matters
+//! An unpinned package resolves to the newest release on PyPI when the layer is built, along
+//! with the newest releases of everything it depends on. A rebuild months later can produce a
+//! different, possibly broken, environment from the same Dockerfile, and the layer cache hides
+//! the difference until it is invalidated. A requirements or lock file copied in before the
+//! install pins the whole tree and keeps that layer cached until the dependencies change.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! RUN pip install --no-cache-dir flask gunicorn
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! COPY requirements.txt .
+//! RUN pip install --no-cache-dir -r requirements.txt
+//! ```
+//! Or pin on the command line: `pip install flask==3.0.3 gunicorn==22.0.0`.
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+use crate::shell::Command;
+
+use super::{plain_args, report, unknowable};
+
+pub const RULE: Rule = Rule {
+    code: "DD603",
+    name: "pip-unpinned",
+    level: Level::Info,
+    hadolint: Some("DL3013"),
+    source: include_str!("pip_unpinned.rs"),
+    check,
+};
+
+/// pip options followed by a value in the next word.
+const TAKES_VALUE: &[&str] = &[
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-e",
+    "--editable",
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--src",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--trusted-host",
+    "--cache-dir",
+    "--progress-bar",
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--cert",
+    "--client-cert",
+    "--upgrade-strategy",
+    "--no-binary",
+    "--only-binary",
+    "--global-option",
+    "--install-option",
+    "-C",
+    "--config-settings",
+    "--report",
+    "-b",
+    "--build",
+];
+
+/// Version specifiers (PEP 440) and the direct reference marker (PEP 508).
+const SPECIFIERS: &[&str] = &["==", ">=", "<=", "~=", "!=", ">", "<", "@"];
+
+fn check(cx: &Context, out: &mut Report) {
+    for (_, ins, script) in cx.runs() {
+        for cmd in script.commands.iter().map(Command::unwrapped) {
+            let Some(pip) = as_pip(&cmd) else { continue };
+            if pip.has_any_flag(&["-c", "--constraint"]) {
+                continue;
+            }
+            let args = plain_args(&pip, TAKES_VALUE);
+            let Some((&"install", packages)) = args.split_first() else {
+                continue;
+            };
+            let upgrade = pip.has_any_flag(&["-U", "--upgrade"]);
+            let unpinned: Vec<&str> = packages
+                .iter()
+                .copied()
+                .filter(|p| !(pinned(p) || (upgrade && is_tooling(p))))
+                .collect();
+            report(cx, out, ins, "pip install", &unpinned, |p| {
+                format!("{p}==<version>")
+            });
+        }
+    }
+}
+
+/// `pip ...`, `pip3.12 ...` or `python3 -m pip ...`, as a command named `pip`.
+fn as_pip(cmd: &Command) -> Option<Command> {
+    let program = cmd.program();
+    let versioned = |name: &str, prefix: &str| {
+        name.strip_prefix(prefix)
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    };
+    if versioned(program, "pip") {
+        return Some(cmd.clone());
+    }
+    if versioned(program, "python") {
+        if let [_, m, module, rest @ ..] = cmd.words.as_slice() {
+            if m == "-m" && module == "pip" {
+                let mut pip = cmd.clone();
+                pip.words = std::iter::once("pip".to_string())
+                    .chain(rest.iter().cloned())
+                    .collect();
+                return Some(pip);
+            }
+        }
+    }
+    None
+}
+
+fn pinned(package: &str) -> bool {
+    let lower = package.to_ascii_lowercase();
+    unknowable(package)
+        || SPECIFIERS.iter().any(|s| package.contains(s))
+        || package.starts_with('.')
+        || package.contains('/')
+        || [".whl", ".tar.gz", ".zip", ".tgz"]
+            .iter()
+            .any(|ext| lower.ends_with(ext))
+}
+
+/// pip's own tooling, routinely brought up to date before the real installs.
+fn is_tooling(package: &str) -> bool {
+    matches!(
+        package.to_ascii_lowercase().as_str(),
+        "pip" | "setuptools" | "wheel"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_unpinned_packages() {
+        assert_eq!(
+            catches(&RULE, "FROM python:3.12\nRUN pip install flask\n"),
+            [2]
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pip3 install --no-cache-dir flask==3.0 gunicorn\n",
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN python3 -m pip install -U requests\n",
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pip install -r requirements.txt uvicorn\n",
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pip install --upgrade pip poetry\n",
+        );
+        catches(&RULE, "FROM python:3.12\nRUN pip install 'flask[async]'\n");
+    }
+
+    #[test]
+    fn does_not_catch_pinned_files_paths_or_tooling_upgrades() {
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install flask==3.0.3 'gunicorn>=22,<23' 'x~=1.0'\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install -r requirements.txt\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install -c constraints.txt flask\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install . && pip install -e .[dev]\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install /wheels/*.whl ./pkg dist/app-1.0.tar.gz\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install git+https://github.com/org/x@v1\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install --upgrade pip setuptools wheel\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install \"$PKG\" && pip download flask\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install --index-url https://x/simple -r req.txt\n",
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! ## What it does
+//! Flags `apk add` without `--no-cache` in a stage that ends up in the final image, unless the
+//! same RUN then deletes `/var/cache/apk` (or runs `apk cache clean`) or mounts a cache there.
+//!
+//! ## Why it matters
+//! With `--update` or after `apk update`, apk keeps the repository index in `/var/cache/apk`,
+//! and with a cache configured, the downloaded packages as well. On an image whose whole base
+//! is a few megabytes, that is a sizeable share, and nothing at run time reads it.
+//! `apk add --no-cache` fetches a fresh index, installs, and keeps nothing: no `apk update`, no
+//! cleanup step to forget.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN apk update && apk add curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! RUN apk add --no-cache curl
+//! ```
+//! Stages that only feed `COPY --from` are not checked: their cache never ships.
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+use crate::rules::size::packages::{self, Action, Manager};
+
+pub const RULE: Rule = Rule {
+    code: "DD106",
+    name: "apk-add-cache-kept",
+    level: Level::Info,
+    hadolint: Some("DL3019"),
+    source: include_str!("apk_add_cache_kept.rs"),
+    check,
+};
+
+fn check(cx: &Context, out: &mut Report) {
+    let hits = packages::installs_keeping_cache(
+        cx,
+        Manager::Apk,
+        |p| {
+            // `--no-network` installs from what is already there and downloads nothing.
+            p.action == Action::Install && !p.command.has_any_flag(&["--no-cache", "--no-network"])
+        },
+        |p| p.action == Action::Clean,
+        Manager::Apk.cache_dirs(),
+    );
+    for (ins, _) in hits {
+        out.add(
+            cx.head(ins),
+            "`apk add` keeps the package index in /var/cache/apk: use `apk add --no-cache`",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_apk_add_with_cache() {
+        assert_eq!(catches(&RULE, "FROM alpine:3\nRUN apk add curl\n"), [2]);
+        catches(
+            &RULE,
+            "FROM alpine:3\nRUN apk update && sudo apk add --update curl\n",
+        );
+        catches(&RULE, "FROM alpine:3\nRUN [\"apk\", \"add\", \"curl\"]\n");
+        catches(&RULE, "FROM alpine:3\nRUN <<EOF\napk add curl\nEOF\n");
+    }
+
+    #[test]
+    fn does_not_catch_no_cache_cleanup_or_mounts() {
+        passes(&RULE, "FROM alpine:3\nRUN apk add --no-cache curl\n");
+        passes(&RULE, "FROM alpine:3\nRUN apk --no-cache add curl\n");
+        passes(
+            &RULE,
+            "FROM alpine:3\nRUN apk add --no-network --virtual .rundeps $runDeps\n",
+        );
+        passes(
+            &RULE,
+            "FROM alpine:3\nRUN apk add -U curl && rm -rf /var/cache/apk/*\n",
+        );
+        passes(
+            &RULE,
+            "FROM alpine:3\nRUN apk add curl && apk cache clean\n",
+        );
+        passes(
+            &RULE,
+            "FROM alpine:3\nRUN --mount=type=cache,target=/var/cache/apk apk add curl\n",
+        );
+        passes(
+            &RULE,
+            "FROM alpine:3 AS build\nRUN apk add gcc\nFROM scratch\nCOPY --from=build /x /x\n",
+        );
+    }
+}

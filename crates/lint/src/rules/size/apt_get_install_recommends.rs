@@ -1,0 +1,157 @@
+//! ## What it does
+//! Flags `apt-get install` (or `apt install`) without `--no-install-recommends` in a stage that
+//! ends up in the final image. `-o APT::Install-Recommends=false`, or an earlier RUN that turns
+//! recommends off in the APT configuration, count as well.
+//!
+//! ## Why it matters
+//! By default APT installs each package's "recommended" packages too: documentation, optional
+//! helpers, whole language runtimes a tool can use but does not need. They can double what an
+//! install adds to a layer, and each one is more to download, scan and patch. Installing only
+//! what you name, plus its hard dependencies, keeps the layer to what the image uses; when
+//! something turns out to be missing, name it.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN apt-get update && apt-get install -y curl \
+//!  && rm -rf /var/lib/apt/lists/*
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
+//!  && rm -rf /var/lib/apt/lists/*
+//! ```
+//! Stages that only feed `COPY --from` are not checked: their extra packages never ship.
+
+use drydock_dockerfile::Kind;
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::shipping_chain;
+
+pub const RULE: Rule = Rule {
+    code: "DD104",
+    name: "apt-get-install-recommends",
+    level: Level::Info,
+    hadolint: Some("DL3015"),
+    source: include_str!("apt_get_install_recommends.rs"),
+    check,
+};
+
+fn check(cx: &Context, out: &mut Report) {
+    // Whether an earlier instruction of the image set APT::Install-Recommends in the config.
+    let mut configured = false;
+    for stage in shipping_chain(cx).iter().rev() {
+        for index in stage.instructions.clone() {
+            let Some(ins) = cx.instructions().get(index) else {
+                continue;
+            };
+            if ins.kind == Kind::Copy && ins.original.contains("apt.conf.d") {
+                configured = true;
+            }
+            let Some(script) = cx.script(index) else {
+                continue;
+            };
+            if configured {
+                return;
+            }
+            for cmd in &script.commands {
+                let Some(pkg) = packages::read(cmd) else {
+                    continue;
+                };
+                let c = &pkg.command;
+                if pkg.manager != Manager::Apt
+                    || pkg.action != Action::Install
+                    || c.is("aptitude")
+                    || c.has_flag("--no-install-recommends")
+                    || c.args().iter().any(|a| off(a))
+                {
+                    continue;
+                }
+                out.add(
+                    cx.head(ins),
+                    format!(
+                        "`{}` also installs every recommended package: add `--no-install-recommends` and name what you need",
+                        pkg.title()
+                    ),
+                );
+                break;
+            }
+            if script.words().any(|w| w.contains("Install-Recommends")) {
+                configured = true;
+            }
+        }
+    }
+}
+
+/// `-o APT::Install-Recommends=false` (or `=0`, `"false"`), as one word or the option's value.
+fn off(word: &str) -> bool {
+    let Some((_, value)) = word.split_once("Install-Recommends") else {
+        return false;
+    };
+    let value = value
+        .trim_start_matches(['=', ' ', '"'])
+        .to_ascii_lowercase();
+    value.starts_with("false") || value.starts_with('0') || value.starts_with("no")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_installs_with_recommends() {
+        assert_eq!(
+            catches(
+                &RULE,
+                "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"
+            ),
+            [2]
+        );
+        catches(&RULE, "FROM ubuntu:24.04\nRUN sudo apt -y install git\n");
+        catches(
+            &RULE,
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n",
+        );
+        catches(
+            &RULE,
+            "FROM debian:12\nRUN <<EOF\napt-get install -y curl\nEOF\n",
+        );
+        // The final stage built on a stage.
+        catches(
+            &RULE,
+            "FROM debian:12 AS base\nRUN apt-get install -y x\nFROM base\n",
+        );
+    }
+
+    #[test]
+    fn does_not_catch_without_recommends() {
+        passes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get install -y --no-install-recommends curl\n",
+        );
+        passes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get -o APT::Install-Recommends=false install -y x\n",
+        );
+        passes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get install -oAPT::Install-Recommends=0 x\n",
+        );
+        passes(
+            &RULE,
+            "FROM debian:12\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/norec\nRUN apt-get install -y x\n",
+        );
+        passes(&RULE, "FROM debian:12\nRUN apt-get update\n");
+        passes(
+            &RULE,
+            "FROM debian:12 AS build\nRUN apt-get install -y gcc\nFROM debian:12-slim\nCOPY --from=build /x /x\n",
+        );
+        passes(
+            &RULE,
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN apt-get install x\n",
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! ## What it does
+//! Flags `dnf install` or `microdnf install` in a stage that ends up in the final image when
+//! the same RUN does not end with `dnf clean all` (`microdnf clean all`) or delete the cache
+//! directory, unless it mounts a cache there.
+//!
+//! ## Why it matters
+//! dnf keeps repository metadata and downloaded packages in `/var/cache/dnf` (microdnf in
+//! `/var/cache/yum`): often more than the packages it installed. Committed with the layer,
+//! that cache ships in every pull and is never read again. A clean in a later RUN cannot shrink
+//! the earlier layer; it must run in the same RUN as the install.
+//!
+//! ## Example
+//! ```dockerfile
+//! RUN dnf install -y nginx
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! RUN dnf install -y nginx \
+//!  && dnf clean all
+//! ```
+//! Stages that only feed `COPY --from` are not checked: their cache never ships.
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+use crate::rules::size::packages::{self, Action, Manager};
+
+pub const RULE: Rule = Rule {
+    code: "DD108",
+    name: "dnf-cache-kept",
+    level: Level::Warning,
+    hadolint: Some("DL3040"),
+    source: include_str!("dnf_cache_kept.rs"),
+    check,
+};
+
+fn check(cx: &Context, out: &mut Report) {
+    let hits = packages::installs_keeping_cache(
+        cx,
+        Manager::Dnf,
+        |p| p.action == Action::Install,
+        |p| p.manager == Manager::Dnf && p.action == Action::Clean,
+        Manager::Dnf.cache_dirs(),
+    );
+    for (ins, pkg) in hits {
+        let program = pkg.command.program();
+        out.add(
+            cx.head(ins),
+            format!(
+                "`{}` leaves its cache in the layer: end the same RUN with `{program} clean all`",
+                pkg.title()
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_dnf_without_clean() {
+        assert_eq!(
+            catches(&RULE, "FROM fedora:40\nRUN dnf install -y nginx\n"),
+            [2]
+        );
+        catches(
+            &RULE,
+            "FROM ubi9/ubi-minimal\nRUN microdnf install -y shadow-utils\n",
+        );
+        catches(
+            &RULE,
+            "FROM fedora:40\nRUN dnf -y group install 'Development Tools'\n",
+        );
+        catches(&RULE, "FROM fedora:40\nRUN <<EOF\ndnf install -y x\nEOF\n");
+    }
+
+    #[test]
+    fn does_not_catch_cleaned_or_cached() {
+        passes(
+            &RULE,
+            "FROM fedora:40\nRUN dnf install -y nginx && dnf clean all\n",
+        );
+        passes(
+            &RULE,
+            "FROM ubi9/ubi-minimal\nRUN microdnf install -y x && microdnf clean all\n",
+        );
+        passes(
+            &RULE,
+            "FROM fedora:40\nRUN dnf install -y x && rm -rf /var/cache/dnf/*\n",
+        );
+        passes(
+            &RULE,
+            "FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y x\n",
+        );
+        passes(&RULE, "FROM centos:7\nRUN yum install -y x\n");
+    }
+}

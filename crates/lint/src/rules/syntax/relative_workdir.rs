@@ -1,0 +1,139 @@
+//! ## What it does
+//! Flags the first `WORKDIR` of a stage when its path is relative (`WORKDIR app`) and no
+//! earlier `WORKDIR` of the stage, or of the stage it builds on, set an absolute one.
+//!
+//! A relative `WORKDIR` after an absolute one is well defined (`WORKDIR /srv` then
+//! `WORKDIR web` is `/srv/web`), so only the first one counts. Windows paths with a drive
+//! letter (`C:\app`) are absolute. Stages that start from `scratch` are left alone: their
+//! working directory is `/` and nothing can move it.
+//!
+//! ## Why it matters
+//! A relative `WORKDIR` is resolved against the working directory the base image happens to
+//! set. When the base image changes it, or you switch to another base, files land somewhere
+//! else and `COPY`, `RUN` and `CMD` quietly work in a different place than the one you
+//! tested.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22-slim
+//! WORKDIR app
+//! COPY . .
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM node:22-slim
+//! WORKDIR /app
+//! COPY . .
+//! ```
+
+use drydock_dockerfile::{expand_word, Args, Kind};
+
+use crate::finding::Level;
+use crate::rule::{Context, Report, Rule};
+
+use super::{ancestors, is_absolute, root_image};
+
+pub const RULE: Rule = Rule {
+    code: "DD501",
+    name: "relative-workdir",
+    level: Level::Warning,
+    hadolint: Some("DL3000"),
+    source: include_str!("relative_workdir.rs"),
+    check,
+};
+
+fn check(cx: &Context, out: &mut Report) {
+    for stage in &cx.stages {
+        let inherited = ancestors(cx, stage).iter().any(|s| {
+            s.instructions.clone().any(|i| {
+                cx.instructions()
+                    .get(i)
+                    .is_some_and(|ins| ins.kind == Kind::Workdir)
+            })
+        });
+        // On scratch the working directory is `/`, whatever the path: nothing can move it.
+        if inherited || root_image(cx, stage) == "scratch" {
+            continue;
+        }
+        let first = stage.instructions.clone().find_map(|i| {
+            let ins = cx.instructions().get(i)?;
+            (ins.kind == Kind::Workdir).then_some((i, ins))
+        });
+        let Some((index, ins)) = first else { continue };
+        let Args::Shell(arg) = &ins.args else {
+            continue;
+        };
+        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
+        let Ok(path) = expand_word(&arg.value, &env, cx.file.escape) else {
+            continue;
+        };
+        // A variable the file does not set (the base image's `$HOME`) may hold an absolute path.
+        let raw = arg.value.trim_matches(['"', '\'']);
+        if starts_with_unset(&arg.value, &env)
+            || path.is_empty()
+            || is_absolute(&path)
+            || is_absolute(raw)
+        {
+            continue;
+        }
+        out.add(
+            arg.span,
+            format!("`WORKDIR {}` is relative to whatever directory the base image sets: give an absolute path such as `/{}`", arg.value, path.trim_start_matches("./")),
+        );
+    }
+}
+
+/// `$HOME/app` with `HOME` not set in the file: the base image may set it to an absolute path.
+fn starts_with_unset(raw: &str, env: &std::collections::BTreeMap<String, String>) -> bool {
+    let rest = raw.trim_matches('"').trim_matches('\'');
+    let Some(rest) = rest.strip_prefix('$') else {
+        return false;
+    };
+    let name: String = rest
+        .trim_start_matches('{')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    !env.contains_key(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::testing::{catches, passes};
+
+    #[test]
+    fn catches_a_relative_first_workdir() {
+        assert_eq!(catches(&RULE, "FROM node\nWORKDIR app\n"), [2]);
+        catches(&RULE, "FROM node\nWORKDIR ./app\n");
+        catches(&RULE, "FROM node\nARG DIR=app\nWORKDIR $DIR\n");
+        catches(&RULE, "FROM node\nWORKDIR \"app\"\n");
+        catches(
+            &RULE,
+            "FROM node AS a\nWORKDIR /srv\nFROM node\nWORKDIR app\n",
+        );
+    }
+
+    #[test]
+    fn does_not_catch_absolute_or_later_relative_workdirs() {
+        passes(&RULE, "FROM node\nWORKDIR /app\n");
+        passes(&RULE, "FROM node\nWORKDIR /srv\nWORKDIR web\n");
+        passes(
+            &RULE,
+            "FROM node AS base\nWORKDIR /srv\nFROM base\nWORKDIR web\n",
+        );
+        passes(&RULE, "FROM node\nWORKDIR $HOME/app\n");
+        passes(&RULE, "FROM scratch\nWORKDIR app\n");
+        passes(&RULE, "FROM node\nWORKDIR ${APP_ROOT}\n");
+        passes(&RULE, "FROM node\nARG DIR=/opt/app\nWORKDIR $DIR\n");
+        passes(
+            &RULE,
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\app\n",
+        );
+        passes(
+            &RULE,
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR c:/app\n",
+        );
+    }
+}
