@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 12] = [
     "engine_status",
     "overview",
     "images",
@@ -9,6 +9,9 @@ const COMMANDS: [&str; 9] = [
     "build_cache",
     "engines",
     "switch_engine",
+    "lint_rules",
+    "lint_path",
+    "image_layers",
 ];
 
 fn main() {

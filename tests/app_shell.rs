@@ -144,3 +144,79 @@ fn switching_engines_moves_every_view() {
         .expect_err("bad");
     assert_eq!(err.code, "engine_unavailable");
 }
+
+#[test]
+fn the_layer_explorer_reads_an_image_once_and_then_from_the_store() {
+    let engine = Dockerd::start();
+    engine.base();
+    let id = engine.build(
+        "drydock-fixture/wasteful:1",
+        &format!("FROM {BASE}\nRUN head -c 40000 /dev/zero > /blob\nRUN rm /blob\n"),
+        Builder::Classic,
+    );
+    let state = state_for(engine.host());
+    let dir = tempfile::tempdir().expect("data dir");
+    let cache = commands::LayerCache::open_in(Some(dir.path()));
+    let rt = runtime();
+
+    let mut seen = Vec::new();
+    let first = rt
+        .block_on(commands::image_layers_for(
+            &state,
+            &cache,
+            id.clone(),
+            |p| seen.push(p),
+        ))
+        .expect("layers");
+    assert!(!first.kept);
+    let last = seen.last().expect("progress was reported");
+    assert!(
+        seen.len() >= 2 && last.read > 0 && last.total > 0,
+        "{seen:?}"
+    );
+    assert!(seen.windows(2).all(|w| w[0].read <= w[1].read));
+    let report = &first.report;
+    assert_eq!(report.hidden_bytes, 40_000);
+    assert_eq!(report.wasted[0].path, "/blob");
+    assert_eq!(report.layers.len(), 3, "base, the write and the removal");
+    assert!(report.layers[1].created_by.contains("head -c 40000"));
+    let blob: Vec<_> = first
+        .tree
+        .entries
+        .iter()
+        .filter(|e| e.path == "/blob")
+        .collect();
+    assert_eq!(blob.len(), 1, "only the hidden copy: {blob:?}");
+    assert_eq!(blob[0].hidden.map(|h| h.layer), Some(2));
+    assert!(first
+        .tree
+        .entries
+        .iter()
+        .any(|e| e.path == "/bin" && e.hidden.is_none()));
+    let kept = cache.kept(&id).expect("the analysis is kept");
+    assert_eq!((&kept.report, &kept.tree), (&first.report, &first.tree));
+
+    // Gone from the engine, the image's analysis still opens: it comes from the store.
+    engine.docker(&["rmi", "drydock-fixture/wasteful:1"]);
+    let mut progressed = false;
+    let again = rt
+        .block_on(commands::image_layers_for(
+            &state,
+            &cache,
+            id.clone(),
+            |_| progressed = true,
+        ))
+        .expect("from the store");
+    assert!(again.kept && !progressed);
+    assert_eq!((again.report, again.tree), (first.report, first.tree));
+
+    let err = rt
+        .block_on(commands::image_layers_for(
+            &state,
+            &cache,
+            "sha256:0000".into(),
+            |_| {},
+        ))
+        .expect_err("no such image");
+    assert_eq!(err.code, "not_found");
+}

@@ -82,7 +82,10 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     engine.build(
         "drydock-fixture/hostile:1",
-        &format!("FROM {BASE}\nLABEL note=\"{HOSTILE}\"\nRUN echo '{HOSTILE}' > /note.html\n"),
+        &format!(
+            "FROM {BASE}\nLABEL note=\"{HOSTILE}\"\nRUN echo '{HOSTILE}' > /note.html\n\
+             RUN echo x > '/{HOSTILE}' && head -c 40000 /dev/zero > /wasted.bin\nRUN rm /wasted.bin\n"
+        ),
         Builder::BuildKit,
     );
     engine.run_exited("job", "shop/api:2.4", "head -c 20000 /dev/zero > /scratch");
@@ -104,13 +107,14 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     let nav = texts(&client, "nav button").await;
     assert_eq!(
-        &nav[..6],
+        &nav[..7],
         [
             "Overview",
             "Images",
             "Containers",
             "Volumes",
             "Build cache",
+            "Dockerfiles",
             "Engine"
         ]
     );
@@ -172,6 +176,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         "no element was created from image text"
     );
     save(&client, "image-detail").await;
+    layer_explorer(&client).await;
     click(&client, "[aria-label='Close detail']").await;
 
     for (view, marker) in [
@@ -185,6 +190,9 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         save(&client, view).await;
     }
+    dockerfiles_view(&client).await;
+
+    click(&client, "[data-testid=nav-engine]").await;
     let summary = wait_for(&client, "[data-testid=engine-summary]")
         .await
         .text()
@@ -218,4 +226,119 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     save(&client, "images-live").await;
 
     client.close().await.expect("close session");
+}
+
+/// The text of each match, as the DOM holds it: WebKitWebDriver's rendered text leaves out
+/// grid cells that clip with an ellipsis.
+async fn text_contents(client: &Client, css: &str) -> Vec<String> {
+    let found = client
+        .execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.textContent);",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .expect("text contents");
+    serde_json::from_value(found).expect("strings")
+}
+
+/// The layer explorer of the open image (the hostile one): per-layer hidden bytes, the wasted
+/// path, and the file tree filtered to what is hidden; file names are shown as text.
+async fn layer_explorer(client: &Client) {
+    click(client, "[data-testid=tab-layers]").await;
+    wait_for(client, "[data-testid=layer-row]").await;
+    let hidden = wait_for(client, "[data-testid=layers-hidden]")
+        .await
+        .text()
+        .await
+        .expect("hidden");
+    assert_eq!(hidden, "40 kB hidden");
+    let layers = texts(client, "[data-testid=layer-row]").await;
+    assert!(
+        layers
+            .iter()
+            .any(|l| l.contains("head -c 40000") && l.contains("40 kB")),
+        "{layers:?}"
+    );
+    let wasted = texts(client, "[data-testid=wasted-row]").await;
+    assert!(
+        wasted.len() == 1 && wasted[0].contains("/wasted.bin"),
+        "{wasted:?}"
+    );
+    let tree = text_contents(client, "[data-testid=tree-row]").await;
+    assert!(tree.iter().any(|r| r.contains(HOSTILE)), "{tree:?}");
+    let injected = client
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"]').length;",
+            vec![],
+        )
+        .await
+        .expect("js");
+    assert_eq!(injected, serde_json::json!(0), "a file name stays text");
+
+    click(client, "[data-testid=tree-hidden-only]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let hidden_rows = text_contents(client, "[data-testid=tree-row]").await;
+    assert!(
+        hidden_rows.len() == 1
+            && hidden_rows[0].contains("wasted.bin")
+            && hidden_rows[0].contains("removed in"),
+        "{hidden_rows:?}"
+    );
+    save(client, "layers").await;
+    click(client, "[data-testid=tree-hidden-only]").await;
+    click(client, "[data-testid=tab-details]").await;
+}
+
+/// The Dockerfiles view lints a project the user names and explains each finding; text from
+/// the Dockerfile is shown as text.
+async fn dockerfiles_view(client: &Client) {
+    let project = tempfile::tempdir().expect("project dir");
+    std::fs::write(
+        project.path().join("Dockerfile"),
+        format!(
+            "FROM python:latest\nCOPY . /app\nRUN pip install -r /app/requirements.txt\nCMD echo '{HOSTILE}'\n"
+        ),
+    )
+    .expect("write Dockerfile");
+    click(client, "[data-testid=nav-dockerfiles]").await;
+    let input = wait_for(client, "[data-testid=lint-path]").await;
+    input.clear().await.expect("clear");
+    input
+        .send_keys(&project.path().display().to_string())
+        .await
+        .expect("type path");
+    click(client, "[data-testid=lint-run]").await;
+    let summary = wait_for(client, "[data-testid=lint-summary]")
+        .await
+        .text()
+        .await
+        .expect("summary");
+    assert!(summary.starts_with("1 Dockerfile in "), "{summary}");
+    let findings = texts(client, "[data-testid=finding]").await;
+    assert!(
+        findings.iter().any(|f| f.contains("latest-base-image")),
+        "{findings:?}"
+    );
+    // The hostile CMD line is shown verbatim as source text, and no element was injected.
+    assert!(findings.iter().any(|f| f.contains(HOSTILE)), "{findings:?}");
+    let injected = client
+        .execute(
+            "return document.querySelectorAll('main img[src=x]').length;",
+            vec![],
+        )
+        .await
+        .expect("query");
+    assert_eq!(injected, serde_json::json!(0));
+    click(client, "[data-testid=finding] button.rule").await;
+    let doc = wait_for(client, "[data-testid=rule-doc]")
+        .await
+        .text()
+        .await
+        .expect("doc");
+    assert!(doc.contains("Why it matters"), "{doc}");
+    save(client, "dockerfiles").await;
+    click(client, "[data-testid=tab-rules]").await;
+    wait_for(client, ".rule-row").await;
+    assert!(texts(client, ".rule-row").await.len() >= 30);
+    save(client, "rules").await;
 }

@@ -29,7 +29,7 @@ impl From<EngineError> for IpcError {
 
 /// Runs a read of the engine; an engine-unavailable error drops the connection so the next
 /// call (the UI retries) connects afresh.
-async fn with_engine<T, F, Fut>(state: &AppState, read: F) -> Result<T, IpcError>
+pub(crate) async fn with_engine<T, F, Fut>(state: &AppState, read: F) -> Result<T, IpcError>
 where
     F: FnOnce(std::sync::Arc<drydock_engine::Engine>) -> Fut,
     Fut: Future<Output = Result<T, EngineError>>,

@@ -2,6 +2,8 @@
 //! The views and the data they show live in the domain crates and in `ui/`.
 
 mod commands;
+mod layers;
+mod lint;
 mod state;
 mod watch;
 
@@ -13,6 +15,7 @@ pub mod commands_for_tests {
         build_cache_for, containers_for, engine_status_for, engines_for, image_detail_for,
         images_for, overview_for, switch_engine_for, volumes_for,
     };
+    pub use crate::layers::{image_layers_for, ImageLayers, LayerCache};
 }
 pub use state::AppState;
 
@@ -23,6 +26,9 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(state)
         .setup(|app| {
+            use tauri::Manager;
+            let data_dir = app.path().app_data_dir().ok();
+            app.manage(layers::LayerCache::open_in(data_dir.as_deref()));
             watch::start(app.handle().clone());
             Ok(())
         })
@@ -36,6 +42,9 @@ pub fn run() {
             commands::build_cache,
             commands::engines,
             commands::switch_engine,
+            lint::lint_rules,
+            lint::lint_path,
+            layers::image_layers,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -513,7 +513,11 @@ fn pragmas_suppress_the_next_instruction_or_the_whole_file() {
     assert_eq!(run.code, 0);
     let strict = run_in(
         dir.path(),
-        &[LATEST, &["--format", "json", "--failure-threshold", "style"]].concat(),
+        &[
+            LATEST,
+            &["--format", "json", "--failure-threshold", "style"],
+        ]
+        .concat(),
     );
     assert_eq!(strict.code, 1);
 }

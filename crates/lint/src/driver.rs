@@ -29,7 +29,11 @@ pub fn meta_codes() -> [(&'static str, Level, &'static str); 3] {
             Level::Warning,
             "a suppression names no rule Drydock has",
         ),
-        (UNUSED, Level::Style, "a suppression that suppressed nothing"),
+        (
+            UNUSED,
+            Level::Style,
+            "a suppression that suppressed nothing",
+        ),
     ]
 }
 

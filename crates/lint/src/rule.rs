@@ -271,7 +271,9 @@ pub fn mount_covers(ins: &Instruction, path: &str) -> bool {
             matches!(kind, "cache" | "tmpfs")
                 && (target.is_empty()
                     || path == target
-                    || path.strip_prefix(target).is_some_and(|r| r.starts_with('/')))
+                    || path
+                        .strip_prefix(target)
+                        .is_some_and(|r| r.starts_with('/')))
         })
 }
 

@@ -1,8 +1,10 @@
 // The only module that calls into the Rust shell. Everything else imports these typed functions.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
-  BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ImageDetail, ImageRow, IpcError, Overview, VolumeRow,
+  BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ExportProgress, ImageDetail, ImageLayers, ImageRow, IpcError, LintRun, Overview,
+  RuleDoc,
+  VolumeRow,
 } from './types';
 
 export const engineStatus = () => invoke<EngineStatus>('engine_status');
@@ -14,6 +16,15 @@ export const volumes = () => invoke<VolumeRow[]>('volumes');
 export const buildCache = () => invoke<BuildCacheRow[]>('build_cache');
 export const engines = () => invoke<EngineChoice[]>('engines');
 export const switchEngine = (host: string | null) => invoke<EngineStatus>('switch_engine', { host });
+export const lintPath = (path: string) => invoke<LintRun>('lint_path', { path });
+export const lintRules = () => invoke<RuleDoc[]>('lint_rules');
+
+/** The layer explorer's data; `onProgress` hears how much of the export has streamed. */
+export function imageLayers(id: string, onProgress: (p: ExportProgress) => void): Promise<ImageLayers> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return invoke<ImageLayers>('image_layers', { id, channel });
+}
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
 export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {

@@ -12,3 +12,19 @@ export interface VolumeRow { name: string; driver: string; mountpoint: string; s
 export interface BuildCacheRow { id: string; kind: string; description: string; size: number; in_use: boolean; shared: boolean; created: string; last_used: string | null; usage_count: number }
 export interface EngineChoice { source: string; endpoint: string; present: boolean; chosen: boolean }
 export type { EngineStatus, IpcError } from './engine/status';
+export type LintLevel = 'error' | 'warning' | 'info' | 'style';
+export interface Finding {
+  file: string; line: number; column: number; end_line: number; end_column: number;
+  code: string; rule: string; level: LintLevel; message: string; hadolint: string | null; fix: string | null;
+}
+export interface LintedFile { path: string; lines: [number, string][]; findings: Finding[] }
+export interface LintRun { root: string; files: LintedFile[]; config_files: string[]; problems: string[] }
+export interface RuleDoc { code: string; name: string; category: string; level: LintLevel; hadolint: string | null; summary: string; doc: string }
+export type HiddenHow = 'overwritten' | 'removed' | 'opaque';
+export interface LayerRow { index: number; digest: string; created_by: string; size: number; files_added: number; files_modified: number; files_removed: number; hidden_bytes: number }
+export interface Wasted { path: string; bytes: number; written_in: number; hidden_in: number; how: HiddenHow }
+export interface LayerReport { image: string; stored_bytes: number; hidden_bytes: number; efficiency: number; layers: LayerRow[]; wasted: Wasted[] }
+export interface TreeEntry { path: string; kind: 'dir' | 'file' | 'other'; size: number; layer: number | null; hidden: { layer: number; how: HiddenHow } | null }
+export interface FileTree { entries: TreeEntry[]; truncated: boolean }
+export interface ImageLayers { report: LayerReport; tree: FileTree; kept: boolean }
+export interface ExportProgress { read: number; total: number }
