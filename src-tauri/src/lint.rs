@@ -107,6 +107,7 @@ pub fn lint_path_for(path: &str, home: Option<&Path>) -> Result<LintRun, IpcErro
         };
         match files::lint_file(&file, &shown, &config, &Selection::All) {
             Ok((source, findings)) => {
+                // Findings come sorted by line.
                 let mut wanted: Vec<u32> = findings.iter().map(|f| f.line).collect();
                 wanted.dedup();
                 let lines = source
@@ -114,7 +115,7 @@ pub fn lint_path_for(path: &str, home: Option<&Path>) -> Result<LintRun, IpcErro
                     .unwrap_or(&source)
                     .lines()
                     .zip(1u32..)
-                    .filter(|(_, n)| wanted.contains(n))
+                    .filter(|(_, n)| wanted.binary_search(n).is_ok())
                     .map(|(text, n)| (n, text.chars().take(400).collect()))
                     .collect();
                 run.files.push(LintedFile {

@@ -88,10 +88,7 @@ pub fn lint(
         }
     }
     let pragmas = pragmas(source, &file);
-    let mut used = vec![vec![false; 0]; pragmas.len()];
-    for (slot, p) in used.iter_mut().zip(&pragmas) {
-        *slot = vec![false; p.ids.len()];
-    }
+    let mut used: Vec<Vec<bool>> = pragmas.iter().map(|p| vec![false; p.ids.len()]).collect();
     findings.retain(|(finding, rule)| {
         let Some(rule) = rule else { return true };
         let mut keep = true;

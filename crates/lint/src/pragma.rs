@@ -25,12 +25,17 @@ pub struct Pragma {
 /// Finds the pragmas in `source`, skipping heredoc bodies (their `#` lines are data).
 pub fn pragmas(source: &str, file: &Dockerfile) -> Vec<Pragma> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    // Heredoc bodies and instructions come in source order, so both lookups below are binary
+    // searches: a file of many pragmas and many instructions stays fast.
+    let bodies: Vec<(u32, u32)> = file
+        .instructions
+        .iter()
+        .flat_map(|ins| &ins.heredocs)
+        .map(|h| (h.body_span.start.line, h.body_span.end.line))
+        .collect();
     let in_heredoc = |line: u32| {
-        file.instructions.iter().any(|ins| {
-            ins.heredocs
-                .iter()
-                .any(|h| (h.body_span.start.line..=h.body_span.end.line).contains(&line))
-        })
+        let before = bodies.partition_point(|&(start, _)| start <= line);
+        before > 0 && bodies.get(before - 1).is_some_and(|&(_, end)| line <= end)
     };
     let mut out = Vec::new();
     for (i, text) in source.lines().enumerate() {
@@ -46,11 +51,10 @@ pub fn pragmas(source: &str, file: &Dockerfile) -> Vec<Pragma> {
         let covers = if global {
             1..=u32::MAX
         } else {
-            match file
+            let next = file
                 .instructions
-                .iter()
-                .find(|ins| ins.span.start.line > line)
-            {
+                .partition_point(|ins| ins.span.start.line <= line);
+            match file.instructions.get(next) {
                 Some(next) => next.span.start.line..=next.span.end.line,
                 // Covers nothing: reported as unused.
                 None => 0..=0,
@@ -134,5 +138,16 @@ mod tests {
         let file = drydock_dockerfile::parse(source);
         let found = pragmas(source, &file);
         assert_eq!(found[0].covers, 3..=4);
+    }
+
+    #[test]
+    fn comments_inside_heredocs_are_data() {
+        let source = "FROM a\nRUN <<EOF\n# hadolint ignore=DL3008\nEOF\n# hadolint ignore=DL3007\nRUN x\n# hadolint ignore=DL3059\n";
+        let file = drydock_dockerfile::parse(source);
+        let found: Vec<(u32, std::ops::RangeInclusive<u32>)> = pragmas(source, &file)
+            .into_iter()
+            .map(|p| (p.line, p.covers))
+            .collect();
+        assert_eq!(found, [(5, 6..=6), (7, 0..=0)]);
     }
 }

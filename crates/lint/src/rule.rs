@@ -127,6 +127,8 @@ pub struct Context<'a> {
     scripts: Vec<Option<Script>>,
     shells: Vec<ShellInfo>,
     scopes: OnceCell<Vec<Scope>>,
+    /// Byte offset where each line starts, so a rule reads a line without scanning the file.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> Context<'a> {
@@ -156,6 +158,9 @@ impl<'a> Context<'a> {
             scripts,
             shells,
             scopes: OnceCell::new(),
+            line_starts: std::iter::once(0)
+                .chain(source.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
         }
     }
 
@@ -234,15 +239,33 @@ impl<'a> Context<'a> {
     pub fn head(&self, ins: &Instruction) -> Span {
         let mut span = ins.span;
         if span.end.line != span.start.line {
-            let line = self
-                .source
-                .lines()
-                .nth(span.start.line.saturating_sub(1) as usize)
-                .unwrap_or("");
+            let line = self.line(span.start.line);
             span.end.line = span.start.line;
             span.end.column = u32::try_from(line.chars().count() + 1).unwrap_or(u32::MAX);
         }
         span
+    }
+
+    /// How many lines `str::lines` finds in the source.
+    pub fn line_count(&self) -> u32 {
+        let ends_with_newline = self.line_starts.last() == Some(&self.source.len());
+        let count = self.line_starts.len() - usize::from(ends_with_newline);
+        u32::try_from(count).unwrap_or(u32::MAX)
+    }
+
+    /// Line `number` (1-based) of the source as `str::lines` gives it (no `\n`, no trailing
+    /// `\r`), or "" past the end. A byte-order mark stays on line 1.
+    pub fn line(&self, number: u32) -> &'a str {
+        let index = number.saturating_sub(1) as usize;
+        let Some(&start) = self.line_starts.get(index) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.source.len(), |next| next - 1);
+        let line = self.source.get(start..end).unwrap_or("");
+        line.strip_suffix('\r').unwrap_or(line)
     }
 }
 
@@ -399,4 +422,31 @@ fn shells(file: &Dockerfile, stages: &[Stage]) -> Vec<ShellInfo> {
         at_end.push(current);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_by_number_match_str_lines() {
+        let settings = Settings::default();
+        for source in [
+            "",
+            "\n",
+            "FROM a",
+            "\u{feff}FROM a\r\nRUN b \\\r\n  c\n\nCMD d",
+            "a\n\n",
+        ] {
+            let file = drydock_dockerfile::parse(source);
+            let cx = Context::new(source, &file, &settings, Project::default());
+            let lines: Vec<&str> = source.lines().collect();
+            assert_eq!(cx.line_count() as usize, lines.len(), "{source:?}");
+            for (i, line) in lines.iter().enumerate() {
+                assert_eq!(cx.line(i as u32 + 1), *line, "{source:?} line {}", i + 1);
+            }
+            assert_eq!(cx.line(lines.len() as u32 + 1), "");
+            assert_eq!(cx.line(0), lines.first().copied().unwrap_or(""));
+        }
+    }
 }

@@ -54,12 +54,9 @@ pub const RULES: &[Rule] = &[
 pub(crate) fn span_text(cx: &Context, span: Span) -> String {
     let mut out = String::new();
     let first = span.start.line.max(1);
-    for (n, line) in cx.source.lines().enumerate().skip(first as usize - 1) {
-        let number = u32::try_from(n + 1).unwrap_or(u32::MAX);
-        if number > span.end.line {
-            break;
-        }
-        let line = if n == 0 {
+    for number in first..=span.end.line.min(cx.line_count()) {
+        let line = cx.line(number);
+        let line = if number == 1 {
             line.trim_start_matches('\u{feff}')
         } else {
             line
