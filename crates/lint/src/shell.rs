@@ -111,16 +111,28 @@ impl Command {
 
     /// Arguments that are not options, in order (`apt-get -y install curl` gives `install`,
     /// `curl`). Option values are not known in general, so `-o Dpkg::x` yields `Dpkg::x`; rules
-    /// that care skip known value-taking options themselves.
+    /// that care name the options that take a value with [`Command::operands_skipping`].
     pub fn operands(&self) -> Vec<&str> {
+        self.operands_skipping(&[])
+    }
+
+    /// Operands (words that are not options; everything after `--`), skipping the value after
+    /// each option of `takes_value` written as a separate word (`-o Dpkg::Options=x`,
+    /// `-t .build-deps`).
+    pub fn operands_skipping(&self, takes_value: &[&str]) -> Vec<&str> {
         let mut out = Vec::new();
+        let mut args = self.args().iter();
         let mut rest = false;
-        for arg in self.args() {
+        while let Some(arg) = args.next() {
             if rest {
                 out.push(arg.as_str());
             } else if arg == "--" {
                 rest = true;
-            } else if !(arg.starts_with('-') && arg.len() > 1) {
+            } else if arg.starts_with('-') && arg.len() > 1 {
+                if takes_value.contains(&arg.as_str()) {
+                    args.next();
+                }
+            } else {
                 out.push(arg.as_str());
             }
         }
@@ -490,11 +502,7 @@ impl Reader<'_, '_> {
                     self.double_quoted(&mut word, nested);
                 }
                 '$' if self.peek(1) == Some('(') && self.peek(2) != Some('(') => {
-                    self.at += 2;
-                    let begin = self.at;
-                    self.substitution(')', nested);
-                    word.push_str("$(");
-                    word.extend(&self.chars[begin..self.at]);
+                    self.substitution("$(", ')', &mut word, nested);
                 }
                 '$' if self.peek(1) == Some('{') => {
                     // `${VAR:-default}` is one word even with blanks inside the braces.
@@ -514,13 +522,7 @@ impl Reader<'_, '_> {
                         }
                     }
                 }
-                '`' => {
-                    self.at += 1;
-                    let begin = self.at;
-                    self.substitution('`', nested);
-                    word.push('`');
-                    word.extend(&self.chars[begin..self.at]);
-                }
+                '`' => self.substitution("`", '`', &mut word, nested),
                 _ => {
                     word.push(c);
                     self.at += 1;
@@ -571,19 +573,9 @@ impl Reader<'_, '_> {
                     self.at += 2;
                 }
                 '$' if self.peek(1) == Some('(') && self.peek(2) != Some('(') => {
-                    self.at += 2;
-                    let begin = self.at;
-                    self.substitution(')', nested);
-                    word.push_str("$(");
-                    word.extend(&self.chars[begin..self.at]);
+                    self.substitution("$(", ')', word, nested);
                 }
-                '`' => {
-                    self.at += 1;
-                    let begin = self.at;
-                    self.substitution('`', nested);
-                    word.push('`');
-                    word.extend(&self.chars[begin..self.at]);
-                }
+                '`' => self.substitution("`", '`', word, nested),
                 _ => {
                     word.push(c);
                     self.at += 1;
@@ -592,25 +584,36 @@ impl Reader<'_, '_> {
         }
     }
 
-    /// Parses a `$( ... )` or backquoted script; its commands go to `nested`.
-    fn substitution(&mut self, close: char, nested: &mut Vec<Command>) {
+    /// Reads a `$( ... )` or backquoted script that starts at `opener`: its text goes into
+    /// `word` as written, its commands to `nested`.
+    fn substitution(
+        &mut self,
+        opener: &str,
+        close: char,
+        word: &mut String,
+        nested: &mut Vec<Command>,
+    ) {
+        self.at += opener.chars().count();
+        let begin = self.at;
         if self.depth >= MAX_DEPTH {
             self.skip_balanced(close);
-            return;
+        } else {
+            let mut inner = Vec::new();
+            let mut reader = Reader {
+                chars: self.chars,
+                at: self.at,
+                depth: self.depth + 1,
+                out: &mut inner,
+            };
+            reader.script(Some(close));
+            self.at = reader.at;
+            for command in &mut inner {
+                command.substituted = true;
+            }
+            nested.append(&mut inner);
         }
-        let mut inner = Vec::new();
-        let mut reader = Reader {
-            chars: self.chars,
-            at: self.at,
-            depth: self.depth + 1,
-            out: &mut inner,
-        };
-        reader.script(Some(close));
-        self.at = reader.at;
-        for command in &mut inner {
-            command.substituted = true;
-        }
-        nested.append(&mut inner);
+        word.push_str(opener);
+        word.extend(&self.chars[begin..self.at]);
     }
 
     fn skip_balanced(&mut self, close: char) {

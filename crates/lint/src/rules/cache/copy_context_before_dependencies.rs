@@ -167,7 +167,7 @@ fn install(raw: &Command) -> Option<Install> {
     }
     let cmd = raw.unwrapped();
     let program = cmd.program();
-    let ops = packages::operands(&cmd, NODE_VALUES);
+    let ops = cmd.operands_skipping(packages::NODE_VALUES);
     let sub = ops.first().copied();
     let manifest_only = ops.len() <= 1;
     let make = |ecosystem: &'static str, title: &str, manifests: &str| {
@@ -250,26 +250,6 @@ fn install(raw: &Command) -> Option<Install> {
         _ => None,
     }
 }
-
-/// npm-style options that take a separate value word.
-const NODE_VALUES: &[&str] = &[
-    "--prefix",
-    "-w",
-    "--workspace",
-    "--omit",
-    "--include",
-    "--registry",
-    "--cache",
-    "--loglevel",
-    "--userconfig",
-    "--only",
-    "--network-timeout",
-    "--modules-folder",
-    "--cache-folder",
-    "--mutex",
-    "--filter",
-    "-F",
-];
 
 #[cfg(test)]
 mod tests {

@@ -24,7 +24,7 @@
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::{purpose, Purpose};
+use crate::rules::size::{purpose, truthy, Purpose};
 use crate::shell::Command;
 
 pub const RULE: Rule = Rule {
@@ -89,16 +89,6 @@ fn composer_view(cmd: &Command) -> Option<Command> {
         }
     }
     None
-}
-
-fn truthy(value: &str) -> bool {
-    matches!(
-        value
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "1" | "true" | "yes" | "on"
-    )
 }
 
 #[cfg(test)]

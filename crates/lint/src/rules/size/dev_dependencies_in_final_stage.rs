@@ -44,7 +44,7 @@
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::operands;
+use crate::rules::size::packages::NODE_VALUES;
 use crate::rules::size::{purpose, Purpose};
 use crate::shell::Command;
 
@@ -56,25 +56,6 @@ pub const RULE: Rule = Rule {
     source: include_str!("dev_dependencies_in_final_stage.rs"),
     check,
 };
-
-const VALUES: &[&str] = &[
-    "--prefix",
-    "-w",
-    "--workspace",
-    "--omit",
-    "--include",
-    "--registry",
-    "--cache",
-    "--loglevel",
-    "--userconfig",
-    "--only",
-    "--network-timeout",
-    "--modules-folder",
-    "--cache-folder",
-    "--mutex",
-    "--filter",
-    "-F",
-];
 
 /// What a command does to node_modules.
 enum Node {
@@ -184,7 +165,7 @@ fn on(cmd: &Command, flag: &str) -> bool {
 
 fn read(cmd: &Command) -> Node {
     let program = cmd.program();
-    let ops = operands(cmd, VALUES);
+    let ops = cmd.operands_skipping(NODE_VALUES);
     let sub = ops.first().copied();
     let manifest_only = ops.len() <= 1;
     let omit_dev = cmd

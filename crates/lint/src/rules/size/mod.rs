@@ -160,3 +160,14 @@ fn dev_server(words: &[String]) -> bool {
                 )
             })
 }
+
+/// Whether an environment value switches a setting on (`1`, `true`, `yes`, `on`, quoted or not).
+pub(crate) fn truthy(value: &str) -> bool {
+    matches!(
+        value
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}

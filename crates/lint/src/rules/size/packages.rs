@@ -83,7 +83,7 @@ pub fn read(cmd: &Command) -> Option<Package> {
         _ if is_pip(program) => (Manager::Pip, PIP_VALUES),
         _ => return None,
     };
-    let ops = operands(&cmd, takes_value);
+    let ops = cmd.operands_skipping(takes_value);
     let (sub, rest) = match ops.split_first() {
         Some((sub, rest)) => (*sub, rest),
         None => return None,
@@ -203,28 +203,6 @@ fn pip_view(cmd: &Command) -> Command {
     }
 }
 
-/// Operands of `cmd` (words that are not options), skipping the value after each option of
-/// `takes_value` when it is written as a separate word (`-o Dpkg::Options=x`, `-t .build-deps`).
-pub fn operands<'a>(cmd: &'a Command, takes_value: &[&str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut args = cmd.args().iter();
-    let mut rest = false;
-    while let Some(arg) = args.next() {
-        if rest {
-            out.push(arg.as_str());
-        } else if arg == "--" {
-            rest = true;
-        } else if arg.starts_with('-') && arg.len() > 1 {
-            if takes_value.contains(&arg.as_str()) {
-                args.next();
-            }
-        } else {
-            out.push(arg.as_str());
-        }
-    }
-    out
-}
-
 /// The value of option `name` (`--virtual .x`, `--virtual=.x`, `-t .x`), if given.
 pub fn option_value<'a>(cmd: &'a Command, names: &[&str]) -> Option<&'a str> {
     let args = cmd.args();
@@ -249,6 +227,26 @@ pub fn bare_name(word: &str) -> &str {
         .map_or(word.len(), |(i, _)| i);
     word.get(..end).unwrap_or(word)
 }
+
+/// npm/yarn/pnpm options that take a separate value word.
+pub const NODE_VALUES: &[&str] = &[
+    "--prefix",
+    "-w",
+    "--workspace",
+    "--omit",
+    "--include",
+    "--registry",
+    "--cache",
+    "--loglevel",
+    "--userconfig",
+    "--only",
+    "--network-timeout",
+    "--modules-folder",
+    "--cache-folder",
+    "--mutex",
+    "--filter",
+    "-F",
+];
 
 const APT_VALUES: &[&str] = &[
     "-o",

@@ -462,7 +462,7 @@ fn git_clone_dir(command: &Command) -> Option<String> {
         "--shallow-exclude",
         "--filter",
     ];
-    let ops = super::packages::operands(command, VALUES);
+    let ops = command.operands_skipping(VALUES);
     let (sub, rest) = ops.split_first()?;
     if *sub != "clone" {
         return None;

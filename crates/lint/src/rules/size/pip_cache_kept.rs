@@ -26,6 +26,7 @@
 use crate::finding::Level;
 use crate::rule::{mount_covers, Context, Report, Rule};
 use crate::rules::size::packages::{self, removes_any, Action, Manager};
+use crate::rules::size::truthy;
 
 pub const RULE: Rule = Rule {
     code: "DD110",
@@ -82,16 +83,6 @@ fn check(cx: &Context, out: &mut Report) {
             );
         }
     }
-}
-
-fn truthy(value: &str) -> bool {
-    matches!(
-        value
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "1" | "true" | "yes" | "on"
-    )
 }
 
 #[cfg(test)]

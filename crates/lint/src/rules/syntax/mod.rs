@@ -1,4 +1,4 @@
-use drydock_dockerfile::{Span, Stage};
+use drydock_dockerfile::{Kind, Span, Stage};
 
 use crate::rule::{Context, Rule};
 
@@ -99,6 +99,20 @@ pub(crate) fn root_image(cx: &Context, stage: &Stage) -> String {
     top.base
         .as_ref()
         .map_or_else(String::new, |b| b.value.to_ascii_lowercase())
+}
+
+/// Whether the stage's working directory is fixed before its own instructions run: a stage
+/// it builds on set a WORKDIR, or it starts from `scratch`, where the directory is `/` and
+/// nothing can move it.
+pub(crate) fn workdir_settled_before(cx: &Context, stage: &Stage) -> bool {
+    let inherited = ancestors(cx, stage).iter().any(|s| {
+        s.instructions.clone().any(|i| {
+            cx.instructions()
+                .get(i)
+                .is_some_and(|ins| ins.kind == Kind::Workdir)
+        })
+    });
+    inherited || root_image(cx, stage) == "scratch"
 }
 
 /// The earlier stage `stage` is built `FROM`, if it is built on one.

@@ -32,7 +32,7 @@ use drydock_dockerfile::{expand_word, Args, Kind};
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{ancestors, is_absolute, root_image};
+use super::{is_absolute, workdir_settled_before};
 
 pub const RULE: Rule = Rule {
     code: "DD501",
@@ -45,15 +45,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Report) {
     for stage in &cx.stages {
-        let inherited = ancestors(cx, stage).iter().any(|s| {
-            s.instructions.clone().any(|i| {
-                cx.instructions()
-                    .get(i)
-                    .is_some_and(|ins| ins.kind == Kind::Workdir)
-            })
-        });
-        // On scratch the working directory is `/`, whatever the path: nothing can move it.
-        if inherited || root_image(cx, stage) == "scratch" {
+        if workdir_settled_before(cx, stage) {
             continue;
         }
         let first = stage.instructions.clone().find_map(|i| {
