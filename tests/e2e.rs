@@ -49,6 +49,19 @@ async fn texts(client: &Client, css: &str) -> Vec<String> {
     out
 }
 
+/// Fails if the page holds an element built from the hostile text (`<img src=x ...>`): text
+/// from images, files and Dockerfiles must be shown as text.
+async fn assert_nothing_injected(client: &Client, what: &str) {
+    let injected = client
+        .execute(
+            "return document.querySelectorAll('img[src=\"x\"]').length;",
+            vec![],
+        )
+        .await
+        .expect("query the page");
+    assert_eq!(injected, serde_json::json!(0), "{what}");
+}
+
 async fn click(client: &Client, css: &str) {
     wait_for(client, css).await.click().await.expect("click");
 }
@@ -163,18 +176,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         shown.contains(HOSTILE),
         "the step text is shown as typed: {shown}"
     );
-    let injected = client
-        .execute(
-            "return document.querySelectorAll('img[src=\"x\"]').length;",
-            vec![],
-        )
-        .await
-        .expect("js");
-    assert_eq!(
-        injected,
-        serde_json::json!(0),
-        "no element was created from image text"
-    );
+    assert_nothing_injected(&client, "no element was created from image text").await;
     save(&client, "image-detail").await;
     layer_explorer(&client).await;
     click(&client, "[aria-label='Close detail']").await;
@@ -266,14 +268,7 @@ async fn layer_explorer(client: &Client) {
     );
     let tree = text_contents(client, "[data-testid=tree-row]").await;
     assert!(tree.iter().any(|r| r.contains(HOSTILE)), "{tree:?}");
-    let injected = client
-        .execute(
-            "return document.querySelectorAll('img[src=\"x\"]').length;",
-            vec![],
-        )
-        .await
-        .expect("js");
-    assert_eq!(injected, serde_json::json!(0), "a file name stays text");
+    assert_nothing_injected(client, "a file name stays text").await;
 
     click(client, "[data-testid=tree-hidden-only]").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -321,14 +316,7 @@ async fn dockerfiles_view(client: &Client) {
     );
     // The hostile CMD line is shown verbatim as source text, and no element was injected.
     assert!(findings.iter().any(|f| f.contains(HOSTILE)), "{findings:?}");
-    let injected = client
-        .execute(
-            "return document.querySelectorAll('main img[src=x]').length;",
-            vec![],
-        )
-        .await
-        .expect("query");
-    assert_eq!(injected, serde_json::json!(0));
+    assert_nothing_injected(client, "a Dockerfile line stays text").await;
     click(client, "[data-testid=finding] button.rule").await;
     let doc = wait_for(client, "[data-testid=rule-doc]")
         .await

@@ -6,6 +6,9 @@
 //! the unix socket, with no parsing beyond reading the ids it needs. The drydock side is the whole
 //! CLI process: start-up, discovery, connection, requests, computation and rendering.
 
+mod common;
+
+use common::{ms, paired};
 use drydock_testkit::fixtures::many_images;
 use drydock_testkit::Dockerd;
 use std::io::{Read, Write};
@@ -30,7 +33,8 @@ fn main() {
 
     // Each pair runs drydock and the bare calls back to back, so drift in the engine's speed
     // (its df walks every layer) hits both sides alike.
-    let (images_cli, images_raw) = paired(
+    let (images_cli, images_raw, _) = paired(
+        RUNS,
         || time_cli(&bin, &engine, "images"),
         || {
             let t = Instant::now();
@@ -39,7 +43,8 @@ fn main() {
             t.elapsed()
         },
     );
-    let (df_cli, df_raw) = paired(
+    let (df_cli, df_raw, _) = paired(
+        RUNS,
         || time_cli(&bin, &engine, "df"),
         || {
             let t = Instant::now();
@@ -96,32 +101,6 @@ fn time_cli(bin: &Path, engine: &Dockerd, command: &str) -> Duration {
         String::from_utf8_lossy(&out.stderr)
     );
     elapsed
-}
-
-/// Medians of `RUNS` alternating runs of `a` and `b`, after one warm-up run of each.
-fn paired(
-    mut a: impl FnMut() -> Duration,
-    mut b: impl FnMut() -> Duration,
-) -> (Duration, Duration) {
-    a();
-    b();
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for i in 0..RUNS {
-        if i % 2 == 0 {
-            xs.push(a());
-            ys.push(b());
-        } else {
-            ys.push(b());
-            xs.push(a());
-        }
-    }
-    xs.sort();
-    ys.sort();
-    (xs[RUNS / 2], ys[RUNS / 2])
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 /// A bare HTTP/1.0 GET on the engine's unix socket; returns the body.

@@ -10,6 +10,9 @@
 //!    linear: ten times the deletions costs about ten times the analysis, not a hundred. (The
 //!    smallest case is dominated by the base layer and fixed costs.)
 
+mod common;
+
+use common::{ms, paired};
 use drydock_layers::{analyse, Options};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
@@ -41,6 +44,7 @@ fn main() {
         .sum();
 
     let (save, layers, ratio) = paired(
+        RUNS,
         || time_save(&engine, BIG),
         || time_layers(&bin, &engine, BIG),
     );
@@ -52,11 +56,15 @@ fn main() {
         files,
         report["hidden_bytes"].as_u64().unwrap_or(0) / 1_000_000,
     );
-    println!("{:<44} {:>10}", "docker save IMAGE > /dev/null", ms(save));
+    println!(
+        "{:<44} {:>10}",
+        "docker save IMAGE > /dev/null",
+        shown(save)
+    );
     println!(
         "{:<44} {:>10}",
         "drydock layers IMAGE --format json",
-        ms(layers)
+        shown(layers)
     );
     println!(
         "{:<44} {:>9.2}x   (target: at most 1.20x)",
@@ -82,6 +90,7 @@ fn main() {
         let tag = format!("bench/deleted-{n}:1");
         engine.build(&tag, &deleting_dockerfile(n), Builder::Classic);
         let (save, layers, _) = paired(
+            RUNS,
             || time_save(&engine, &tag),
             || time_layers(&bin, &engine, &tag),
         );
@@ -99,9 +108,9 @@ fn main() {
         println!(
             "{:<10} {:>12} {:>12} {:>16} {:>12.2}µs",
             n,
-            ms(save),
-            ms(layers),
-            ms(analysis),
+            shown(save),
+            shown(layers),
+            shown(analysis),
             analysis.as_secs_f64() * 1e6 / n as f64
         );
         alone.push(analysis);
@@ -212,36 +221,7 @@ fn peak_rss_kib(bin: &Path, engine: &Dockerd, image: &str) -> Option<u64> {
         .ok()
 }
 
-/// Medians of `RUNS` alternating runs of `a` and `b` after one warm-up each, and the median of
-/// the per-pair ratios b / a.
-fn paired(
-    mut a: impl FnMut() -> Duration,
-    mut b: impl FnMut() -> Duration,
-) -> (Duration, Duration, f64) {
-    a();
-    b();
-    let (mut xs, mut ys, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..RUNS {
-        let (x, y) = if i % 2 == 0 {
-            let x = a();
-            (x, b())
-        } else {
-            let y = b();
-            (a(), y)
-        };
-        ratios.push(y.as_secs_f64() / x.as_secs_f64());
-        xs.push(x);
-        ys.push(y);
-    }
-    ratios.sort_by(f64::total_cmp);
-    (median(xs), median(ys), ratios[RUNS / 2])
-}
-
-fn median(mut xs: Vec<Duration>) -> Duration {
-    xs.sort();
-    xs[xs.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1}ms", d.as_secs_f64() * 1000.0)
+/// A duration as the tables print it.
+fn shown(d: Duration) -> String {
+    format!("{:.1}ms", ms(d))
 }

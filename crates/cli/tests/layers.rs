@@ -1,26 +1,13 @@
 //! `drydock layers` against fixture images on a throwaway engine. Every expected figure comes from
 //! what the Dockerfile writes (`head -c N` writes N bytes), never from running the tool.
 
-use assert_cmd::Command;
+mod common;
+
+use common::drydock;
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn drydock() -> Command {
-    let mut cmd = Command::cargo_bin("drydock").expect("drydock binary");
-    for var in [
-        "DOCKER_HOST",
-        "DOCKER_CONTEXT",
-        "DOCKER_CONFIG",
-        "DOCKER_TLS_VERIFY",
-        "DOCKER_CERT_PATH",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.env("RUST_BACKTRACE", "1");
-    cmd
-}
 
 /// The busybox binary is the only regular file of the fixture base.
 fn base_bytes() -> u64 {

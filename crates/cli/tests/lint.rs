@@ -5,6 +5,8 @@
 //! Rules keep being added, so findings are selected with `--rule` (by name) wherever the
 //! exact output matters: a new rule must not change these snapshots.
 
+mod common;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
@@ -17,8 +19,8 @@ struct Run {
 }
 
 fn drydock(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("drydock").expect("drydock binary");
-    cmd.current_dir(dir).env("RUST_BACKTRACE", "1");
+    let mut cmd = common::drydock();
+    cmd.current_dir(dir);
     cmd
 }
 
