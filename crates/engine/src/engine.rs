@@ -311,6 +311,16 @@ impl Engine {
         Ok((inspect, history))
     }
 
+    /// GETs `path` (e.g. `/containers/json?all=1`) in the engine's API version and reads its JSON
+    /// as `T`: for reads whose shape the caller defines. `what` names the request in errors.
+    pub async fn read_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        what: &str,
+    ) -> Result<T, EngineError> {
+        self.get_json(path, what).await
+    }
+
     async fn get_json<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
@@ -327,7 +337,17 @@ impl Engine {
     }
 
     async fn get_bytes(&self, path_and_query: &str, what: &str) -> Result<Vec<u8>, EngineError> {
-        raw::get(&self.raw, path_and_query, MAX_ANSWER_BYTES)
+        self.get_raw(path_and_query, what, MAX_ANSWER_BYTES).await
+    }
+
+    /// GETs `path_and_query` as is, refusing answers over `limit` bytes.
+    pub(crate) async fn get_raw(
+        &self,
+        path_and_query: &str,
+        what: &str,
+        limit: usize,
+    ) -> Result<Vec<u8>, EngineError> {
+        raw::get(&self.raw, path_and_query, limit)
             .await
             .map_err(|e| match e {
                 RawError::Engine(err) => {

@@ -9,14 +9,18 @@ mod context;
 mod discovery;
 mod engine;
 mod error;
+mod events;
 mod export;
 mod host;
 mod raw;
+mod remove;
 
 pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
 pub use context::TlsFiles;
 pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
 pub use engine::{Engine, EngineStatus};
 pub use error::EngineError;
+pub use events::{RawActor, RawEvent};
 pub use export::ExportProgress;
 pub use host::host_disk;
+pub use remove::ImageRefs;

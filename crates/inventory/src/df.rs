@@ -198,6 +198,7 @@ mod tests {
                     chain_id: (*c).into(),
                     diff_id: (*c).into(),
                     size: *s,
+                    buildkit: false,
                 })
                 .collect(),
         }

@@ -15,7 +15,14 @@ pub struct Layer {
     pub chain_id: String,
     pub diff_id: String,
     pub size: i64,
+    /// Written by a BuildKit build step: the build cache holds the same bytes, so removing the
+    /// image alone does not free them while that cache stays.
+    #[serde(skip)]
+    pub buildkit: bool,
 }
+
+/// The history comment BuildKit's Dockerfile frontend writes on each step.
+const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
 
 /// One image's layers, lowest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,11 +79,11 @@ pub fn image_layers(
 ) -> Result<ImageLayers, PairingError> {
     let oldest_first: Vec<&RawHistory> = history_newest_first.iter().rev().collect();
     let made = layer_steps(&oldest_first, diff_ids.len());
-    let sizes: Vec<i64> = oldest_first
+    let sizes: Vec<(i64, bool)> = oldest_first
         .iter()
         .zip(&made)
         .filter(|(_, made)| **made)
-        .map(|(h, _)| h.size.max(0))
+        .map(|(h, _)| (h.size.max(0), h.comment == BUILDKIT_COMMENT))
         .collect();
     if sizes.len() != diff_ids.len() {
         return Err(PairingError {
@@ -89,10 +96,11 @@ pub fn image_layers(
         .into_iter()
         .zip(diff_ids)
         .zip(sizes)
-        .map(|((chain_id, diff_id), size)| Layer {
+        .map(|((chain_id, diff_id), (size, buildkit))| Layer {
             chain_id,
             diff_id: diff_id.clone(),
             size,
+            buildkit,
         })
         .collect();
     Ok(ImageLayers {

@@ -18,13 +18,24 @@ pub(crate) struct ImagePlan {
     pub kept: Vec<(String, String)>,
 }
 
+/// What image planning needs besides the state and the selection.
+pub(crate) struct ImageContext<'a> {
+    pub keep: &'a [KeepRule],
+    pub removed_containers: &'a HashSet<&'a str>,
+    /// Only these image ids may be planned.
+    pub only: Option<&'a HashSet<&'a str>>,
+    /// Build-cache records shared with images stay after the plan: layers BuildKit wrote stay
+    /// on disk with them, so removing their images frees none of those bytes.
+    pub cache_stays: bool,
+}
+
 pub(crate) fn plan_images(
     state: &EngineState,
     select: &ImageSelect,
-    keep: &[KeepRule],
-    removed_containers: &HashSet<&str>,
+    ctx: &ImageContext<'_>,
     now: i64,
 ) -> Result<ImagePlan, MissingLayers> {
+    let (keep, removed_containers, only) = (ctx.keep, ctx.removed_containers, ctx.only);
     let images = &state.df.images;
     let chains = layer_lists(state)?;
     let ancestors = ancestors(images, &chains);
@@ -47,6 +58,7 @@ pub(crate) fn plan_images(
             ImageScope::Unused => true,
         };
         if !in_scope
+            || only.is_some_and(|only| !only.contains(img.id.as_str()))
             || !select
                 .filters
                 .selects(Some(img.created), Some(&img.labels), now)
@@ -102,7 +114,18 @@ pub(crate) fn plan_images(
     }
 
     let order = children_first(images, &planned, &ancestors);
-    let bytes = freed_bytes(&chains, &planned, &order);
+    let held: HashSet<&str> = if ctx.cache_stays {
+        state
+            .layers
+            .iter()
+            .flat_map(|l| &l.layers)
+            .filter(|l| l.buildkit)
+            .map(|l| l.chain_id.as_str())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let bytes = freed_bytes(&chains, &planned, &order, &held);
     let items = order
         .iter()
         .zip(bytes)
@@ -129,6 +152,17 @@ pub(crate) fn plan_images(
         })
         .collect();
     Ok(ImagePlan { items, kept })
+}
+
+/// The bytes all images hold together, each shared layer counted once.
+pub(crate) fn image_bytes(state: &EngineState) -> Result<u64, MissingLayers> {
+    let mut seen = HashSet::new();
+    Ok(layer_lists(state)?
+        .iter()
+        .flatten()
+        .filter(|(chain, _)| seen.insert(chain.clone()))
+        .map(|(_, size)| size)
+        .sum())
 }
 
 /// Each image's layers as (chain id, bytes), lowest first.
@@ -258,8 +292,13 @@ fn children_first(
 }
 
 /// Bytes each planned image frees when removed in `order`: a layer is freed by the last planned
-/// image holding it, and only if no remaining image holds it.
-fn freed_bytes(chains: &[Vec<(String, u64)>], planned: &[bool], order: &[usize]) -> Vec<u64> {
+/// image holding it, and only if no remaining image (nor the build cache, `held`) holds it.
+fn freed_bytes(
+    chains: &[Vec<(String, u64)>],
+    planned: &[bool],
+    order: &[usize],
+    held: &HashSet<&str>,
+) -> Vec<u64> {
     let mut remaining: HashSet<&str> = HashSet::new();
     let mut holders: HashMap<&str, usize> = HashMap::new();
     for (i, chain) in chains.iter().enumerate() {
@@ -283,7 +322,7 @@ fn freed_bytes(chains: &[Vec<(String, u64)>], planned: &[bool], order: &[usize])
                 }
                 let left = holders.entry(c.as_str()).or_default();
                 *left = left.saturating_sub(1);
-                if *left == 0 && !remaining.contains(c.as_str()) {
+                if *left == 0 && !remaining.contains(c.as_str()) && !held.contains(c.as_str()) {
                     freed += size;
                 }
             }

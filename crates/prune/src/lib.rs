@@ -10,12 +10,14 @@
 //! - an image matching a keep rule stays;
 //! - a volume is planned only when named, and only when no staying container mounts it.
 
+mod gc;
 mod glob;
 mod images;
 mod plan;
 mod request;
 mod state;
 
+pub use gc::{last_uses, plan_to_fit, GcPlan};
 pub use glob::{glob_match, KeepRule};
 pub use plan::{plan, Item, Kind, Plan};
 pub use request::{

@@ -1,7 +1,7 @@
 //! The plan: every object to remove, in execution order, with the bytes it frees and why.
 
 use crate::glob::KeepRule;
-use crate::images::{container_name, plan_images};
+use crate::images::{container_name, plan_images, ImageContext};
 use crate::request::{Filters, Request, VolumeSelect};
 use crate::state::EngineState;
 use chrono::DateTime;
@@ -53,9 +53,29 @@ pub fn plan(state: &EngineState, request: &Request, now: i64) -> Result<Plan, Mi
         Some(filters) => containers(state, filters, now, &mut items, &mut kept),
         None => HashSet::new(),
     };
+    // Build cache first (it runs last): whether shared records stay decides what images free.
+    let mut cache_items = Vec::new();
+    if let Some(filters) = &request.build_cache {
+        build_cache(state, filters, now, &mut cache_items, &mut kept);
+    }
+    let cache_stays = state
+        .df
+        .build_cache
+        .iter()
+        .any(|r| r.shared && !cache_items.iter().any(|i| i.id == r.id));
     if let Some(select) = &request.images {
         let keep: Vec<KeepRule> = request.keep.iter().cloned().map(KeepRule).collect();
-        let images = plan_images(state, select, &keep, &removed, now)?;
+        let only: Option<HashSet<&str>> = request
+            .image_ids
+            .as_ref()
+            .map(|ids| ids.iter().map(String::as_str).collect());
+        let context = ImageContext {
+            keep: &keep,
+            removed_containers: &removed,
+            only: only.as_ref(),
+            cache_stays,
+        };
+        let images = plan_images(state, select, &context, now)?;
         items.extend(images.items);
         kept.extend(images.kept);
     }
@@ -65,9 +85,7 @@ pub fn plan(state: &EngineState, request: &Request, now: i64) -> Result<Plan, Mi
     if let Some(filters) = &request.networks {
         networks(state, filters, &removed, now, &mut items, &mut kept);
     }
-    if let Some(filters) = &request.build_cache {
-        build_cache(state, filters, now, &mut items, &mut kept);
-    }
+    items.extend(cache_items);
     let predicted_reclaim = items.iter().map(|i| i.bytes).sum();
     Ok(Plan {
         items,

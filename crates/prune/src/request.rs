@@ -117,6 +117,9 @@ pub struct Request {
     pub build_cache: Option<Filters>,
     /// Globs on `repo:tag` from flags and the persistent keep list together.
     pub keep: Vec<String>,
+    /// Only these images may be planned (ids), whatever else selects them: how a plan made by
+    /// other means (least-recently-used clean-up) is checked again before it runs.
+    pub image_ids: Option<BTreeSet<String>>,
 }
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
@@ -135,6 +138,7 @@ impl Request {
             networks: None,
             build_cache: Some(Filters::older_than(7 * DAY)),
             keep,
+            image_ids: None,
         }
     }
 }

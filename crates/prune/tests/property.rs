@@ -118,6 +118,7 @@ fn world(rng: &mut Rng) -> World {
                     chain_id: c.clone(),
                     diff_id: c.clone(),
                     size: sizes[c] as i64,
+                    buildkit: false,
                 })
                 .collect(),
         });
@@ -242,6 +243,7 @@ fn request(rng: &mut Rng) -> Request {
             .filter(|_| rng.chance(25))
             .map(|k| (*k).to_owned())
             .collect(),
+        image_ids: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn image(id: &str, tags: &[&str], layers: &[(&str, i64)]) -> (RawImage, ImageLay
                 chain_id: (*c).into(),
                 diff_id: (*c).into(),
                 size: *s,
+                buildkit: false,
             })
             .collect(),
     };
@@ -444,4 +445,118 @@ fn an_image_without_a_layer_list_is_exact_only_if_it_shares_nothing() {
     };
     let err = plan(&state, &images(ImageScope::Dangling), NOW).expect_err("cannot be exact");
     assert_eq!(err.0, "alone");
+}
+
+mod gc {
+    use super::*;
+    use drydock_prune::{last_uses, plan_to_fit};
+    use std::collections::BTreeMap;
+
+    /// base <- old, base <- mid, base <- new (each 100 own bytes, base 1000), used in that order.
+    fn host() -> (EngineState, BTreeMap<String, i64>) {
+        let state = engine(
+            vec![
+                image("base", &["base:1"], &[("L0", 1000)]),
+                image("old", &["old:1"], &[("L0", 1000), ("A", 100)]),
+                image("mid", &["mid:1"], &[("L0", 1000), ("B", 100)]),
+                image("new", &["new:1"], &[("L0", 1000), ("C", 100)]),
+            ],
+            vec![],
+        );
+        let recorded = BTreeMap::from([
+            ("old".to_owned(), NOW - 3 * DAY),
+            ("mid".to_owned(), NOW - 2 * DAY),
+            ("new".to_owned(), NOW - DAY),
+            ("base".to_owned(), NOW - 5 * DAY),
+        ]);
+        (state, recorded)
+    }
+
+    fn ids(plan: &Plan) -> Vec<&str> {
+        plan.items.iter().map(|i| i.id.as_str()).collect()
+    }
+
+    #[test]
+    fn least_recently_used_images_go_first_and_only_as_many_as_needed() {
+        let (state, recorded) = host();
+        let uses = last_uses(&state.df, &recorded);
+        let gc = plan_to_fit(&state, &uses, 1150, &[], NOW).expect("plan");
+        assert_eq!(gc.image_bytes, 1300);
+        // The base is least recently used but stays: the others are built on it.
+        assert_eq!(ids(&gc.plan), ["mid", "old"]);
+        assert_eq!(gc.plan.predicted_reclaim, 200);
+        assert!(gc.fits);
+        assert!(gc
+            .plan
+            .kept
+            .iter()
+            .any(|(id, why)| id == "base" && why.contains("built on it")));
+    }
+
+    #[test]
+    fn nothing_goes_when_the_images_already_fit() {
+        let (state, recorded) = host();
+        let gc =
+            plan_to_fit(&state, &last_uses(&state.df, &recorded), 1300, &[], NOW).expect("plan");
+        assert!(gc.plan.items.is_empty() && gc.fits);
+    }
+
+    #[test]
+    fn keep_rules_and_containers_hold_and_an_impossible_limit_says_so() {
+        let (mut state, recorded) = host();
+        state
+            .df
+            .containers
+            .push(container("c1", "old", "exited", 5));
+        let uses = last_uses(&state.df, &recorded);
+        // The container was created long ago: it holds `old` without making it recent.
+        assert_eq!(uses.get("old"), Some(&(NOW - 3 * DAY)));
+        let gc = plan_to_fit(&state, &uses, 0, &["mid:*".to_owned()], NOW).expect("plan");
+        assert_eq!(ids(&gc.plan), ["new"]);
+        assert!(!gc.fits);
+    }
+
+    #[test]
+    fn container_creation_counts_as_use() {
+        let (mut state, recorded) = host();
+        let mut c = container("c1", "old", "exited", 5);
+        c.created = NOW;
+        state.df.containers.push(c);
+        assert_eq!(last_uses(&state.df, &recorded).get("old"), Some(&NOW));
+    }
+}
+
+#[test]
+fn image_ids_narrow_a_plan_to_the_images_named() {
+    let state = engine(
+        vec![image("a", &[], &[("a", 1)]), image("b", &[], &[("b", 2)])],
+        vec![],
+    );
+    let mut req = images(ImageScope::Unused);
+    req.image_ids = Some(["b".to_owned()].into());
+    let p = plan(&state, &req, NOW).expect("plans");
+    assert_eq!(ids(&p, Kind::Image), ["b"]);
+}
+
+#[test]
+fn layers_buildkit_wrote_stay_with_the_build_cache_that_shares_them() {
+    let (img, mut layers) = image("bk", &["bk:1"], &[("base", 10), ("step", 120)]);
+    layers.layers[1].buildkit = true;
+    let mut state = engine(vec![(img, layers)], vec![]);
+    state.df.build_cache.push(RawBuildCache {
+        id: "rec".into(),
+        shared: true,
+        size: 120,
+        created_at: "2023-01-01T00:00:00Z".into(),
+        ..RawBuildCache::default()
+    });
+    let alone = plan(&state, &images(ImageScope::Unused), NOW).expect("plans");
+    assert_eq!(
+        alone.predicted_reclaim, 10,
+        "the cache keeps the BuildKit layer"
+    );
+    let mut both = images(ImageScope::Unused);
+    both.build_cache = Some(Filters::default());
+    let p = plan(&state, &both, NOW).expect("plans");
+    assert_eq!(p.predicted_reclaim, 130, "pruned together, both go");
 }

@@ -1,8 +1,15 @@
 //! Drydock's local store: one SQLite file (`drydock.sqlite3` in the data directory the caller
 //! names). One module per table, each with its own forward-only migrations.
 
+mod image_use;
+mod journal;
 mod layer_analyses;
 mod migrate;
+mod quarantine;
+mod settings;
+
+pub use journal::{Entry, Run};
+pub use quarantine::Quarantined;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -23,6 +30,19 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("cannot encode a stored value: {0}")]
     Encode(#[from] serde_json::Error),
+}
+
+/// The application identifier: the app and the CLI keep their data in the same directory.
+const IDENTIFIER: &str = "dev.drydock.desktop";
+
+/// Drydock's data directory, shared by the app and the CLI: `DRYDOCK_DATA_DIR` when set, else the
+/// platform's data directory (`~/.local/share`, `~/Library/Application Support`, `%APPDATA%`)
+/// under the app's identifier, where Tauri puts the app's data too.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    match std::env::var_os("DRYDOCK_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => Some(dir.into()),
+        _ => dirs::data_dir().map(|d| d.join(IDENTIFIER)),
+    }
 }
 
 /// The file name of the store in its data directory.
@@ -56,6 +76,11 @@ impl Store {
         // Another Drydock (the CLI, a second window) may hold the file for a moment.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate::table(&conn, layer_analyses::TABLE, layer_analyses::MIGRATIONS)?;
+        migrate::table(&conn, journal::RUNS, journal::RUN_MIGRATIONS)?;
+        migrate::table(&conn, journal::ENTRIES, journal::ENTRY_MIGRATIONS)?;
+        migrate::table(&conn, quarantine::TABLE, quarantine::MIGRATIONS)?;
+        migrate::table(&conn, image_use::TABLE, image_use::MIGRATIONS)?;
+        migrate::table(&conn, settings::TABLE, settings::MIGRATIONS)?;
         Ok(Store { conn })
     }
 }

@@ -27,33 +27,9 @@ impl Dockerd {
         for sub in ["data", "exec", "config"] {
             std::fs::create_dir_all(root.join(sub)).expect("dockerd dirs");
         }
-        // The watchdog shell starts dockerd, and stops it when this test process goes away, even
-        // if the test is killed before `Drop` runs.
-        let script = r#"
-            "$DOCKERD" --data-root "$D/data" --exec-root "$D/exec" --pidfile "$D/dockerd.pid" \
-                -H "unix://$D/docker.sock" --bridge=none --iptables=false --ip6tables=false \
-                --ip-masq=false --userland-proxy=false >"$D/dockerd.log" 2>&1 &
-            engine=$!
-            while kill -0 "$OWNER" 2>/dev/null && kill -0 "$engine" 2>/dev/null; do sleep 1; done
-            kill -TERM "$engine" 2>/dev/null
-            wait "$engine"
-        "#;
-        let watchdog = Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .env("D", root)
-            .env("DOCKERD", which("dockerd").expect("checked above"))
-            .env("OWNER", std::process::id().to_string())
-            .env_remove("DOCKER_HOST")
-            .env_remove("DOCKER_CONTEXT")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn dockerd watchdog");
         let engine = Dockerd {
+            watchdog: spawn_watchdog(root),
             dir,
-            watchdog,
             cli: docker_cli(),
         };
         engine.wait_until_ready();
@@ -124,6 +100,18 @@ impl Dockerd {
         checked(self.try_docker(args), &format!("docker {}", args.join(" ")))
     }
 
+    /// Stops the engine, keeping its data, as a crash or `systemctl stop docker` would leave it.
+    pub fn stop_engine(&mut self) {
+        self.stop();
+    }
+
+    /// Starts the engine again on the same data, socket and addresses, and waits until it answers.
+    pub fn start_again(&mut self) {
+        self.stop();
+        self.watchdog = spawn_watchdog(self.dir.path());
+        self.wait_until_ready();
+    }
+
     fn stop(&mut self) {
         let pid_file = self.dir.path().join("dockerd.pid");
         if let Ok(pid) = std::fs::read_to_string(&pid_file) {
@@ -155,6 +143,33 @@ impl Drop for Dockerd {
             .env("D", self.dir.path())
             .status();
     }
+}
+
+/// The watchdog shell starts dockerd, and stops it when this test process goes away, even if the
+/// test is killed before `Drop` runs.
+fn spawn_watchdog(root: &Path) -> Child {
+    let script = r#"
+        "$DOCKERD" --data-root "$D/data" --exec-root "$D/exec" --pidfile "$D/dockerd.pid" \
+            -H "unix://$D/docker.sock" --bridge=none --iptables=false --ip6tables=false \
+            --ip-masq=false --userland-proxy=false >>"$D/dockerd.log" 2>&1 &
+        engine=$!
+        while kill -0 "$OWNER" 2>/dev/null && kill -0 "$engine" 2>/dev/null; do sleep 1; done
+        kill -TERM "$engine" 2>/dev/null
+        wait "$engine"
+    "#;
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("D", root)
+        .env("DOCKERD", which("dockerd").expect("checked above"))
+        .env("OWNER", std::process::id().to_string())
+        .env_remove("DOCKER_HOST")
+        .env_remove("DOCKER_CONTEXT")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn dockerd watchdog")
 }
 
 /// Returns trimmed stdout of a finished command, or panics with everything needed to see why.

@@ -1,0 +1,417 @@
+//! Running a plan: check it again against the engine as it is now, remove item by item without
+//! force, journal each removal as it succeeds, and measure what the engine's disk use really
+//! dropped by.
+
+use crate::error::CleanupError;
+use crate::quarantine::{self, QuarantinePolicy};
+use crate::state::engine_state;
+use crate::with_store;
+use drydock_engine::{Engine, EngineError};
+use drydock_inventory::DiskUsage;
+use drydock_prune::{plan, EngineState, Item, Kind, Plan, Request};
+use drydock_store::{Entry, Run, Store};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// A plan as the user saw it, with what is needed to check it again before it runs.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub plan_id: String,
+    /// The `now` the plan was made with; checking again uses the same, so ages do not shift.
+    pub planned_at: i64,
+    /// Who asked: `prune`, `one-click`, `gc`.
+    pub why: String,
+    pub request: Request,
+    pub plan: Plan,
+}
+
+/// Plans `request` against the engine as it is now.
+pub async fn prepare(
+    engine: &Engine,
+    request: Request,
+    why: &str,
+    now: i64,
+) -> Result<Prepared, CleanupError> {
+    let state = engine_state(engine).await?;
+    let plan = plan(&state, &request, now).map_err(|e| CleanupError::Changed(e.0))?;
+    Ok(Prepared {
+        plan_id: crate::new_plan_id(now),
+        planned_at: now,
+        why: why.to_owned(),
+        request,
+        plan,
+    })
+}
+
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Save images before removing them; `None` removes without saving.
+    pub quarantine: Option<&'a QuarantinePolicy>,
+    /// Set by another task to stop before the next item.
+    pub cancel: Option<&'a AtomicBool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Step {
+    Checking,
+    Saving,
+    Removing,
+    Removed,
+    Skipped,
+    Measuring,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Items finished (removed or skipped) so far, of `total`.
+    pub done: usize,
+    pub total: usize,
+    pub step: Step,
+    /// The item this step is about, if any.
+    pub item: Option<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub kind: Kind,
+    pub id: String,
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub plan_id: String,
+    pub plan: Vec<Item>,
+    pub predicted_reclaim: u64,
+    pub removed: Vec<Item>,
+    pub skipped: Vec<Skipped>,
+    /// The drop in the engine's disk use, df before and after; `None` if the engine could not
+    /// be asked afterwards.
+    pub actual_reclaim: Option<u64>,
+    /// Image ids saved to quarantine before removal.
+    pub quarantined: Vec<String>,
+    /// Why the run ended before its last item, if it did. Items not reached are in `skipped`.
+    pub stopped: Option<String>,
+}
+
+/// The engine's disk use in the terms plans count: image layers (each once), containers'
+/// writable layers, volumes, and build cache not shared with images.
+pub fn footprint(df: &DiskUsage) -> u64 {
+    let n = |v: i64| u64::try_from(v).unwrap_or(0);
+    n(df.layers_size)
+        + df.containers
+            .iter()
+            .map(|c| n(c.size_rw.unwrap_or(0)))
+            .sum::<u64>()
+        + df.volumes
+            .iter()
+            .filter_map(|v| v.usage_data.as_ref())
+            .map(|u| n(u.size))
+            .sum::<u64>()
+        + df.build_cache
+            .iter()
+            .filter(|r| !r.shared)
+            .map(|r| n(r.size))
+            .sum::<u64>()
+}
+
+/// Runs `prepared`. Items that changed since planning are skipped with the reason; the engine's
+/// own refusals (in use, running) are skipped too; an engine that goes away ends the run, and
+/// the journal then holds exactly what was removed.
+pub async fn execute(
+    engine: &Engine,
+    journal: &Mutex<Store>,
+    prepared: &Prepared,
+    opts: &Options<'_>,
+    mut progress: impl FnMut(&Progress),
+) -> Result<Outcome, CleanupError> {
+    let total = prepared.plan.items.len();
+    let mut report = |done: usize, step: Step, item: Option<&Item>| {
+        progress(&Progress {
+            done,
+            total,
+            step,
+            item: item.cloned(),
+        });
+    };
+    report(0, Step::Checking, None);
+    let state = engine_state(engine).await?;
+    let before = footprint(&state.df);
+    let (go, mut skipped) = recheck(&state, prepared)?;
+
+    let started = crate::unix_now();
+    let mut run = Run {
+        plan_id: prepared.plan_id.clone(),
+        started,
+        finished: None,
+        why: prepared.why.clone(),
+        predicted: prepared.plan.predicted_reclaim,
+        actual: None,
+        removed: 0,
+        skipped: 0,
+        stopped: None,
+    };
+    with_store(journal, |s| s.start_run(&run))?;
+    if let Some(policy) = opts.quarantine {
+        with_store(journal, |s| quarantine::evict_expired(s, policy, started))?;
+    }
+
+    let mut removed = Vec::new();
+    let mut quarantined = Vec::new();
+    let mut stopped = None;
+    let mut deferred: Vec<&Item> = Vec::new();
+    let mut done = skipped.len();
+    let mut queue = go.iter().copied();
+    for item in queue.by_ref() {
+        if opts.cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+            stopped = Some("cancelled".to_owned());
+            skipped.push(skip(item, "not reached: the run was cancelled"));
+            break;
+        }
+        let attempt = remove_one(engine, journal, prepared, item, opts, &mut report, done).await;
+        let step = match attempt {
+            Ok(Removal::Done { saved }) => {
+                if saved {
+                    quarantined.push(item.id.clone());
+                }
+                removed.push(item.clone());
+                Step::Removed
+            }
+            Ok(Removal::NotYet) => {
+                deferred.push(item);
+                continue;
+            }
+            Ok(Removal::Refused(reason)) => {
+                skipped.push(skip(item, &reason));
+                Step::Skipped
+            }
+            Err(Stop(reason)) => {
+                skipped.push(skip(item, &format!("not removed: {reason}")));
+                stopped = Some(reason);
+                break;
+            }
+        };
+        done += 1;
+        report(done, step, Some(item));
+    }
+    // Build-cache records that others built on go once those have gone: retry while any goes.
+    while stopped.is_none() && !deferred.is_empty() {
+        let before_pass = deferred.len();
+        let mut still = Vec::new();
+        for item in deferred {
+            match remove_one(engine, journal, prepared, item, opts, &mut report, done).await {
+                Ok(Removal::Done { .. }) => {
+                    removed.push(item.clone());
+                    done += 1;
+                    report(done, Step::Removed, Some(item));
+                }
+                Ok(Removal::NotYet) => still.push(item),
+                Ok(Removal::Refused(reason)) => {
+                    skipped.push(skip(item, &reason));
+                    done += 1;
+                    report(done, Step::Skipped, Some(item));
+                }
+                Err(Stop(reason)) => {
+                    stopped = Some(reason);
+                    still.push(item);
+                    break;
+                }
+            }
+        }
+        deferred = still;
+        if deferred.len() == before_pass {
+            break;
+        }
+    }
+    for item in deferred {
+        skipped.push(skip(
+            item,
+            "the engine kept it: other build cache still builds on it",
+        ));
+    }
+    for item in queue {
+        skipped.push(skip(item, "not reached: the run stopped before it"));
+    }
+
+    report(done, Step::Measuring, None);
+    let actual = match stopped {
+        // The engine is gone: there is nothing to measure with.
+        Some(_) => None,
+        None => engine
+            .disk_usage()
+            .await
+            .ok()
+            .map(|after| before.saturating_sub(footprint(&after))),
+    };
+    run.finished = Some(crate::unix_now());
+    run.actual = actual;
+    run.removed = removed.len() as u64;
+    run.skipped = skipped.len() as u64;
+    run.stopped.clone_from(&stopped);
+    with_store(journal, |s| s.finish_run(&run))?;
+    Ok(Outcome {
+        plan_id: prepared.plan_id.clone(),
+        plan: prepared.plan.items.clone(),
+        predicted_reclaim: prepared.plan.predicted_reclaim,
+        removed,
+        skipped,
+        actual_reclaim: actual,
+        quarantined,
+        stopped,
+    })
+}
+
+/// Splits the prepared items into those still planned on the engine as it is now and those
+/// skipped, each with why. Items the fresh plan adds are not run: nobody saw them.
+fn recheck<'p>(
+    state: &EngineState,
+    prepared: &'p Prepared,
+) -> Result<(Vec<&'p Item>, Vec<Skipped>), CleanupError> {
+    let fresh = plan(state, &prepared.request, prepared.planned_at)
+        .map_err(|e| CleanupError::Changed(e.0))?;
+    let still: HashMap<(Kind, &str), &Item> = fresh
+        .items
+        .iter()
+        .map(|i| ((i.kind, i.id.as_str()), i))
+        .collect();
+    let kept: HashMap<&str, &str> = fresh
+        .kept
+        .iter()
+        .map(|(id, why)| (id.as_str(), why.as_str()))
+        .collect();
+    let mut go = Vec::new();
+    let mut skipped = Vec::new();
+    for item in &prepared.plan.items {
+        if still.contains_key(&(item.kind, item.id.as_str())) {
+            go.push(item);
+        } else if let Some(why) = kept.get(item.id.as_str()) {
+            skipped.push(skip(item, &format!("changed since planning: {why}")));
+        } else if exists(state, item) {
+            skipped.push(skip(item, "changed since planning: no longer selected"));
+        } else {
+            skipped.push(skip(item, "already gone"));
+        }
+    }
+    Ok((go, skipped))
+}
+
+fn exists(state: &EngineState, item: &Item) -> bool {
+    let df = &state.df;
+    match item.kind {
+        Kind::Image => df.images.iter().any(|i| i.id == item.id),
+        Kind::Container => df.containers.iter().any(|c| c.id == item.id),
+        Kind::Volume => df.volumes.iter().any(|v| v.name == item.id),
+        Kind::Network => state.networks.iter().any(|n| n.id == item.id),
+        Kind::BuildCache => df.build_cache.iter().any(|r| r.id == item.id),
+    }
+}
+
+fn skip(item: &Item, reason: &str) -> Skipped {
+    Skipped {
+        kind: item.kind,
+        id: item.id.clone(),
+        name: item.name.clone(),
+        reason: reason.to_owned(),
+    }
+}
+
+enum Removal {
+    Done {
+        saved: bool,
+    },
+    /// Build cache the engine could not remove yet (others build on it).
+    NotYet,
+    Refused(String),
+}
+
+/// Ends the run: the engine went away, or the journal cannot be written.
+struct Stop(String);
+
+async fn remove_one(
+    engine: &Engine,
+    journal: &Mutex<Store>,
+    prepared: &Prepared,
+    item: &Item,
+    opts: &Options<'_>,
+    report: &mut impl FnMut(usize, Step, Option<&Item>),
+    done: usize,
+) -> Result<Removal, Stop> {
+    let refused = |e: EngineError| -> Result<Removal, Stop> {
+        match e.code() {
+            "engine_unavailable" => Err(Stop(e.to_string())),
+            "not_found" => Ok(Removal::Refused("already gone".to_owned())),
+            _ => Ok(Removal::Refused(format!("the engine refused: {e}"))),
+        }
+    };
+    let mut tags = Vec::new();
+    let mut saved = None;
+    if item.kind == Kind::Image {
+        match engine.image_refs(&item.id).await {
+            Ok(refs) => tags = refs.references(),
+            Err(e) => return refused(e),
+        }
+        if let Some(policy) = opts.quarantine {
+            report(done, Step::Saving, Some(item));
+            match quarantine::save(engine, journal, policy, &item.id, &tags, &prepared.plan_id)
+                .await
+            {
+                Ok(entry) => saved = Some(entry),
+                Err(e) if e.code() == "engine_unavailable" => return Err(Stop(e.to_string())),
+                Err(e) => {
+                    return Ok(Removal::Refused(format!(
+                        "kept: it could not be quarantined first ({e})"
+                    )))
+                }
+            }
+        }
+    }
+    report(done, Step::Removing, Some(item));
+    let result = match item.kind {
+        Kind::Container => engine.remove_container(&item.id).await,
+        Kind::Image => engine.remove_image(&item.id).await.map(|_| ()),
+        Kind::Volume => engine.remove_volume(&item.id).await,
+        Kind::Network => engine.remove_network(&item.id).await,
+        Kind::BuildCache => match engine.remove_build_cache(&item.id).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return Ok(Removal::NotYet),
+            Err(e) => Err(e),
+        },
+    };
+    if let Err(e) = result {
+        if let Some(entry) = &saved {
+            let _ = with_store(journal, |s| quarantine::forget(s, entry));
+        }
+        return refused(e);
+    }
+    let entry = Entry {
+        plan_id: prepared.plan_id.clone(),
+        at: crate::unix_now(),
+        kind: kind_name(item.kind).to_owned(),
+        object_id: item.id.clone(),
+        name: item.name.clone(),
+        tags,
+        bytes: item.bytes,
+        reason: item.reason.clone(),
+        quarantined: saved.is_some(),
+    };
+    // A removal the journal cannot record ends the run: nothing more goes unrecorded.
+    with_store(journal, |s| s.journal_removal(&entry))
+        .map_err(|e| Stop(format!("the journal could not be written: {e}")))?;
+    Ok(Removal::Done {
+        saved: saved.is_some(),
+    })
+}
+
+pub(crate) fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Image => "image",
+        Kind::Container => "container",
+        Kind::Volume => "volume",
+        Kind::Network => "network",
+        Kind::BuildCache => "buildcache",
+    }
+}

@@ -1,0 +1,262 @@
+//! Removals and the image archive round trip (save before removal, load on restore).
+//!
+//! Nothing here ever forces: the engine's own refusals (an image a container uses, a running
+//! container, a mounted volume) come back as [`EngineError::InUse`] for the caller to report.
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::raw::path_escape;
+use bollard::query_parameters::{
+    ImportImageOptions, PruneBuildOptions, RemoveContainerOptions, RemoveImageOptions,
+    RemoveVolumeOptions, TagImageOptions,
+};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// An image's references as the engine holds them now.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct ImageRefs {
+    pub id: String,
+    pub repo_tags: Option<Vec<String>>,
+    pub repo_digests: Option<Vec<String>>,
+}
+
+impl ImageRefs {
+    /// Tags then digests, without the engine's `<none>` placeholders.
+    pub fn references(&self) -> Vec<String> {
+        let tags = self.repo_tags.iter().flatten();
+        let digests = self.repo_digests.iter().flatten();
+        tags.chain(digests)
+            .filter(|r| !r.starts_with("<none>"))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Chunk size when streaming an archive back to the engine.
+const LOAD_CHUNK: usize = 1024 * 1024;
+
+impl Engine {
+    fn map(&self, what: &str) -> impl Fn(bollard::errors::Error) -> EngineError + '_ {
+        let what = what.to_owned();
+        move |e| EngineError::from_bollard(e, &self.endpoint().to_string(), &what)
+    }
+
+    /// The image's id and references, or `ObjectNotFound`.
+    pub async fn image_refs(&self, name: &str) -> Result<ImageRefs, EngineError> {
+        self.read_json(
+            &format!("/images/{}/json", path_escape(name)),
+            &format!("image {name}"),
+        )
+        .await
+    }
+
+    /// Removes a stopped container, keeping its anonymous volumes (they may hold data).
+    pub async fn remove_container(&self, id: &str) -> Result<(), EngineError> {
+        let opts = RemoveContainerOptions {
+            v: false,
+            force: false,
+            link: false,
+        };
+        self.docker()
+            .remove_container(id, Some(opts))
+            .await
+            .map_err(self.map(&format!("removing container {id}")))
+    }
+
+    /// Removes an image by dropping each of its references, then the image itself. Removing by id
+    /// alone would need force for an image tagged in several repositories; dropping references one
+    /// by one never does, and the last one deletes the image. Returns the references dropped.
+    pub async fn remove_image(&self, id: &str) -> Result<Vec<String>, EngineError> {
+        let refs = self.image_refs(id).await?;
+        if refs.id != id {
+            return Err(EngineError::ObjectNotFound {
+                message: format!("No such image: {id}"),
+            });
+        }
+        let mut dropped = Vec::new();
+        for reference in refs.references() {
+            match self.delete_image(&reference).await {
+                Ok(()) => dropped.push(reference),
+                // Dropped meanwhile (another client): nothing to do.
+                Err(EngineError::ObjectNotFound { .. }) => {}
+                Err(e) if dropped.is_empty() => return Err(e),
+                Err(e) => {
+                    return Err(EngineError::InUse {
+                        what: format!("image {id}"),
+                        message: format!(
+                            "dropped {} but the engine then refused: {e}",
+                            dropped.join(", ")
+                        ),
+                    })
+                }
+            }
+        }
+        // Untagged images, and images whose last reference left them untagged but present.
+        match self.delete_image(id).await {
+            Ok(()) | Err(EngineError::ObjectNotFound { .. }) => Ok(dropped),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn delete_image(&self, name: &str) -> Result<(), EngineError> {
+        let opts = RemoveImageOptions {
+            force: false,
+            noprune: false,
+            platforms: None,
+        };
+        self.docker()
+            .remove_image(&path_escape(name), Some(opts), None)
+            .await
+            .map(|_| ())
+            .map_err(self.map(&format!("removing image {name}")))
+    }
+
+    pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
+        self.docker()
+            .remove_volume(
+                &path_escape(name),
+                Some(RemoveVolumeOptions { force: false }),
+            )
+            .await
+            .map_err(self.map(&format!("removing volume {name}")))
+    }
+
+    pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
+        self.docker()
+            .remove_network(&path_escape(id))
+            .await
+            .map_err(self.map(&format!("removing network {id}")))
+    }
+
+    /// Removes one build-cache record. Returns whether the engine removed it: a record other
+    /// records still build on stays until they go.
+    pub async fn remove_build_cache(&self, id: &str) -> Result<bool, EngineError> {
+        // 20.10 matches `id` as a pattern, newer engines exactly; a record id (25 random
+        // letters and digits) as a pattern matches only itself.
+        let filters = HashMap::from([("id".to_owned(), vec![id.to_owned()])]);
+        let opts = PruneBuildOptions {
+            all: Some(true),
+            filters: Some(filters),
+            ..PruneBuildOptions::default()
+        };
+        let answer = self
+            .docker()
+            .prune_build(Some(opts))
+            .await
+            .map_err(self.map(&format!("removing build cache {id}")))?;
+        Ok(answer
+            .caches_deleted
+            .unwrap_or_default()
+            .iter()
+            .any(|d| d == id))
+    }
+
+    /// Saves the image `id` (by id: the archive carries no tags, so loading it never moves a tag)
+    /// into `file`, returning the archive's size. A partial file is removed on failure.
+    pub async fn save_image(&self, id: &str, file: &Path) -> Result<u64, EngineError> {
+        let result = self.save_image_inner(id, file).await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(file).await;
+        }
+        result
+    }
+
+    async fn save_image_inner(&self, id: &str, file: &Path) -> Result<u64, EngineError> {
+        let io = |e: std::io::Error| EngineError::Data {
+            what: format!("saving image {id} to {}", file.display()),
+            detail: e.to_string(),
+        };
+        let mut out = tokio::fs::File::create(file).await.map_err(io)?;
+        let mut stream = self.docker().export_images(&[id]);
+        let mut written = 0u64;
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(self.map(&format!("saving image {id}")))?;
+            out.write_all(&chunk).await.map_err(io)?;
+            written += chunk.len() as u64;
+        }
+        out.flush().await.map_err(io)?;
+        out.sync_all().await.map_err(io)?;
+        Ok(written)
+    }
+
+    /// Loads an archive made by [`Engine::save_image`].
+    pub async fn load_image(&self, file: &Path) -> Result<(), EngineError> {
+        let io = |e: std::io::Error| EngineError::Data {
+            what: format!("reading {}", file.display()),
+            detail: e.to_string(),
+        };
+        let input = tokio::fs::File::open(file).await.map_err(io)?;
+        let chunks = futures_util::stream::unfold(input, |mut input| async move {
+            let mut buf = vec![0u8; LOAD_CHUNK];
+            match input.read(&mut buf).await {
+                Ok(0) => None,
+                Ok(n) => {
+                    buf.truncate(n);
+                    Some((Ok::<_, std::io::Error>(bytes::Bytes::from(buf)), input))
+                }
+                Err(e) => Some((Err(e), input)),
+            }
+        });
+        let opts = ImportImageOptions {
+            quiet: true,
+            platform: None,
+        };
+        let mut answers = self.docker().import_image_stream(opts, chunks, None);
+        while let Some(answer) = answers.next().await {
+            answer.map_err(self.map(&format!("loading {}", file.display())))?;
+        }
+        Ok(())
+    }
+
+    /// Tags image `id` as `reference` (`repo:tag`).
+    pub async fn tag_image(&self, id: &str, reference: &str) -> Result<(), EngineError> {
+        let (repo, tag) = split_reference(reference);
+        let opts = TagImageOptions {
+            repo: Some(repo.to_owned()),
+            tag: Some(tag.to_owned()),
+        };
+        self.docker()
+            .tag_image(&path_escape(id), Some(opts))
+            .await
+            .map_err(self.map(&format!("tagging image {id} as {reference}")))
+    }
+}
+
+/// `registry:5000/repo:tag` into repository and tag (the colon after the last slash).
+fn split_reference(reference: &str) -> (&str, &str) {
+    let slash = reference.rfind('/').map_or(0, |i| i + 1);
+    match reference[slash..].rfind(':') {
+        Some(i) => (&reference[..slash + i], &reference[slash + i + 1..]),
+        None => (reference, "latest"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_split_at_the_colon_after_the_last_slash() {
+        assert_eq!(split_reference("app:1"), ("app", "1"));
+        assert_eq!(
+            split_reference("reg:5000/team/app:1.2"),
+            ("reg:5000/team/app", "1.2")
+        );
+        assert_eq!(split_reference("reg:5000/app"), ("reg:5000/app", "latest"));
+    }
+
+    #[test]
+    fn placeholders_are_not_references() {
+        let refs = ImageRefs {
+            id: "sha256:a".into(),
+            repo_tags: Some(vec!["<none>:<none>".into(), "app:1".into()]),
+            repo_digests: Some(vec!["<none>@<none>".into(), "app@sha256:b".into()]),
+        };
+        assert_eq!(refs.references(), ["app:1", "app@sha256:b"]);
+    }
+}

@@ -1,0 +1,258 @@
+//! The prune journal: every run (what was predicted, what was measured) and every object it
+//! removed, written as each removal succeeds so that an interrupted run leaves a true record.
+
+use crate::{Store, StoreError};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+pub(crate) const RUNS: &str = "prune_runs";
+pub(crate) const RUN_MIGRATIONS: &[&str] = &["CREATE TABLE prune_runs (
+        plan_id TEXT PRIMARY KEY,
+        started INTEGER NOT NULL,
+        finished INTEGER,
+        why TEXT NOT NULL,
+        predicted INTEGER NOT NULL,
+        actual INTEGER,
+        removed INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        stopped TEXT
+    )"];
+
+pub(crate) const ENTRIES: &str = "journal";
+pub(crate) const ENTRY_MIGRATIONS: &[&str] = &["CREATE TABLE journal (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        object_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        quarantined INTEGER NOT NULL
+    );
+    CREATE INDEX journal_by_plan ON journal (plan_id)"];
+
+/// One prune run, as started and (once done) as finished.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    pub plan_id: String,
+    /// Unix seconds.
+    pub started: i64,
+    pub finished: Option<i64>,
+    /// Who asked: `prune`, `one-click`, `gc`, ...
+    pub why: String,
+    pub predicted: u64,
+    /// Bytes measured from the engine (df before and after); `None` when it could not be measured.
+    pub actual: Option<u64>,
+    pub removed: u64,
+    pub skipped: u64,
+    /// Why the run ended before its last item (engine gone, cancelled), if it did.
+    pub stopped: Option<String>,
+}
+
+/// One removed object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub plan_id: String,
+    pub at: i64,
+    pub kind: String,
+    pub object_id: String,
+    pub name: String,
+    /// An image's tags and digests as they were just before removal.
+    pub tags: Vec<String>,
+    pub bytes: u64,
+    pub reason: String,
+    pub quarantined: bool,
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl Store {
+    pub fn start_run(&self, run: &Run) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO prune_runs (plan_id, started, why, predicted) VALUES (?1, ?2, ?3, ?4)",
+            params![run.plan_id, run.started, run.why, to_i64(run.predicted)],
+        )?;
+        Ok(())
+    }
+
+    pub fn finish_run(&self, run: &Run) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE prune_runs SET finished = ?2, actual = ?3, removed = ?4, skipped = ?5, stopped = ?6
+             WHERE plan_id = ?1",
+            params![
+                run.plan_id,
+                run.finished,
+                run.actual.map(to_i64),
+                to_i64(run.removed),
+                to_i64(run.skipped),
+                run.stopped
+            ],
+        )?;
+        Ok(())
+    }
+
+    pub fn journal_removal(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO journal (plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                entry.plan_id,
+                entry.at,
+                entry.kind,
+                entry.object_id,
+                entry.name,
+                serde_json::to_string(&entry.tags)?,
+                to_i64(entry.bytes),
+                entry.reason,
+                entry.quarantined
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The newest `limit` runs, newest first.
+    pub fn runs(&self, limit: usize) -> Result<Vec<Run>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT plan_id, started, finished, why, predicted, actual, removed, skipped, stopped
+             FROM prune_runs ORDER BY started DESC, rowid DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![to_i64(limit as u64)], |r| {
+            Ok(Run {
+                plan_id: r.get(0)?,
+                started: r.get(1)?,
+                finished: r.get(2)?,
+                why: r.get(3)?,
+                predicted: to_u64(r.get(4)?),
+                actual: r.get::<_, Option<i64>>(5)?.map(to_u64),
+                removed: to_u64(r.get(6)?),
+                skipped: to_u64(r.get(7)?),
+                stopped: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removals, newest first: of one run, or the newest `limit` of all runs.
+    pub fn journal(&self, plan_id: Option<&str>, limit: usize) -> Result<Vec<Entry>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined
+             FROM journal WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY seq DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![plan_id, to_i64(limit as u64)], |r| {
+            let tags: String = r.get(5)?;
+            Ok(Entry {
+                plan_id: r.get(0)?,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                object_id: r.get(3)?,
+                name: r.get(4)?,
+                tags: serde_json::from_str(&tags).unwrap_or_default(),
+                bytes: to_u64(r.get(6)?),
+                reason: r.get(7)?,
+                quarantined: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Bytes freed over all runs, as measured (a run whose measure failed counts its removals'
+    /// predicted bytes, which the journal holds).
+    pub fn total_freed(&self) -> Result<u64, StoreError> {
+        let measured: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT SUM(actual) FROM prune_runs WHERE actual IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let unmeasured: Option<i64> = self.conn.query_row(
+            "SELECT SUM(j.bytes) FROM journal j JOIN prune_runs r ON r.plan_id = j.plan_id
+             WHERE r.actual IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(to_u64(measured.unwrap_or(0)) + to_u64(unmeasured.unwrap_or(0)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(id: &str, started: i64) -> Run {
+        Run {
+            plan_id: id.into(),
+            started,
+            finished: None,
+            why: "prune".into(),
+            predicted: 100,
+            actual: None,
+            removed: 0,
+            skipped: 0,
+            stopped: None,
+        }
+    }
+
+    fn entry(plan: &str, id: &str, bytes: u64) -> Entry {
+        Entry {
+            plan_id: plan.into(),
+            at: 5,
+            kind: "image".into(),
+            object_id: id.into(),
+            name: "app:1".into(),
+            tags: vec!["app:1".into(), "app:latest".into()],
+            bytes,
+            reason: "dangling image".into(),
+            quarantined: true,
+        }
+    }
+
+    #[test]
+    fn runs_and_removals_read_back_newest_first() {
+        let store = Store::in_memory().expect("store");
+        store.start_run(&run("a", 1)).expect("start a");
+        store
+            .journal_removal(&entry("a", "sha256:1", 60))
+            .expect("1");
+        store
+            .journal_removal(&entry("a", "sha256:2", 40))
+            .expect("2");
+        let mut done = run("a", 1);
+        done.finished = Some(2);
+        done.actual = Some(100);
+        done.removed = 2;
+        store.finish_run(&done).expect("finish a");
+        store.start_run(&run("b", 3)).expect("start b");
+        store
+            .journal_removal(&entry("b", "sha256:3", 7))
+            .expect("3");
+
+        let runs = store.runs(10).expect("runs");
+        assert_eq!(
+            runs.iter().map(|r| r.plan_id.as_str()).collect::<Vec<_>>(),
+            ["b", "a"]
+        );
+        assert_eq!(runs[1], done);
+        let a = store.journal(Some("a"), 10).expect("journal a");
+        assert_eq!(
+            a,
+            vec![entry("a", "sha256:2", 40), entry("a", "sha256:1", 60)]
+        );
+        assert_eq!(
+            store.journal(None, 1).expect("newest"),
+            vec![entry("b", "sha256:3", 7)]
+        );
+        // Run a measured 100; run b (unfinished, unmeasured) counts its journaled 7.
+        assert_eq!(store.total_freed().expect("total"), 107);
+    }
+}
