@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 20] = [
     "engine_status",
     "overview",
     "images",
@@ -12,6 +12,14 @@ const COMMANDS: [&str; 12] = [
     "lint_rules",
     "lint_path",
     "image_layers",
+    "cleanup_plan",
+    "prune_run",
+    "prune_cancel",
+    "cleanup_journal",
+    "quarantine_list",
+    "quarantine_restore",
+    "keep_list",
+    "set_keep_list",
 ];
 
 fn main() {

@@ -1,6 +1,7 @@
 //! The desktop shell: Tauri commands that take state, call one domain function, map the error.
 //! The views and the data they show live in the domain crates and in `ui/`.
 
+mod cleanup;
 mod commands;
 mod layers;
 mod lint;
@@ -11,6 +12,10 @@ pub use commands::IpcError;
 
 /// The plain functions behind the commands, for the shell's tests.
 pub mod commands_for_tests {
+    pub use crate::cleanup::{
+        cleanup_journal_for, cleanup_plan_for, prune_run_for, quarantine_list_for,
+        quarantine_restore_for, CleanupState,
+    };
     pub use crate::commands::{
         build_cache_for, containers_for, engine_status_for, engines_for, image_detail_for,
         images_for, overview_for, switch_engine_for, volumes_for,
@@ -27,8 +32,12 @@ pub fn run() {
         .manage(state)
         .setup(|app| {
             use tauri::Manager;
-            let data_dir = app.path().app_data_dir().ok();
+            // The CLI's data directory (DRYDOCK_DATA_DIR or the platform's), so both share one
+            // journal and quarantine; Tauri's own choice if the platform has none.
+            let data_dir = drydock_store::data_dir().or_else(|| app.path().app_data_dir().ok());
             app.manage(layers::LayerCache::open_in(data_dir.as_deref()));
+            let fallback = std::env::temp_dir().join("drydock");
+            app.manage(cleanup::CleanupState::open_in(data_dir.unwrap_or(fallback)));
             watch::start(app.handle().clone());
             Ok(())
         })
@@ -45,6 +54,14 @@ pub fn run() {
             lint::lint_rules,
             lint::lint_path,
             layers::image_layers,
+            cleanup::cleanup_plan,
+            cleanup::prune_run,
+            cleanup::prune_cancel,
+            cleanup::cleanup_journal,
+            cleanup::quarantine_list,
+            cleanup::quarantine_restore,
+            cleanup::keep_list,
+            cleanup::set_keep_list,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

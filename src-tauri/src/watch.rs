@@ -53,5 +53,6 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
         // Fold the rest of the burst in.
         while let Ok(Some(_)) = tokio::time::timeout(SETTLE, events.next()).await {}
         let _ = app.emit("engine-changed", ());
+        crate::cleanup::record_use_for(&state, &app.state::<crate::cleanup::CleanupState>()).await;
     }
 }

@@ -49,6 +49,127 @@ pub enum Command {
     /// Explain a lint rule by code or name, or list every rule
     #[command(visible_alias = "rules")]
     Rule(RuleArgs),
+    /// Plan a cleanup, show exactly what goes and what it frees, then (once confirmed) do it
+    #[command(after_help = PRUNE_HELP)]
+    Prune(PruneArgs),
+    /// Remove least-recently-used images until Docker's images fit under a size
+    Gc(GcArgs),
+    /// List quarantined images, or restore one with its id and tags
+    Restore(RestoreArgs),
+    /// Show past cleanups: what each removed, predicted and freed
+    Journal(JournalArgs),
+    /// Show or change the saved keep list (globs on repo:tag that cleanups never remove)
+    Keep(KeepArgs),
+}
+
+const PRUNE_HELP: &str = "\
+Nothing is removed without --yes or a confirmation on the terminal; without a terminal and
+without --yes, drydock prune only refuses. Nothing is ever forced: whatever changed since the plan
+(an image a new container uses, a volume now mounted) is skipped and reported. Volumes hold data:
+only the ones named after --volumes can go. Every removal is journaled (`drydock journal`).
+Exit codes: 0 done, 1 some planned objects were skipped, 2 usage or engine errors (or the engine
+went away mid-run: what was done is reported and journaled).";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImagesArg {
+    /// Untagged images (what `docker image prune` takes)
+    Dangling,
+    /// Every image no container uses (what `docker image prune --all` takes)
+    Unused,
+}
+
+/// Whether to run after planning: one of these, or a question on the terminal.
+#[derive(Debug, Args)]
+pub struct Confirm {
+    /// Show the plan only; remove nothing
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+    /// Run the plan without asking
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Save each image (docker save) into Drydock's data directory before removing it, so
+    /// `drydock restore` can bring it back
+    #[arg(long)]
+    pub quarantine: bool,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Images: `dangling` (the default when given alone) or `unused`
+    #[arg(long, value_enum, value_name = "WHICH", num_args = 0..=1, default_missing_value = "dangling")]
+    pub images: Option<ImagesArg>,
+    /// Stopped containers (running and paused ones always stay)
+    #[arg(long)]
+    pub containers: bool,
+    /// These volumes, by name, if no container that stays mounts them
+    #[arg(long, value_name = "NAME", num_args = 1..)]
+    pub volumes: Vec<String>,
+    /// Custom networks no container that stays is attached to
+    #[arg(long)]
+    pub networks: bool,
+    /// Build cache not in use
+    #[arg(long)]
+    pub build_cache: bool,
+    /// The safe default: dangling images, containers stopped and created over a day ago, build
+    /// cache unused for a week; never volumes
+    #[arg(long, conflicts_with_all = ["images", "containers", "volumes", "networks", "build_cache", "until", "label", "label_not"])]
+    pub one_click: bool,
+    /// Only objects at least this old, e.g. 24h, 7d, 1h30m
+    #[arg(long, value_name = "AGE")]
+    pub until: Option<String>,
+    /// Only objects with this label (key or key=value; repeatable)
+    #[arg(long, value_name = "KEY[=VALUE]")]
+    pub label: Vec<String>,
+    /// Only objects without this label (key or key=value; repeatable)
+    #[arg(long = "label!", value_name = "KEY[=VALUE]")]
+    pub label_not: Vec<String>,
+    /// Never remove images matching this glob on repo:tag (repeatable; adds to `drydock keep`)
+    #[arg(long, value_name = "PATTERN")]
+    pub keep: Vec<String>,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    /// The most Docker's images may take, e.g. 20GB or 512MiB
+    #[arg(long, value_name = "SIZE", value_parser = drydock_cleanup::parse_size)]
+    pub max_size: u64,
+    /// Never remove images matching this glob on repo:tag (repeatable; adds to `drydock keep`)
+    #[arg(long, value_name = "PATTERN")]
+    pub keep: Vec<String>,
+    #[command(flatten)]
+    pub confirm: Confirm,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Quarantined image id (or its start); without it, the quarantine is listed
+    #[arg(value_name = "IMAGE_ID")]
+    pub image: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct JournalArgs {
+    /// How many of the newest runs to show
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct KeepArgs {
+    /// Add this glob (repeatable)
+    #[arg(long, value_name = "PATTERN")]
+    pub add: Vec<String>,
+    /// Remove this glob (repeatable)
+    #[arg(long, value_name = "PATTERN")]
+    pub remove: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,7 +14,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn ok(stdout: String) -> Outcome {
+    pub(crate) fn ok(stdout: String) -> Outcome {
         Outcome {
             stdout,
             error: None,
@@ -61,6 +61,23 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
         // Offline: these read files, never the engine.
         Command::Lint(args) => crate::lint::run(&args),
         Command::Rule(args) => crate::lint::rule(&args),
+        Command::Prune(args) => {
+            let engine = open(&selection, &env, &opts).await?;
+            crate::cleanup::prune(&engine, &args).await
+        }
+        Command::Gc(args) => {
+            let engine = open(&selection, &env, &opts).await?;
+            crate::cleanup::gc(&engine, &args).await
+        }
+        Command::Restore(args) => match &args.image {
+            None => crate::cleanup::quarantine_list(&args),
+            Some(image) => {
+                let engine = open(&selection, &env, &opts).await?;
+                crate::cleanup::restore(&engine, image, &args).await
+            }
+        },
+        Command::Journal(args) => crate::cleanup::journal(&args),
+        Command::Keep(args) => crate::cleanup::keep(&args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `drydock`: the command-line client. Thin: parse, call the domain crates, print.
 
 mod args;
+mod cleanup;
 mod commands;
 mod layers;
 mod lint;

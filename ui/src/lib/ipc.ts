@@ -2,6 +2,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Journal, PlanView, PruneOutcome, PruneProgress, PruneSpec, QuarantineView, Restored,
   BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ExportProgress, ImageDetail, ImageLayers, ImageRow, IpcError, LintRun, Overview,
   RuleDoc,
   VolumeRow,
@@ -25,6 +26,23 @@ export function imageLayers(id: string, onProgress: (p: ExportProgress) => void)
   channel.onmessage = onProgress;
   return invoke<ImageLayers>('image_layers', { id, channel });
 }
+
+/** Plans a prune of the engine as it is now (nothing is removed). */
+export const cleanupPlan = (spec: PruneSpec) => invoke<PlanView>('cleanup_plan', { spec });
+/** Runs the plan the user saw (by id); the engine is checked again first, nothing is forced. */
+export function pruneRun(planId: string, quarantine: boolean, onProgress: (p: PruneProgress) => void): Promise<PruneOutcome> {
+  const channel = new Channel<PruneProgress>();
+  channel.onmessage = onProgress;
+  return invoke<PruneOutcome>('prune_run', { planId, quarantine, channel });
+}
+/** Stops a running prune before its next item. */
+export const pruneCancel = () => invoke<void>('prune_cancel');
+export const cleanupJournal = () => invoke<Journal>('cleanup_journal');
+export const quarantineList = () => invoke<QuarantineView>('quarantine_list');
+export const quarantineRestore = (imageId: string) => invoke<Restored>('quarantine_restore', { imageId });
+/** The persistent keep list (globs on repo:tag that no cleanup ever removes). */
+export const keepList = () => invoke<string[]>('keep_list');
+export const setKeepList = (keep: string[]) => invoke<string[]>('set_keep_list', { keep });
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
 export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {

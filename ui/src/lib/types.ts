@@ -28,3 +28,29 @@ export interface TreeEntry { path: string; kind: 'dir' | 'file' | 'other'; size:
 export interface FileTree { entries: TreeEntry[]; truncated: boolean }
 export interface ImageLayers { report: LayerReport; tree: FileTree; kept: boolean }
 export interface ExportProgress { read: number; total: number }
+// Cleanup (prune plans, runs, journal, quarantine): crates/cleanup and crates/prune.
+export type PruneKind = 'image' | 'container' | 'volume' | 'network' | 'buildcache';
+export interface PlanItem { kind: PruneKind; id: string; name: string; bytes: number; reason: string }
+export interface PruneSpec {
+  one_click: boolean; images: 'dangling' | 'unused' | null; containers: boolean; volumes: string[];
+  networks: boolean; build_cache: boolean; until: string | null; labels: string[]; keep: string[];
+}
+export interface PlanView { plan_id: string; planned_at: number; items: PlanItem[]; predicted_reclaim: number; kept: [string, string][] }
+export type PruneStep = 'checking' | 'saving' | 'removing' | 'removed' | 'skipped' | 'measuring';
+export interface PruneProgress { done: number; total: number; step: PruneStep; item: PlanItem | null }
+export interface SkippedItem { kind: PruneKind; id: string; name: string; reason: string }
+export interface PruneOutcome {
+  plan_id: string; plan: PlanItem[]; predicted_reclaim: number; removed: PlanItem[]; skipped: SkippedItem[];
+  actual_reclaim: number | null; quarantined: string[]; stopped: string | null;
+}
+export interface PruneRun {
+  plan_id: string; started: number; finished: number | null; why: string; predicted: number; actual: number | null;
+  removed: number; skipped: number; stopped: string | null;
+}
+export interface JournalEntry {
+  plan_id: string; at: number; kind: string; object_id: string; name: string; tags: string[]; bytes: number; reason: string; quarantined: boolean;
+}
+export interface Journal { runs: PruneRun[]; entries: JournalEntry[]; total_freed: number }
+export interface QuarantineEntry { image_id: string; tags: string[]; file_bytes: number; saved_at: number; expires_at: number; plan_id: string }
+export interface QuarantineView { entries: QuarantineEntry[]; max_bytes: number; max_days: number; dir: string }
+export interface Restored { image_id: string; tags: string[]; not_restored: [string, string][] }
