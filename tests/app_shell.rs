@@ -220,3 +220,75 @@ fn the_layer_explorer_reads_an_image_once_and_then_from_the_store() {
         .expect_err("no such image");
     assert_eq!(err.code, "not_found");
 }
+
+#[test]
+fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
+    use drydock_cleanup::{ImageChoice, Spec};
+    let engine = Dockerd::start();
+    let host = InventoryHost::create(&engine);
+    let state = state_for(engine.host());
+    let data = tempfile::tempdir().expect("data dir");
+    let cleanup = commands::CleanupState::open_in(data.path().to_path_buf());
+    let rt = runtime();
+
+    let unknown = rt
+        .block_on(commands::prune_run_for(
+            &state,
+            &cleanup,
+            "never-shown".into(),
+            false,
+            |_| {},
+        ))
+        .expect_err("an unknown plan never runs");
+    assert_eq!(unknown.code, "invalid_input");
+    let bad = rt
+        .block_on(commands::cleanup_plan_for(
+            &state,
+            &cleanup,
+            Spec::default(),
+        ))
+        .expect_err("an empty selection");
+    assert_eq!(bad.code, "invalid_input");
+
+    let spec = Spec {
+        images: Some(ImageChoice::Dangling),
+        containers: true,
+        ..Spec::default()
+    };
+    let plan = rt
+        .block_on(commands::cleanup_plan_for(&state, &cleanup, spec))
+        .expect("plan");
+    let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
+    assert!(ids.contains(&host.dangling.as_str()) && ids.contains(&host.exited_container.as_str()));
+    let mut steps = 0;
+    let outcome = rt
+        .block_on(commands::prune_run_for(
+            &state,
+            &cleanup,
+            plan.plan_id.clone(),
+            false,
+            |_| steps += 1,
+        ))
+        .expect("runs");
+    assert!(steps > plan.items.len(), "progress for every item");
+    assert_eq!(outcome.actual_reclaim, Some(plan.predicted_reclaim));
+    let again = rt
+        .block_on(commands::prune_run_for(
+            &state,
+            &cleanup,
+            plan.plan_id.clone(),
+            false,
+            |_| {},
+        ))
+        .expect_err("a plan runs once");
+    assert_eq!(again.code, "invalid_input");
+
+    let journal = commands::cleanup_journal_for(&cleanup).expect("journal");
+    assert_eq!(journal.runs.len(), 1);
+    assert_eq!(journal.entries.len(), plan.items.len());
+    assert_eq!(journal.total_freed, plan.predicted_reclaim);
+    assert!(commands::quarantine_list_for(&cleanup)
+        .expect("quarantine")
+        .entries
+        .is_empty());
+}

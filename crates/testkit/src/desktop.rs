@@ -85,11 +85,14 @@ impl Xvfb {
 pub struct TauriDriver {
     pub url: String,
     _process: Stopped,
+    /// The app's data directory (journal, quarantine): the developer's is never touched.
+    _data: tempfile::TempDir,
 }
 
 impl TauriDriver {
     pub fn start(display: &str, engine: &str) -> TauriDriver {
         let port = free_port();
+        let data = tempfile::tempdir().expect("app data dir");
         let process = Command::new(tool("tauri-driver"))
             .args([
                 "--port",
@@ -101,6 +104,7 @@ impl TauriDriver {
             .arg(tool("WebKitWebDriver"))
             .env("DISPLAY", display)
             .env("DOCKER_HOST", engine)
+            .env("DRYDOCK_DATA_DIR", data.path())
             .env_remove("DOCKER_CONTEXT")
             .stdout(Stdio::null())
             .stderr(driver_log())
@@ -117,6 +121,7 @@ impl TauriDriver {
         TauriDriver {
             url: format!("http://127.0.0.1:{port}"),
             _process: Stopped(process),
+            _data: data,
         }
     }
 }
