@@ -120,9 +120,10 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     let nav = texts(&client, "nav button").await;
     assert_eq!(
-        &nav[..7],
+        &nav[..8],
         [
             "Overview",
+            "Cleanup",
             "Images",
             "Containers",
             "Volumes",
@@ -227,7 +228,114 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     save(&client, "images-live").await;
 
+    cleanup_view(&client, &engine).await;
+    one_click(&client).await;
     client.close().await.expect("close session");
+}
+
+/// Waits until `css` holds text containing `want`.
+async fn wait_for_text(client: &Client, css: &str, want: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let all = text_contents(client, css).await.join("\n");
+        if all.contains(want) {
+            return all;
+        }
+        if Instant::now() > deadline {
+            save(client, "timeout").await;
+            panic!("{css} never showed {want:?}; it shows {all:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// The Cleanup view: plan, confirm, run with quarantine, predicted equal to freed, journal, and
+/// a restore from quarantine.
+async fn cleanup_view(client: &Client, engine: &Dockerd) {
+    click(client, "[data-testid=nav-cleanup]").await;
+    wait_for(client, "[data-testid=sel-images]")
+        .await
+        .select_by_value("unused")
+        .await
+        .expect("images: unused");
+    click(client, "[data-testid=sel-quarantine]").await;
+    wait_for_text(client, "[data-testid=plan-item]", "shop/worker:2.4").await;
+    wait_for_text(client, "[data-testid=plan-item]", HOSTILE).await;
+    assert_nothing_injected(client, "plan rows show image text as text").await;
+    let predicted = wait_for(client, "[data-testid=cleanup-predicted]")
+        .await
+        .text()
+        .await
+        .expect("predicted");
+    save(client, "cleanup-plan").await;
+
+    click(client, "[data-testid=cleanup-run]").await;
+    let dialog = wait_for(client, "[data-testid=confirm-dialog]").await;
+    let said = dialog.text().await.expect("dialog text");
+    assert!(said.contains(&predicted), "the dialog repeats {predicted}: {said}");
+    save(client, "cleanup-confirm").await;
+    click(client, "[data-testid=confirm-accept]").await;
+    let freed = wait_for(client, "[data-testid=result-actual]")
+        .await
+        .text()
+        .await
+        .expect("freed");
+    assert!(freed.contains(&predicted), "freed {freed} vs predicted {predicted}");
+    save(client, "cleanup-result").await;
+    assert!(
+        !engine
+            .try_docker(&["image", "inspect", "shop/worker:2.4"])
+            .status
+            .success(),
+        "the image is gone from the engine"
+    );
+
+    click(client, "[data-testid=tab-journal]").await;
+    wait_for(client, "[data-testid=journal-run]").await;
+    wait_for_text(client, "[data-testid=journal-entry]", "shop/worker:2.4").await;
+    save(client, "cleanup-journal").await;
+
+    click(client, "[data-testid=tab-quarantine]").await;
+    wait_for_text(client, "[data-testid=quarantine-entry]", "shop/worker:2.4").await;
+    save(client, "cleanup-quarantine").await;
+    let entries = client
+        .find_all(Locator::Css("[data-testid=quarantine-entry]"))
+        .await
+        .expect("entries");
+    let mut restored = false;
+    for entry in entries {
+        if entry.text().await.expect("entry").contains("shop/worker:2.4") {
+            entry
+                .find(Locator::Css("[data-testid=quarantine-restore]"))
+                .await
+                .expect("restore button")
+                .click()
+                .await
+                .expect("restore");
+            restored = true;
+            break;
+        }
+    }
+    assert!(restored);
+    wait_for(client, "[data-testid=quarantine-restored]").await;
+    save(client, "cleanup-restored").await;
+    assert!(
+        engine
+            .try_docker(&["image", "inspect", "shop/worker:2.4"])
+            .status
+            .success(),
+        "restored with its tag"
+    );
+}
+
+/// The overview's one-click cleanup shows its plan with exact bytes before anything happens.
+async fn one_click(client: &Client) {
+    click(client, "[data-testid=nav-overview]").await;
+    click(client, "[data-testid=one-click]").await;
+    wait_for(client, "[data-testid=confirm-dialog]").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "one-click").await;
+    click(client, "[data-testid=confirm-cancel]").await;
 }
 
 /// The text of each match, as the DOM holds it: WebKitWebDriver's rendered text leaves out
