@@ -272,7 +272,10 @@ async fn cleanup_view(client: &Client, engine: &Dockerd) {
     click(client, "[data-testid=cleanup-run]").await;
     let dialog = wait_for(client, "[data-testid=confirm-dialog]").await;
     let said = dialog.text().await.expect("dialog text");
-    assert!(said.contains(&predicted), "the dialog repeats {predicted}: {said}");
+    assert!(
+        said.contains(&predicted),
+        "the dialog repeats {predicted}: {said}"
+    );
     save(client, "cleanup-confirm").await;
     click(client, "[data-testid=confirm-accept]").await;
     let freed = wait_for(client, "[data-testid=result-actual]")
@@ -280,7 +283,10 @@ async fn cleanup_view(client: &Client, engine: &Dockerd) {
         .text()
         .await
         .expect("freed");
-    assert!(freed.contains(&predicted), "freed {freed} vs predicted {predicted}");
+    assert!(
+        freed.contains(&predicted),
+        "freed {freed} vs predicted {predicted}"
+    );
     save(client, "cleanup-result").await;
     assert!(
         !engine
@@ -304,7 +310,12 @@ async fn cleanup_view(client: &Client, engine: &Dockerd) {
         .expect("entries");
     let mut restored = false;
     for entry in entries {
-        if entry.text().await.expect("entry").contains("shop/worker:2.4") {
+        if entry
+            .text()
+            .await
+            .expect("entry")
+            .contains("shop/worker:2.4")
+        {
             entry
                 .find(Locator::Css("[data-testid=quarantine-restore]"))
                 .await
