@@ -22,7 +22,10 @@ pub async fn record_uses(
     let since = with_store(journal, |s| s.events_read_until(&key))?
         .unwrap_or(now - FIRST_WINDOW)
         .min(now);
-    let events = engine.events_between(since, now).await?;
+    // `until` is compared with nanosecond event times: a second past `now` takes in the events of
+    // this very second (the engine holds the answer until then). The next read starts at `now`
+    // again; recording a use twice changes nothing.
+    let events = engine.events_between(since, now + 1).await?;
     // An event names the image as the user did (a tag, a short id): resolve each name once.
     let mut ids: HashMap<&str, Option<String>> = HashMap::new();
     let mut uses = Vec::new();

@@ -76,6 +76,32 @@ fn ids(items: &[drydock_prune::Item], kind: Kind) -> BTreeSet<String> {
         .collect()
 }
 
+/// A throwaway engine with the inventory fixture, connected, and an empty journal.
+struct Host {
+    engine: Dockerd,
+    host: InventoryHost,
+    rt: tokio::runtime::Runtime,
+    eng: Engine,
+    journal: Mutex<Store>,
+}
+
+impl Host {
+    fn new() -> Host {
+        let engine = Dockerd::start();
+        let host = InventoryHost::create(&engine);
+        let rt = runtime();
+        let eng = open(&rt, &engine);
+        let journal = Mutex::new(Store::in_memory().expect("store"));
+        Host {
+            engine,
+            host,
+            rt,
+            eng,
+            journal,
+        }
+    }
+}
+
 fn everything() -> Spec {
     Spec {
         images: Some(ImageChoice::Unused),
@@ -89,8 +115,13 @@ fn everything() -> Spec {
 
 #[test]
 fn predicted_equals_freed_to_the_byte_and_the_journal_holds_every_removal() {
-    let engine = Dockerd::start();
-    let host = InventoryHost::create(&engine);
+    let Host {
+        engine,
+        host,
+        rt,
+        eng,
+        journal,
+    } = Host::new();
     // Two tags: removing it must never need force.
     engine.docker(&[
         "tag",
@@ -98,9 +129,6 @@ fn predicted_equals_freed_to_the_byte_and_the_journal_holds_every_removal() {
         "drydock-fixture/leaf-unused:also",
     ]);
     engine.docker(&["network", "create", "--internal", "fixture-net"]);
-    let rt = runtime();
-    let eng = open(&rt, &engine);
-    let journal = Mutex::new(Store::in_memory().expect("store"));
 
     let prepared = plan(&rt, &eng, &everything());
     let p = &prepared.plan;
@@ -183,11 +211,13 @@ fn predicted_equals_freed_to_the_byte_and_the_journal_holds_every_removal() {
 
 #[test]
 fn keep_rules_base_images_and_images_in_use_stay() {
-    let engine = Dockerd::start();
-    let host = InventoryHost::create(&engine);
-    let rt = runtime();
-    let eng = open(&rt, &engine);
-    let journal = Mutex::new(Store::in_memory().expect("store"));
+    let Host {
+        engine,
+        host,
+        rt,
+        eng,
+        journal,
+    } = Host::new();
     let spec = Spec {
         images: Some(ImageChoice::Unused),
         keep: vec!["drydock-fixture/leaf-unused:*".into()],
@@ -216,11 +246,13 @@ fn keep_rules_base_images_and_images_in_use_stay() {
 
 #[test]
 fn an_object_that_changed_since_planning_is_skipped_not_forced() {
-    let engine = Dockerd::start();
-    let host = InventoryHost::create(&engine);
-    let rt = runtime();
-    let eng = open(&rt, &engine);
-    let journal = Mutex::new(Store::in_memory().expect("store"));
+    let Host {
+        engine,
+        host,
+        rt,
+        eng,
+        journal,
+    } = Host::new();
     let spec = Spec {
         images: Some(ImageChoice::Unused),
         volumes: vec!["fixture-unused-data".into()],
@@ -269,11 +301,13 @@ fn an_object_that_changed_since_planning_is_skipped_not_forced() {
 
 #[test]
 fn an_engine_restarted_mid_prune_leaves_a_journal_that_matches_it() {
-    let mut engine = Dockerd::start();
-    let _host = InventoryHost::create(&engine);
-    let rt = runtime();
-    let eng = open(&rt, &engine);
-    let journal = Mutex::new(Store::in_memory().expect("store"));
+    let Host {
+        mut engine,
+        rt,
+        eng,
+        journal,
+        ..
+    } = Host::new();
     let prepared = plan(&rt, &eng, &everything());
     assert!(prepared.plan.items.len() > 3);
 
@@ -415,7 +449,10 @@ fn quarantine_round_trip_restores_the_same_id_and_tags() {
 fn gc_removes_least_recently_used_images_until_images_fit() {
     let engine = Dockerd::start();
     engine.base();
+    // A second apart: the engine records creation in whole seconds, and ties would fall back to
+    // the random ids.
     let build = |tag: &str, bytes: usize| {
+        std::thread::sleep(std::time::Duration::from_millis(1100));
         engine.build(
             tag,
             &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),

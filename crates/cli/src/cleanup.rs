@@ -5,6 +5,7 @@ use crate::args::{
     Confirm, Format, GcArgs, ImagesArg, JournalArgs, KeepArgs, PruneArgs, RestoreArgs,
 };
 use crate::commands::Outcome;
+use crate::output::table::{inert, short_id};
 use drydock_cleanup::{
     execute, prepare, prepare_gc, saved_keep, set_saved_keep, unix_now, ImageChoice, Options,
     Outcome as RunOutcome, Prepared, Progress, QuarantineEntry, QuarantinePolicy, Spec, Step,
@@ -40,10 +41,6 @@ fn open_store() -> Result<(Store, PathBuf), String> {
 
 fn bytes(n: u64) -> String {
     human_bytes(i64::try_from(n).unwrap_or(i64::MAX))
-}
-
-fn short(id: &str) -> String {
-    id.trim_start_matches("sha256:").chars().take(12).collect()
 }
 
 pub async fn prune(engine: &Engine, args: &PruneArgs) -> Result<Outcome, String> {
@@ -242,20 +239,6 @@ fn kind_label(item: &Item) -> &'static str {
     }
 }
 
-/// Names and reasons come from the engine (tags, labels): control characters are shown escaped
-/// so a hostile name cannot rewrite the terminal.
-fn clean(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
-}
-
 fn plan_table(prepared: &Prepared) -> String {
     let plan = &prepared.plan;
     let mut out = String::new();
@@ -265,7 +248,7 @@ fn plan_table(prepared: &Prepared) -> String {
         let name_width = plan
             .items
             .iter()
-            .map(|i| clean(&i.name).chars().count().min(48))
+            .map(|i| inert(&i.name).chars().count().min(48))
             .max()
             .unwrap_or(4)
             .max(4);
@@ -275,21 +258,21 @@ fn plan_table(prepared: &Prepared) -> String {
             "KIND", "NAME", "FREES"
         );
         for item in &plan.items {
-            let name: String = clean(&item.name).chars().take(48).collect();
+            let name: String = inert(&item.name).chars().take(48).collect();
             let _ = writeln!(
                 out,
                 "{:<11}  {:<name_width$}  {:>9}  {}",
                 kind_label(item),
                 name,
                 bytes(item.bytes),
-                clean(&item.reason)
+                inert(&item.reason)
             );
         }
     }
     if !plan.kept.is_empty() {
         let _ = writeln!(out, "\nStaying ({}):", plan.kept.len());
         for (id, why) in &plan.kept {
-            let _ = writeln!(out, "  {}  {}", clean(&short(id)), clean(why));
+            let _ = writeln!(out, "  {}  {}", short_id(id), inert(why));
         }
     }
     let _ = writeln!(
@@ -377,7 +360,7 @@ fn result_text(outcome: &RunOutcome) -> String {
     if !outcome.skipped.is_empty() {
         let _ = writeln!(out, "Skipped ({}):", outcome.skipped.len());
         for s in &outcome.skipped {
-            let _ = writeln!(out, "  {}  {}", clean(&s.name), clean(&s.reason));
+            let _ = writeln!(out, "  {}  {}", inert(&s.name), inert(&s.reason));
         }
     }
     out
@@ -412,11 +395,11 @@ pub fn quarantine_list(args: &RestoreArgs) -> Result<Outcome, String> {
             let _ = writeln!(
                 out,
                 "{:<12}  {:>9}  {:<10}  {:<10}  {}",
-                short(&e.image_id),
+                short_id(&e.image_id),
                 bytes(e.file_bytes),
                 day(e.saved_at),
                 day(e.expires_at),
-                clean(&e.tags.join(", "))
+                inert(&e.tags.join(", "))
             );
         }
     }
@@ -443,10 +426,10 @@ pub async fn restore(engine: &Engine, image: &str, args: &RestoreArgs) -> Result
     if restored.tags.is_empty() {
         out.push_str(" (untagged, as it was).\n");
     } else {
-        let _ = writeln!(out, " as {}.", clean(&restored.tags.join(", ")));
+        let _ = writeln!(out, " as {}.", inert(&restored.tags.join(", ")));
     }
     for (reference, why) in &restored.not_restored {
-        let _ = writeln!(out, "  not restored: {}: {}", clean(reference), clean(why));
+        let _ = writeln!(out, "  not restored: {}: {}", inert(reference), inert(why));
     }
     Ok(Outcome::ok(out))
 }
@@ -490,7 +473,7 @@ pub fn journal(args: &JournalArgs) -> Result<Outcome, String> {
                 r.skipped,
                 bytes(r.predicted),
                 r.actual.map_or_else(|| "-".to_owned(), bytes),
-                r.stopped.as_deref().map(clean).unwrap_or_default()
+                r.stopped.as_deref().map(inert).unwrap_or_default()
             );
         }
     }
@@ -512,7 +495,7 @@ pub fn keep(args: &KeepArgs) -> Result<Outcome, String> {
         out.push_str("The keep list is empty. Add globs with `drydock keep --add 'postgres:*'`.\n");
     }
     for k in &list {
-        let _ = writeln!(out, "{}", clean(k));
+        let _ = writeln!(out, "{}", inert(k));
     }
     Ok(Outcome::ok(out))
 }

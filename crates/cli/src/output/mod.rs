@@ -1,7 +1,7 @@
 //! Output formats, one file each behind [`Render`].
 
 mod json;
-mod table;
+pub(crate) mod table;
 
 use crate::args::Format;
 use drydock_engine::{Discovery, EngineError, EngineStatus};

@@ -50,7 +50,7 @@ fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
 }
 
 /// Text from images and registries may carry terminal escape sequences: show them, never obey them.
-fn inert(text: &str) -> String {
+pub(crate) fn inert(text: &str) -> String {
     text.chars()
         .flat_map(|c| {
             if c.is_control() {
@@ -62,7 +62,7 @@ fn inert(text: &str) -> String {
         .collect()
 }
 
-fn short_id(id: &str) -> String {
+pub(crate) fn short_id(id: &str) -> String {
     let hex = id.strip_prefix("sha256:").unwrap_or(id);
     inert(&hex.chars().take(12).collect::<String>())
 }
