@@ -1,20 +1,18 @@
 //! Cleanup commands: plan (nothing removed), run the plan the user saw by its id, cancel, and the
 //! journal, quarantine and keep list behind the Cleanup view and the overview's one-click button.
 
-use crate::commands::IpcError;
+use crate::commands::{on_engine, IpcError};
 use crate::state::AppState;
 use drydock_cleanup::{
     execute, prepare, record_uses, restore, saved_keep, set_saved_keep, CleanupError, Options,
     Outcome, Prepared, Progress, QuarantineEntry, QuarantinePolicy, Restored, Spec,
 };
-use drydock_engine::Engine;
 use drydock_prune::Item;
 use drydock_store::{Entry, Run, Store};
 use serde::Serialize;
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use tauri::ipc::Channel;
 
 impl From<CleanupError> for IpcError {
@@ -78,25 +76,6 @@ impl CleanupState {
     fn policy(&self) -> Result<QuarantinePolicy, IpcError> {
         self.with_store(|s| QuarantinePolicy::load(s, &self.data_dir))
     }
-}
-
-/// Runs `call` with the engine; an engine-unavailable error drops the connection so the next
-/// call connects afresh (as `with_engine` does for reads).
-async fn on_engine<T, F, Fut>(state: &AppState, call: F) -> Result<T, IpcError>
-where
-    F: FnOnce(Arc<Engine>) -> Fut,
-    Fut: Future<Output = Result<T, CleanupError>>,
-{
-    let result = match state.engine().await {
-        Ok(engine) => call(engine).await,
-        Err(e) => Err(e.into()),
-    };
-    if let Err(err) = &result {
-        if err.code() == "engine_unavailable" {
-            state.forget_engine().await;
-        }
-    }
-    result.map_err(IpcError::from)
 }
 
 #[derive(Debug, Clone, Serialize)]

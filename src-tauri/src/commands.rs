@@ -5,8 +5,8 @@ use crate::state::AppState;
 use drydock_charts::{reclaimable_by_category, top_images_by_unique_size};
 use drydock_engine::{discover, EngineError, EngineStatus};
 use drydock_inventory::{
-    build_cache_rows, container_rows, image_rows, volume_rows, BuildCacheRow, ContainerRow,
-    DfReport, HistoryRow, ImageRow, Layer, VolumeRow,
+    build_cache_rows, container_rows, docker_bytes, image_rows, volume_rows, BuildCacheRow,
+    ContainerRow, DfReport, HistoryRow, ImageRow, Layer, VolumeRow,
 };
 use serde::Serialize;
 use std::future::Future;
@@ -34,16 +34,27 @@ where
     F: FnOnce(std::sync::Arc<drydock_engine::Engine>) -> Fut,
     Fut: Future<Output = Result<T, EngineError>>,
 {
+    on_engine(state, read).await
+}
+
+/// [`with_engine`] for work whose errors are the domain's own (`E` wraps engine errors).
+pub(crate) async fn on_engine<T, E, F, Fut>(state: &AppState, call: F) -> Result<T, IpcError>
+where
+    F: FnOnce(std::sync::Arc<drydock_engine::Engine>) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<EngineError> + Into<IpcError>,
+{
     let result = match state.engine().await {
-        Ok(engine) => read(engine).await,
-        Err(e) => Err(e),
-    };
+        Ok(engine) => call(engine).await,
+        Err(e) => Err(E::from(e)),
+    }
+    .map_err(Into::into);
     if let Err(err) = &result {
-        if err.code() == "engine_unavailable" {
+        if err.code == "engine_unavailable" {
             state.forget_engine().await;
         }
     }
-    result.map_err(IpcError::from)
+    result
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,11 +91,8 @@ pub async fn overview_for(state: &AppState) -> Result<Overview, IpcError> {
         // One df answer feeds both the figures and the image chart.
         let usage = engine.disk_usage().await?;
         let rows = image_rows(&usage.images);
+        let docker_bytes = docker_bytes(&usage);
         let report = engine.df_of(usage).await?;
-        let docker_bytes = report.images.size
-            + report.containers.size
-            + report.volumes.size
-            + report.build_cache.size;
         Ok(Overview {
             docker_bytes,
             image_count: rows.len(),

@@ -7,7 +7,7 @@ use crate::quarantine::{self, QuarantinePolicy};
 use crate::state::engine_state;
 use crate::with_store;
 use drydock_engine::{Engine, EngineError};
-use drydock_inventory::DiskUsage;
+use drydock_inventory::{docker_bytes, DiskUsage};
 use drydock_prune::{plan, EngineState, Item, Kind, Plan, Request};
 use drydock_store::{Entry, Run, Store};
 use serde::Serialize;
@@ -98,25 +98,9 @@ pub struct Outcome {
     pub stopped: Option<String>,
 }
 
-/// The engine's disk use in the terms plans count: image layers (each once), containers'
-/// writable layers, volumes, and build cache not shared with images.
-pub fn footprint(df: &DiskUsage) -> u64 {
-    let n = |v: i64| u64::try_from(v).unwrap_or(0);
-    n(df.layers_size)
-        + df.containers
-            .iter()
-            .map(|c| n(c.size_rw.unwrap_or(0)))
-            .sum::<u64>()
-        + df.volumes
-            .iter()
-            .filter_map(|v| v.usage_data.as_ref())
-            .map(|u| n(u.size))
-            .sum::<u64>()
-        + df.build_cache
-            .iter()
-            .filter(|r| !r.shared)
-            .map(|r| n(r.size))
-            .sum::<u64>()
+/// The engine's disk use in the terms plans count (df's, kind by kind).
+fn footprint(df: &DiskUsage) -> u64 {
+    u64::try_from(docker_bytes(df)).unwrap_or(0)
 }
 
 /// Runs `prepared`. Items that changed since planning are skipped with the reason; the engine's
@@ -163,78 +147,64 @@ pub async fn execute(
     let mut removed = Vec::new();
     let mut quarantined = Vec::new();
     let mut stopped = None;
-    let mut deferred: Vec<&Item> = Vec::new();
     let mut done = skipped.len();
-    let mut queue = go.iter().copied();
-    for item in queue.by_ref() {
-        if opts.cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
-            stopped = Some("cancelled".to_owned());
-            skipped.push(skip(item, "not reached: the run was cancelled"));
-            break;
-        }
-        let attempt = remove_one(engine, journal, prepared, item, opts, &mut report, done).await;
-        let step = match attempt {
-            Ok(Removal::Done { saved }) => {
-                if saved {
-                    quarantined.push(item.id.clone());
-                }
-                removed.push(item.clone());
-                Step::Removed
-            }
-            Ok(Removal::NotYet) => {
-                deferred.push(item);
-                continue;
-            }
-            Ok(Removal::Refused(reason)) => {
-                skipped.push(skip(item, &reason));
-                Step::Skipped
-            }
-            Err(Stop(reason)) => {
-                skipped.push(skip(item, &format!("not removed: {reason}")));
-                stopped = Some(reason);
+    // Build-cache records that others build on go once those have gone: the engine keeps them
+    // on one pass ("not yet"), so passes repeat while any item settles.
+    let mut pending = go;
+    loop {
+        let mut retry: Vec<&Item> = Vec::new();
+        let mut settled_any = false;
+        let mut queue = pending.into_iter();
+        for item in queue.by_ref() {
+            if opts.cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+                stopped = Some("cancelled".to_owned());
+                skipped.push(skip(item, "not reached: the run was cancelled"));
                 break;
             }
-        };
-        done += 1;
-        report(done, step, Some(item));
-    }
-    // Build-cache records that others built on go once those have gone: retry while any goes.
-    while stopped.is_none() && !deferred.is_empty() {
-        let before_pass = deferred.len();
-        let mut still = Vec::new();
-        for item in deferred {
-            match remove_one(engine, journal, prepared, item, opts, &mut report, done).await {
-                Ok(Removal::Done { .. }) => {
+            let attempt =
+                remove_one(engine, journal, prepared, item, opts, &mut report, done).await;
+            let step = match attempt {
+                Ok(Removal::Done { saved }) => {
+                    if saved {
+                        quarantined.push(item.id.clone());
+                    }
                     removed.push(item.clone());
-                    done += 1;
-                    report(done, Step::Removed, Some(item));
+                    Step::Removed
                 }
-                Ok(Removal::NotYet) => still.push(item),
+                Ok(Removal::NotYet) => {
+                    retry.push(item);
+                    continue;
+                }
                 Ok(Removal::Refused(reason)) => {
                     skipped.push(skip(item, &reason));
-                    done += 1;
-                    report(done, Step::Skipped, Some(item));
+                    Step::Skipped
                 }
                 Err(Stop(reason)) => {
+                    skipped.push(skip(item, &format!("not removed: {reason}")));
                     stopped = Some(reason);
-                    still.push(item);
                     break;
                 }
-            }
+            };
+            settled_any = true;
+            done += 1;
+            report(done, step, Some(item));
         }
-        deferred = still;
-        if deferred.len() == before_pass {
+        if stopped.is_some() {
+            for item in queue.chain(retry) {
+                skipped.push(skip(item, "not reached: the run stopped before it"));
+            }
             break;
         }
-    }
-    for item in deferred {
-        skipped.push(skip(
-            item,
-            "the engine kept it: other build cache still builds on it",
-        ));
-    }
-    for item in queue {
-        skipped.push(skip(item, "not reached: the run stopped before it"));
+        if retry.is_empty() || !settled_any {
+            for item in retry {
+                skipped.push(skip(
+                    item,
+                    "the engine kept it: other build cache still builds on it",
+                ));
+            }
+            break;
+        }
+        pending = retry;
     }
 
     report(done, Step::Measuring, None);
@@ -351,7 +321,9 @@ async fn remove_one(
     let mut saved = None;
     if item.kind == Kind::Image {
         match engine.image_refs(&item.id).await {
-            Ok(refs) => tags = refs.references(),
+            Ok(refs) if refs.id == item.id => tags = refs.references(),
+            // The id resolved to another image: the planned one is no longer there.
+            Ok(_) => return Ok(Removal::Refused("already gone".to_owned())),
             Err(e) => return refused(e),
         }
         if let Some(policy) = opts.quarantine {
@@ -372,7 +344,7 @@ async fn remove_one(
     report(done, Step::Removing, Some(item));
     let result = match item.kind {
         Kind::Container => engine.remove_container(&item.id).await,
-        Kind::Image => engine.remove_image(&item.id).await.map(|_| ()),
+        Kind::Image => engine.remove_image(&item.id, &tags).await,
         Kind::Volume => engine.remove_volume(&item.id).await,
         Kind::Network => engine.remove_network(&item.id).await,
         Kind::BuildCache => match engine.remove_build_cache(&item.id).await {

@@ -15,9 +15,7 @@ mod state;
 mod usage;
 
 pub use error::CleanupError;
-pub use execute::{
-    execute, footprint, prepare, Options, Outcome, Prepared, Progress, Skipped, Step,
-};
+pub use execute::{execute, prepare, Options, Outcome, Prepared, Progress, Skipped, Step};
 pub use gc::prepare_gc;
 pub use quarantine::{restore, QuarantineEntry, QuarantinePolicy, Restored};
 pub use spec::{parse_size, saved_keep, set_saved_keep, ImageChoice, Spec, SpecError};

@@ -159,13 +159,13 @@ pub(crate) async fn save(
         plan_id: plan_id.to_owned(),
     };
     with_store(journal, |s| {
-        let mut held: u64 = s
-            .quarantine_list()?
+        let list = s.quarantine_list()?;
+        let mut held: u64 = list
             .iter()
             .filter(|q| q.image_id != id)
             .map(|q| q.file_bytes)
             .sum();
-        for old in s.quarantine_list()? {
+        for old in list {
             if held + bytes <= policy.max_bytes {
                 break;
             }

@@ -4,7 +4,6 @@
 use crate::error::CleanupError;
 use chrono::DateTime;
 use drydock_engine::Engine;
-use drydock_inventory::df::images_needing_layers;
 use drydock_prune::{EngineState, Network};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -55,10 +54,9 @@ pub async fn engine_state(engine: &Engine) -> Result<EngineState, CleanupError> 
         engine.read_json::<Vec<RawContainer>>("/containers/json?all=1", "the container list"),
         engine.read_json::<Vec<RawNetwork>>("/networks", "the network list"),
     )?;
-    let (layers, gone) = engine.image_layers(&images_needing_layers(&usage)).await?;
-    let mut df = (*usage).clone();
-    // Removed since the df call: nothing to plan for them.
-    df.images.retain(|img| !gone.contains(&img.id));
+    // Images removed since the df call are not in it: nothing to plan for them.
+    let (usage, layers) = engine.with_layers(usage).await?;
+    let df = (*usage).clone();
 
     let mut container_labels = BTreeMap::new();
     let mut mounts = BTreeMap::new();

@@ -156,7 +156,7 @@ impl Engine {
     }
 
     async fn info(&self) -> Result<RawInfo, EngineError> {
-        self.get_json("/info", "the engine info request").await
+        self.read_json("/info", "the engine info request").await
     }
 
     /// One df answer, shared with any caller that asked while it was being fetched.
@@ -223,21 +223,27 @@ impl Engine {
         usage: Arc<DiskUsage>,
         info: RawInfo,
     ) -> Result<DfReport, EngineError> {
-        let wanted = images_needing_layers(&usage);
-        let (layers, gone) = self.image_layers(&wanted).await?;
-        let usage = if gone.is_empty() {
-            usage
-        } else {
-            // Removed since the df call: their bytes are already free.
-            let mut fresh = (*usage).clone();
-            fresh.images.retain(|img| !gone.contains(&img.id));
-            Arc::new(fresh)
-        };
+        let (usage, layers) = self.with_layers(usage).await?;
         let host = host_disk(&info.docker_root_dir, &info.name);
         df_report(&usage, &layers, host).map_err(|e| EngineError::Data {
             what: "the image layer lists".into(),
             detail: e.to_string(),
         })
+    }
+
+    /// A df answer with the layer lists exact bytes need (those of images that share layers).
+    /// Images removed since the df call are dropped from it: their bytes are already free.
+    pub async fn with_layers(
+        &self,
+        usage: Arc<DiskUsage>,
+    ) -> Result<(Arc<DiskUsage>, Vec<ImageLayers>), EngineError> {
+        let (layers, gone) = self.image_layers(&images_needing_layers(&usage)).await?;
+        if gone.is_empty() {
+            return Ok((usage, layers));
+        }
+        let mut fresh = (*usage).clone();
+        fresh.images.retain(|img| !gone.contains(&img.id));
+        Ok((Arc::new(fresh), layers))
     }
 
     /// Layer lists (chain id and size per layer) of the given images; ids of images that no
@@ -299,11 +305,11 @@ impl Engine {
         let escaped = path_escape(name);
         let what = format!("image {name}");
         let inspect: RawInspect = self
-            .get_json(&format!("/images/{escaped}/json"), &what)
+            .read_json(&format!("/images/{escaped}/json"), &what)
             .await?;
         // By id from here on: the name may be re-tagged between the two requests.
         let history: Vec<RawHistory> = self
-            .get_json(
+            .read_json(
                 &format!("/images/{}/history", path_escape(&inspect.id)),
                 &what,
             )
@@ -312,16 +318,9 @@ impl Engine {
     }
 
     /// GETs `path` (e.g. `/containers/json?all=1`) in the engine's API version and reads its JSON
-    /// as `T`: for reads whose shape the caller defines. `what` names the request in errors.
+    /// as `T`: the engine's own words, in whatever shape it speaks. `what` names the request in
+    /// errors.
     pub async fn read_json<T: for<'de> Deserialize<'de>>(
-        &self,
-        path: &str,
-        what: &str,
-    ) -> Result<T, EngineError> {
-        self.get_json(path, what).await
-    }
-
-    async fn get_json<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
         what: &str,

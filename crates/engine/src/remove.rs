@@ -68,19 +68,14 @@ impl Engine {
             .map_err(self.map(&format!("removing container {id}")))
     }
 
-    /// Removes an image by dropping each of its references, then the image itself. Removing by id
-    /// alone would need force for an image tagged in several repositories; dropping references one
-    /// by one never does, and the last one deletes the image. Returns the references dropped.
-    pub async fn remove_image(&self, id: &str) -> Result<Vec<String>, EngineError> {
-        let refs = self.image_refs(id).await?;
-        if refs.id != id {
-            return Err(EngineError::ObjectNotFound {
-                message: format!("No such image: {id}"),
-            });
-        }
-        let mut dropped = Vec::new();
-        for reference in refs.references() {
-            match self.delete_image(&reference).await {
+    /// Removes image `id` by dropping each of its `references` (tags and digests, as
+    /// [`Engine::image_refs`] read them), then the image itself. Removing by id alone would need
+    /// force for an image tagged in several repositories; dropping references one by one never
+    /// does, and the last one deletes the image.
+    pub async fn remove_image(&self, id: &str, references: &[String]) -> Result<(), EngineError> {
+        let mut dropped: Vec<&str> = Vec::new();
+        for reference in references {
+            match self.delete_image(reference).await {
                 Ok(()) => dropped.push(reference),
                 // Dropped meanwhile (another client): nothing to do.
                 Err(EngineError::ObjectNotFound { .. }) => {}
@@ -98,7 +93,7 @@ impl Engine {
         }
         // Untagged images, and images whose last reference left them untagged but present.
         match self.delete_image(id).await {
-            Ok(()) | Err(EngineError::ObjectNotFound { .. }) => Ok(dropped),
+            Ok(()) | Err(EngineError::ObjectNotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }
     }

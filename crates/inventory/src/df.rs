@@ -80,6 +80,15 @@ pub fn df_report(
     })
 }
 
+/// Everything Docker holds on disk, in the terms df reports by kind: image layers (each once),
+/// containers' writable layers, volumes, and build cache not shared with images.
+pub fn docker_bytes(du: &DiskUsage) -> i64 {
+    du.layers_size.max(0)
+        + container_usage(du).size
+        + volume_usage(du).size
+        + build_cache_usage(du).size
+}
+
 /// Bytes freed by removing every image no container uses.
 fn reclaimable_image_bytes(du: &DiskUsage, layers: &[ImageLayers]) -> Result<i64, MissingLayers> {
     let by_id: HashMap<&str, &ImageLayers> =
@@ -299,5 +308,7 @@ mod tests {
                 reclaimable: 30
             }
         );
+        // Docker's total is the kinds' sizes together (no images here).
+        assert_eq!(docker_bytes(&du), 13 + 130);
     }
 }

@@ -11,7 +11,7 @@ pub mod objects;
 pub mod raw;
 pub mod size;
 
-pub use df::{DfReport, HostDisk, KindUsage};
+pub use df::{docker_bytes, DfReport, HostDisk, KindUsage};
 pub use history::{history_rows, HistoryRow};
 pub use images::{image_rows, ImageRow};
 pub use layers::{chain_ids, ImageLayers, Layer};
