@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 20] = [
+const COMMANDS: [&str; 24] = [
     "engine_status",
     "overview",
     "images",
@@ -20,6 +20,10 @@ const COMMANDS: [&str; 20] = [
     "quarantine_restore",
     "keep_list",
     "set_keep_list",
+    "schedule_get",
+    "schedule_read",
+    "schedule_preview",
+    "schedule_set",
 ];
 
 fn main() {

@@ -292,3 +292,161 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
         .entries
         .is_empty());
 }
+
+#[test]
+fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
+    use drydock_cleanup::Schedule;
+    let engine = Dockerd::start();
+    engine.base();
+    let build = |tag: &str, bytes: usize| {
+        // Creation times are whole seconds: a second apart keeps the order of use clear.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        engine.build(
+            tag,
+            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
+            Builder::Classic,
+        )
+    };
+    let older = build("fixture/older:1", 100_000);
+    let newer = build("fixture/newer:1", 100_001);
+    let state = state_for(engine.host());
+    let data = tempfile::tempdir().expect("data dir");
+    let cleanup = commands::CleanupState::open_in(data.path().to_path_buf());
+    let rt = runtime();
+    let gone = |id: &str| {
+        !engine
+            .try_docker(&["image", "inspect", id])
+            .status
+            .success()
+    };
+
+    let off = commands::schedule_get_for(&cleanup).expect("view");
+    assert!(!off.schedule.enabled && off.next_run.is_none() && off.last.is_none());
+    let preview = rt
+        .block_on(commands::schedule_preview_for(
+            &state,
+            &cleanup,
+            Schedule::default(),
+        ))
+        .expect("preview");
+    assert!(
+        preview.fits && preview.plan.items.is_empty(),
+        "20 GB is plenty"
+    );
+    let terms = Schedule {
+        enabled: true,
+        max_bytes: preview.image_bytes - 50_000,
+        every_hours: 24,
+        quarantine: false,
+    };
+    let refused = rt
+        .block_on(commands::schedule_set_for(
+            &state,
+            &cleanup,
+            terms.clone(),
+            None,
+        ))
+        .expect_err("on without a preview");
+    assert_eq!(refused.code, "invalid_input");
+    let preview = rt
+        .block_on(commands::schedule_preview_for(
+            &state,
+            &cleanup,
+            terms.clone(),
+        ))
+        .expect("preview");
+    let planned: Vec<&str> = preview.plan.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(planned, [older.as_str()], "least recently used first");
+    let other_terms = Schedule {
+        max_bytes: terms.max_bytes - 1,
+        ..terms.clone()
+    };
+    let refused = rt
+        .block_on(commands::schedule_set_for(
+            &state,
+            &cleanup,
+            other_terms,
+            Some(preview.plan.plan_id.clone()),
+        ))
+        .expect_err("the preview was of other terms");
+    assert_eq!(refused.code, "invalid_input");
+    assert!(!gone(&older), "nothing removed by a refusal");
+
+    let on = rt
+        .block_on(commands::schedule_set_for(
+            &state,
+            &cleanup,
+            terms.clone(),
+            Some(preview.plan.plan_id.clone()),
+        ))
+        .expect("turned on");
+    let first = on.last.clone().expect("ran at once");
+    assert_eq!((first.removed, first.error.as_deref()), (1, None));
+    assert_eq!(
+        first.plan_id.as_deref(),
+        Some(preview.plan.plan_id.as_str())
+    );
+    assert!(on.schedule.enabled && !on.last_read);
+    assert!(gone(&older) && !gone(&newer));
+    let journal = commands::cleanup_journal_for(&cleanup).expect("journal");
+    assert_eq!(journal.runs[0].why, "scheduled");
+    let reused = rt
+        .block_on(commands::schedule_set_for(
+            &state,
+            &cleanup,
+            terms.clone(),
+            Some(preview.plan.plan_id.clone()),
+        ))
+        .expect_err("a preview turns it on once");
+    assert_eq!(reused.code, "invalid_input");
+    assert!(
+        commands::schedule_read_for(&cleanup)
+            .expect("read")
+            .last_read
+    );
+
+    // Over the limit again; the run comes when due, not before.
+    let newest = build("fixture/newest:1", 100_002);
+    let now = drydock_cleanup::unix_now();
+    let early = rt
+        .block_on(commands::scheduled_tick_for(&state, &cleanup, now + 3600))
+        .expect("tick");
+    assert!(early.is_none() && !gone(&newer));
+    let due = rt
+        .block_on(commands::scheduled_tick_for(
+            &state,
+            &cleanup,
+            now + 25 * 3600,
+        ))
+        .expect("tick")
+        .expect("ran");
+    assert_eq!(due.removed, 1, "{due:?}");
+    assert!(gone(&newer) && !gone(&newest));
+    assert!(
+        !commands::schedule_get_for(&cleanup)
+            .expect("view")
+            .last_read
+    );
+
+    // Off needs no preview, and nothing runs after.
+    let off = rt
+        .block_on(commands::schedule_set_for(
+            &state,
+            &cleanup,
+            Schedule {
+                enabled: false,
+                ..terms
+            },
+            None,
+        ))
+        .expect("off");
+    assert!(off.next_run.is_none());
+    let later = rt
+        .block_on(commands::scheduled_tick_for(
+            &state,
+            &cleanup,
+            now + 100 * 3600,
+        ))
+        .expect("tick");
+    assert!(later.is_none());
+}

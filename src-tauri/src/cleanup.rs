@@ -32,8 +32,19 @@ pub struct CleanupState {
     data_dir: PathBuf,
     journal: Result<Mutex<Store>, String>,
     plans: Mutex<Vec<(String, Prepared)>>,
+    /// Schedule previews shown; turning the schedule on takes one of them.
+    pub(crate) previews: Mutex<Vec<crate::schedule::Seen>>,
     cancel: AtomicBool,
     running: AtomicBool,
+}
+
+/// One cleanup at a time: held while a run goes, released when dropped.
+pub(crate) struct Running<'a>(&'a AtomicBool);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 impl CleanupState {
@@ -45,13 +56,19 @@ impl CleanupState {
             data_dir,
             journal,
             plans: Mutex::new(Vec::new()),
+            previews: Mutex::new(Vec::new()),
             cancel: AtomicBool::new(false),
             running: AtomicBool::new(false),
         }
     }
 
+    /// The cleanup lock, unless a cleanup is already running.
+    pub(crate) fn hold(&self) -> Option<Running<'_>> {
+        (!self.running.swap(true, Ordering::SeqCst)).then_some(Running(&self.running))
+    }
+
     /// Cleanup removes things only when it can record them: no journal, no cleanup.
-    fn journal(&self) -> Result<&Mutex<Store>, IpcError> {
+    pub(crate) fn journal(&self) -> Result<&Mutex<Store>, IpcError> {
         self.journal.as_ref().map_err(|e| IpcError {
             code: "internal".into(),
             message: format!(
@@ -61,7 +78,7 @@ impl CleanupState {
         })
     }
 
-    fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, CleanupError>,
     ) -> Result<T, IpcError> {
@@ -73,7 +90,7 @@ impl CleanupState {
         f(&store).map_err(IpcError::from)
     }
 
-    fn policy(&self) -> Result<QuarantinePolicy, IpcError> {
+    pub(crate) fn policy(&self) -> Result<QuarantinePolicy, IpcError> {
         self.with_store(|s| QuarantinePolicy::load(s, &self.data_dir))
     }
 }
@@ -85,6 +102,17 @@ pub struct PlanView {
     pub items: Vec<Item>,
     pub predicted_reclaim: u64,
     pub kept: Vec<(String, String)>,
+}
+
+/// The plan as the UI shows it.
+pub fn plan_view(prepared: &Prepared) -> PlanView {
+    PlanView {
+        plan_id: prepared.plan_id.clone(),
+        planned_at: prepared.planned_at,
+        items: prepared.plan.items.clone(),
+        predicted_reclaim: prepared.plan.predicted_reclaim,
+        kept: prepared.plan.kept.clone(),
+    }
 }
 
 pub async fn cleanup_plan_for(
@@ -102,13 +130,7 @@ pub async fn cleanup_plan_for(
         prepare(&engine, request, why, now).await
     })
     .await?;
-    let view = PlanView {
-        plan_id: prepared.plan_id.clone(),
-        planned_at: prepared.planned_at,
-        items: prepared.plan.items.clone(),
-        predicted_reclaim: prepared.plan.predicted_reclaim,
-        kept: prepared.plan.kept.clone(),
-    };
+    let view = plan_view(&prepared);
     if let Ok(mut plans) = cleanup.plans.lock() {
         plans.push((prepared.plan_id.clone(), prepared));
         let excess = plans.len().saturating_sub(PLANS_KEPT);
@@ -138,12 +160,12 @@ pub async fn prune_run_for(
             code: "invalid_input".into(),
             message: "this plan is no longer known: plan again and confirm the new plan".into(),
         })?;
-    if cleanup.running.swap(true, Ordering::SeqCst) {
+    let Some(running) = cleanup.hold() else {
         return Err(IpcError {
             code: "in_use".into(),
             message: "a cleanup is already running: wait for it to finish".into(),
         });
-    }
+    };
     cleanup.cancel.store(false, Ordering::SeqCst);
     let result = async {
         let journal = cleanup.journal()?;
@@ -162,7 +184,7 @@ pub async fn prune_run_for(
         .await
     }
     .await;
-    cleanup.running.store(false, Ordering::SeqCst);
+    drop(running);
     if result.is_ok() {
         // A plan runs once: running it again would skip everything as already gone.
         if let Ok(mut plans) = cleanup.plans.lock() {

@@ -5,6 +5,7 @@ mod cleanup;
 mod commands;
 mod layers;
 mod lint;
+mod schedule;
 mod state;
 mod watch;
 
@@ -21,6 +22,10 @@ pub mod commands_for_tests {
         images_for, overview_for, switch_engine_for, volumes_for,
     };
     pub use crate::layers::{image_layers_for, ImageLayers, LayerCache};
+    pub use crate::schedule::{
+        schedule_get_for, schedule_preview_for, schedule_read_for, schedule_set_for,
+        scheduled_tick_for,
+    };
 }
 pub use state::AppState;
 
@@ -39,6 +44,7 @@ pub fn run() {
             let fallback = std::env::temp_dir().join("drydock");
             app.manage(cleanup::CleanupState::open_in(data_dir.unwrap_or(fallback)));
             watch::start(app.handle().clone());
+            schedule::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -62,6 +68,10 @@ pub fn run() {
             cleanup::quarantine_restore,
             cleanup::keep_list,
             cleanup::set_keep_list,
+            schedule::schedule_get,
+            schedule::schedule_read,
+            schedule::schedule_preview,
+            schedule::schedule_set,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

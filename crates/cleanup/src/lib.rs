@@ -10,6 +10,7 @@ mod error;
 mod execute;
 mod gc;
 mod quarantine;
+mod schedule;
 mod spec;
 mod state;
 mod usage;
@@ -18,6 +19,10 @@ pub use error::CleanupError;
 pub use execute::{execute, prepare, Options, Outcome, Prepared, Progress, Skipped, Step};
 pub use gc::prepare_gc;
 pub use quarantine::{restore, QuarantineEntry, QuarantinePolicy, Restored};
+pub use schedule::{
+    last_scheduled, not_run, prepare_scheduled, run_scheduled, Schedule, ScheduledRun, MAX_HOURS,
+    MIN_HOURS,
+};
 pub use spec::{parse_size, saved_keep, set_saved_keep, ImageChoice, Spec, SpecError};
 pub use state::engine_state;
 pub use usage::record_uses;
@@ -43,13 +48,19 @@ pub fn unix_now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// The store behind `journal`, locked.
+pub(crate) fn lock(
+    journal: &std::sync::Mutex<drydock_store::Store>,
+) -> Result<std::sync::MutexGuard<'_, drydock_store::Store>, CleanupError> {
+    journal
+        .lock()
+        .map_err(|_| CleanupError::Invalid("the journal is unavailable".into()))
+}
+
 /// Runs `f` on the store behind `journal`, holding the lock only for the call.
 pub(crate) fn with_store<T>(
     journal: &std::sync::Mutex<drydock_store::Store>,
     f: impl FnOnce(&drydock_store::Store) -> Result<T, drydock_store::StoreError>,
 ) -> Result<T, CleanupError> {
-    let store = journal
-        .lock()
-        .map_err(|_| CleanupError::Invalid("the journal is unavailable".into()))?;
-    Ok(f(&store)?)
+    Ok(f(&*lock(journal)?)?)
 }

@@ -18,6 +18,9 @@ pub async fn record_uses(
     journal: &Mutex<Store>,
     now: i64,
 ) -> Result<usize, CleanupError> {
+    // The engine holds an events read open until its `until`: never ask past the real clock,
+    // whatever `now` the caller plans with.
+    let now = now.min(crate::unix_now());
     let key = engine.endpoint().to_string();
     let since = with_store(journal, |s| s.events_read_until(&key))?
         .unwrap_or(now - FIRST_WINDOW)

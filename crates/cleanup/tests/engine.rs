@@ -2,8 +2,8 @@
 //! away mid-run, quarantine round trips and least-recently-used clean-up.
 
 use drydock_cleanup::{
-    execute, prepare, prepare_gc, restore, ImageChoice, Options, Outcome, Prepared,
-    QuarantinePolicy, Spec, Step,
+    execute, last_scheduled, prepare, prepare_gc, restore, run_scheduled, set_saved_keep,
+    ImageChoice, Options, Outcome, Prepared, QuarantinePolicy, Schedule, Spec, Step,
 };
 use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
 use drydock_prune::Kind;
@@ -506,4 +506,91 @@ fn gc_removes_least_recently_used_images_until_images_fit() {
     );
     assert!(present(&engine, Kind::Image, &first) && present(&engine, Kind::Image, &third));
     assert!(!present(&engine, Kind::Image, &second));
+}
+
+#[test]
+fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_away() {
+    let mut engine = Dockerd::start();
+    engine.base();
+    let build = |tag: &str, bytes: usize| {
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        engine.build(
+            tag,
+            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
+            Builder::Classic,
+        )
+    };
+    let old = build("fixture/old:1", 100_000);
+    let mid = build("fixture/mid:1", 100_001);
+    let new = build("fixture/new:1", 100_002);
+    let rt = runtime();
+    let eng = open(&rt, &engine);
+    let journal = Mutex::new(Store::in_memory().expect("store"));
+    // The saved keep list protects the oldest: the least-recently-used one that may go is `mid`.
+    set_saved_keep(
+        &journal.lock().expect("store"),
+        &["fixture/old:*".to_owned()],
+    )
+    .expect("keep");
+    let total = rt.block_on(eng.disk_usage()).expect("df").layers_size as u64;
+    let schedule = Schedule {
+        enabled: true,
+        max_bytes: total - 50_000,
+        every_hours: 24,
+        quarantine: false,
+    };
+    let at = now();
+    let first = rt
+        .block_on(run_scheduled(&eng, &journal, &schedule, None, None, at))
+        .expect("runs");
+    assert_eq!((first.removed, first.skipped, &first.error), (1, 0, &None));
+    assert!(first.fits && first.image_bytes == total);
+    assert!(first.freed.is_some_and(|b| b >= 100_001), "{first:?}");
+    assert!(!present(&engine, Kind::Image, &mid));
+    assert!(present(&engine, Kind::Image, &old) && present(&engine, Kind::Image, &new));
+    {
+        let store = journal.lock().expect("store");
+        assert_eq!(last_scheduled(&store).expect("read"), Some(first.clone()));
+        let runs = store.runs(10).expect("runs");
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].why, "scheduled");
+        assert_eq!(Some(&runs[0].plan_id), first.plan_id.as_ref());
+    }
+    assert!(!schedule.due(Some(&first), at + 3600));
+    assert!(schedule.due(Some(&first), at + 24 * 3600));
+
+    // A day later the images fit: nothing is planned, nothing journaled.
+    let second = rt
+        .block_on(run_scheduled(
+            &eng,
+            &journal,
+            &schedule,
+            None,
+            None,
+            at + 24 * 3600,
+        ))
+        .expect("runs");
+    assert_eq!(
+        (second.removed, second.plan_id.as_deref(), second.fits),
+        (0, None, true)
+    );
+    assert_eq!(
+        journal.lock().expect("store").runs(10).expect("runs").len(),
+        1
+    );
+
+    // No engine: the run is recorded as not done, and retried well before the next interval.
+    engine.stop_engine();
+    let away = rt
+        .block_on(run_scheduled(
+            &eng,
+            &journal,
+            &schedule,
+            None,
+            None,
+            at + 48 * 3600,
+        ))
+        .expect("recorded");
+    assert!(away.error.is_some() && away.plan_id.is_none(), "{away:?}");
+    assert!(schedule.next_run(Some(&away)) < Some(at + 49 * 3600));
 }
