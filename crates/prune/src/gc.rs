@@ -3,13 +3,14 @@
 //! images of what stays).
 
 use crate::glob::KeepRule;
-use crate::images::{image_bytes, plan_images, ImageContext};
+use crate::images::{bases, image_bytes, plan_images, ImageContext};
 use crate::plan::Plan;
 use crate::request::{Filters, ImageScope, ImageSelect};
 use crate::state::EngineState;
 use drydock_inventory::df::MissingLayers;
 use drydock_inventory::DiskUsage;
 use serde::Serialize;
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,13 +52,35 @@ pub fn plan_to_fit(
     now: i64,
 ) -> Result<GcPlan, MissingLayers> {
     let total = image_bytes(state)?;
-    let mut order: Vec<(i64, i64, &str)> = state
-        .df
-        .images
+    let images = &state.df.images;
+    let bases = bases(state)?;
+    // A base is used whenever an image built on it is: its layers are in that use. So an image
+    // counts as used as recently as anything built on it, and on a tie the image built on the
+    // other goes first (its base could not go before it anyway).
+    let mut used: Vec<i64> = images
         .iter()
-        .map(|img| {
-            let used = last_used.get(&img.id).copied().unwrap_or(img.created);
-            (used, img.created, img.id.as_str())
+        .map(|img| last_used.get(&img.id).copied().unwrap_or(img.created))
+        .collect();
+    for (child, below) in bases.iter().enumerate() {
+        for &base in below {
+            used[base] = used[base].max(used[child]);
+        }
+    }
+    let last_used: BTreeMap<&str, i64> = images
+        .iter()
+        .zip(&used)
+        .map(|(img, &t)| (img.id.as_str(), t))
+        .collect();
+    let mut order: Vec<(i64, Reverse<usize>, i64, &str)> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| {
+            (
+                used[i],
+                Reverse(bases[i].len()),
+                img.created,
+                img.id.as_str(),
+            )
         })
         .collect();
     order.sort_unstable();
@@ -67,7 +90,7 @@ pub fn plan_to_fit(
         filters: Filters::default(),
     };
     let plan_first = |k: usize| -> Result<Plan, MissingLayers> {
-        let only: HashSet<&str> = order.iter().take(k).map(|(_, _, id)| *id).collect();
+        let only: HashSet<&str> = order.iter().take(k).map(|(.., id)| *id).collect();
         let context = ImageContext {
             keep: &keep,
             removed_containers: &HashSet::new(),
@@ -77,7 +100,7 @@ pub fn plan_to_fit(
         let images = plan_images(state, &select, &context, now)?;
         let mut items = images.items;
         for item in &mut items {
-            let used = last_used.get(&item.id).copied().unwrap_or_default();
+            let used = last_used.get(item.id.as_str()).copied().unwrap_or_default();
             let when = chrono::DateTime::from_timestamp(used, 0).map_or_else(
                 || used.to_string(),
                 |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),

@@ -195,6 +195,11 @@ fn bytes(size: i64) -> u64 {
     u64::try_from(size).unwrap_or(0)
 }
 
+/// For each image of `state.df.images` (same order), every image it is built on (transitively).
+pub(crate) fn bases(state: &EngineState) -> Result<Vec<BTreeSet<usize>>, MissingLayers> {
+    Ok(ancestors(&state.df.images, &layer_lists(state)?))
+}
+
 /// For each image, every image it is built on (transitively).
 fn ancestors(images: &[RawImage], chains: &[Vec<(String, u64)>]) -> Vec<BTreeSet<usize>> {
     let index: HashMap<&str, usize> = images

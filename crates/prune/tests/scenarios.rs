@@ -482,15 +482,41 @@ mod gc {
         let uses = last_uses(&state.df, &recorded);
         let gc = plan_to_fit(&state, &uses, 1150, &[], NOW).expect("plan");
         assert_eq!(gc.image_bytes, 1300);
-        // The base is least recently used but stays: the others are built on it.
+        // The base was recorded least recently, but it is used whenever `new` is: it stays.
         assert_eq!(ids(&gc.plan), ["mid", "old"]);
         assert_eq!(gc.plan.predicted_reclaim, 200);
         assert!(gc.fits);
+        // Even when every candidate is taken, the base stays while a kept image is built on it.
+        let gc = plan_to_fit(&state, &uses, 0, &["new:*".to_owned()], NOW).expect("plan");
         assert!(gc
             .plan
             .kept
             .iter()
             .any(|(id, why)| id == "base" && why.contains("built on it")));
+    }
+
+    #[test]
+    fn a_base_counts_as_used_when_an_image_built_on_it_is() {
+        // The base was imported long ago and never run, but `new` is built on it: taking the
+        // least-recently-used first must not drag the base (and with it `new`) along when `new`
+        // alone is enough.
+        let state = engine(
+            vec![
+                image("base", &["base:1"], &[("L0", 1000)]),
+                image("new", &["new:1"], &[("L0", 1000), ("C", 100)]),
+            ],
+            vec![],
+        );
+        let recorded = BTreeMap::from([("base".to_owned(), NOW - 5 * DAY)]);
+        let mut uses = last_uses(&state.df, &recorded);
+        uses.insert("new".to_owned(), NOW - DAY);
+        let gc = plan_to_fit(&state, &uses, 1050, &[], NOW).expect("plan");
+        assert_eq!(ids(&gc.plan), ["new"]);
+        assert_eq!(gc.plan.predicted_reclaim, 100);
+        assert!(gc.fits);
+        // Over by more than `new` frees: both go, the image built on the base first.
+        let gc = plan_to_fit(&state, &uses, 500, &[], NOW).expect("plan");
+        assert_eq!(ids(&gc.plan), ["new", "base"]);
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub struct TauriDriver {
     pub url: String,
     _process: Stopped,
     /// The app's data directory (journal, quarantine): the developer's is never touched.
-    _data: tempfile::TempDir,
+    data: tempfile::TempDir,
 }
 
 impl TauriDriver {
@@ -121,8 +121,15 @@ impl TauriDriver {
         TauriDriver {
             url: format!("http://127.0.0.1:{port}"),
             _process: Stopped(process),
-            _data: data,
+            data,
         }
+    }
+}
+
+impl TauriDriver {
+    /// The app's data directory (journal, quarantine, settings) for this driver's apps.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
     }
 }
 

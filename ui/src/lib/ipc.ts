@@ -3,6 +3,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Journal, PlanView, PruneOutcome, PruneProgress, PruneSpec, QuarantineView, Restored,
+  Schedule, ScheduledRun, SchedulePreview, ScheduleView,
   BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ExportProgress, ImageDetail, ImageLayers, ImageRow, IpcError, LintRun, Overview,
   RuleDoc,
   VolumeRow,
@@ -45,6 +46,20 @@ export const keepList = () => invoke<string[]>('keep_list');
 export const setKeepList = (keep: string[]) => invoke<string[]>('set_keep_list', { keep });
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
+/** The scheduled clean-up: its terms, its last run, and whether the user has read about it. */
+export const scheduleGet = () => invoke<ScheduleView>('schedule_get');
+/** Marks the last scheduled run's notice as read. */
+export const scheduleRead = () => invoke<ScheduleView>('schedule_read');
+/** What a scheduled run on these terms would remove now (nothing is removed). */
+export const schedulePreview = (schedule: Schedule) => invoke<SchedulePreview>('schedule_preview', { schedule });
+/** Saves the terms. On takes the id of a preview of the same terms, and runs that plan now. */
+export const scheduleSet = (schedule: Schedule, planId: string | null) =>
+  invoke<ScheduleView>('schedule_set', { schedule, planId });
+/** Called after each scheduled run the app made on its own. */
+export function onScheduledCleanup(onRun: (run: ScheduledRun) => void): Promise<UnlistenFn> {
+  return listen<ScheduledRun>('scheduled-cleanup', (e) => onRun(e.payload));
+}
+
 export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {
   return listen('engine-changed', () => onChange());
 }

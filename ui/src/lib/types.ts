@@ -54,3 +54,12 @@ export interface Journal { runs: PruneRun[]; entries: JournalEntry[]; total_free
 export interface QuarantineEntry { image_id: string; tags: string[]; file_bytes: number; saved_at: number; expires_at: number; plan_id: string }
 export interface QuarantineView { entries: QuarantineEntry[]; max_bytes: number; max_days: number; dir: string }
 export interface Restored { image_id: string; tags: string[]; not_restored: [string, string][] }
+
+export interface Schedule { enabled: boolean; max_bytes: number; every_hours: number; quarantine: boolean }
+export interface ScheduledRun {
+  at: number; plan_id: string | null; removed: number; skipped: number; freed: number | null;
+  image_bytes: number; max_bytes: number; fits: boolean; error: string | null;
+}
+export interface ScheduleView { schedule: Schedule; last: ScheduledRun | null; next_run: number | null; last_read: boolean }
+export interface SchedulePreview { plan: PlanView; image_bytes: number; max_bytes: number; fits: boolean }
+export type CleanupTab = 'plan' | 'journal' | 'quarantine' | 'schedule';

@@ -152,6 +152,7 @@ describe('dates', () => {
     expect(relativeDays(now + 3 * 86_400 + 5, now)).toBe('in 3 days');
     expect(relativeDays(now + 86_400, now)).toBe('in 1 day');
     expect(relativeDays(now + 60, now)).toBe('within a day');
+    expect(relativeDays(now + 14 * 86_400 - 300, now)).toBe('in 14 days');
     expect(relativeDays(now - 2 * 86_400, now)).toBe('2 days ago');
   });
 });

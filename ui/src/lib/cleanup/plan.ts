@@ -171,9 +171,12 @@ export function unixTime(seconds: number | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** How far `at` is from `now` (both unix seconds), in whole days: `in 3 days`, `within a day`, `2 days ago`. */
+/**
+ * How far `at` is from `now` (both unix seconds), to the nearest day: `in 3 days`, `within a day`,
+ * `2 days ago`. (Truncating would call an expiry 14 days off, minus the minutes since, `in 13 days`.)
+ */
 export function relativeDays(at: number, now: number): string {
-  const days = Math.trunc((at - now) / 86_400);
+  const days = Math.round((at - now) / 86_400);
   if (days === 0) return at >= now ? 'within a day' : 'less than a day ago';
   const n = Math.abs(days);
   const unit = n === 1 ? 'day' : 'days';
