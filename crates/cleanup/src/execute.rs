@@ -124,6 +124,7 @@ pub async fn execute(
     };
     report(0, Step::Checking, None);
     let state = engine_state(engine).await?;
+    settle_interrupted(journal, &state)?;
     let before = footprint(&state.df);
     let (go, mut skipped) = recheck(&state, prepared)?;
 
@@ -260,7 +261,7 @@ fn recheck<'p>(
             go.push(item);
         } else if let Some(why) = kept.get(item.id.as_str()) {
             skipped.push(skip(item, &format!("changed since planning: {why}")));
-        } else if exists(state, item) {
+        } else if exists(state, item.kind, &item.id) {
             skipped.push(skip(item, "changed since planning: no longer selected"));
         } else {
             skipped.push(skip(item, "already gone"));
@@ -269,15 +270,33 @@ fn recheck<'p>(
     Ok((go, skipped))
 }
 
-fn exists(state: &EngineState, item: &Item) -> bool {
+fn exists(state: &EngineState, kind: Kind, id: &str) -> bool {
     let df = &state.df;
-    match item.kind {
-        Kind::Image => df.images.iter().any(|i| i.id == item.id),
-        Kind::Container => df.containers.iter().any(|c| c.id == item.id),
-        Kind::Volume => df.volumes.iter().any(|v| v.name == item.id),
-        Kind::Network => state.networks.iter().any(|n| n.id == item.id),
-        Kind::BuildCache => df.build_cache.iter().any(|r| r.id == item.id),
+    match kind {
+        Kind::Image => df.images.iter().any(|i| i.id == id),
+        Kind::Container => df.containers.iter().any(|c| c.id == id),
+        Kind::Volume => df.volumes.iter().any(|v| v.name == id),
+        Kind::Network => state.networks.iter().any(|n| n.id == id),
+        Kind::BuildCache => df.build_cache.iter().any(|r| r.id == id),
     }
+}
+
+/// Removals a stopped Drydock asked the engine for but never saw the end of: the engine as it is
+/// now says which happened. Those whose object is gone are recorded as removed; the rest are
+/// dropped from the journal.
+fn settle_interrupted(journal: &Mutex<Store>, state: &EngineState) -> Result<(), CleanupError> {
+    for (key, entry) in with_store(journal, Store::journal_pending)? {
+        let gone =
+            Kind::from_name(&entry.kind).is_some_and(|kind| !exists(state, kind, &entry.object_id));
+        with_store(journal, |s| {
+            if gone {
+                s.journal_confirm(key, entry.at)
+            } else {
+                s.journal_abandon(key)
+            }
+        })?;
+    }
+    Ok(())
 }
 
 fn skip(item: &Item, reason: &str) -> Skipped {
@@ -341,28 +360,10 @@ async fn remove_one(
             }
         }
     }
-    report(done, Step::Removing, Some(item));
-    let result = match item.kind {
-        Kind::Container => engine.remove_container(&item.id).await,
-        Kind::Image => engine.remove_image(&item.id, &tags).await,
-        Kind::Volume => engine.remove_volume(&item.id).await,
-        Kind::Network => engine.remove_network(&item.id).await,
-        Kind::BuildCache => match engine.remove_build_cache(&item.id).await {
-            Ok(true) => Ok(()),
-            Ok(false) => return Ok(Removal::NotYet),
-            Err(e) => Err(e),
-        },
-    };
-    if let Err(e) = result {
-        if let Some(entry) = &saved {
-            let _ = with_store(journal, |s| quarantine::forget(s, entry));
-        }
-        return refused(e);
-    }
     let entry = Entry {
         plan_id: prepared.plan_id.clone(),
         at: crate::unix_now(),
-        kind: kind_name(item.kind).to_owned(),
+        kind: item.kind.name().to_owned(),
         object_id: item.id.clone(),
         name: item.name.clone(),
         tags,
@@ -370,20 +371,37 @@ async fn remove_one(
         reason: item.reason.clone(),
         quarantined: saved.is_some(),
     };
-    // A removal the journal cannot record ends the run: nothing more goes unrecorded.
-    with_store(journal, |s| s.journal_removal(&entry))
+    // Written before the engine is asked and confirmed after, so that even Drydock being killed
+    // in between leaves a record the next run settles. No record, no removal.
+    let key = with_store(journal, |s| s.journal_intent(&entry))
+        .map_err(|e| Stop(format!("the journal could not be written: {e}")))?;
+    report(done, Step::Removing, Some(item));
+    let result = match item.kind {
+        Kind::Container => engine.remove_container(&item.id).await.map(|()| true),
+        Kind::Image => engine
+            .remove_image(&item.id, &entry.tags)
+            .await
+            .map(|()| true),
+        Kind::Volume => engine.remove_volume(&item.id).await.map(|()| true),
+        Kind::Network => engine.remove_network(&item.id).await.map(|()| true),
+        // `false`: other build cache still builds on it.
+        Kind::BuildCache => engine.remove_build_cache(&item.id).await,
+    };
+    if !matches!(result, Ok(true)) {
+        // Best effort: an abandon that fails leaves an intent the next run settles.
+        let _ = with_store(journal, |s| s.journal_abandon(key));
+        if let Some(entry) = &saved {
+            let _ = with_store(journal, |s| quarantine::forget(s, entry));
+        }
+        return match result {
+            Err(e) => refused(e),
+            Ok(_) => Ok(Removal::NotYet),
+        };
+    }
+    // A removal the journal cannot confirm ends the run: nothing more goes unrecorded.
+    with_store(journal, |s| s.journal_confirm(key, crate::unix_now()))
         .map_err(|e| Stop(format!("the journal could not be written: {e}")))?;
     Ok(Removal::Done {
         saved: saved.is_some(),
     })
-}
-
-pub(crate) fn kind_name(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Image => "image",
-        Kind::Container => "container",
-        Kind::Volume => "volume",
-        Kind::Network => "network",
-        Kind::BuildCache => "buildcache",
-    }
 }

@@ -594,3 +594,54 @@ fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_aw
     assert!(away.error.is_some() && away.plan_id.is_none(), "{away:?}");
     assert!(schedule.next_run(Some(&away)) < Some(at + 49 * 3600));
 }
+
+#[test]
+fn removals_a_stopped_drydock_never_confirmed_are_settled_against_the_engine() {
+    let Host {
+        engine,
+        host,
+        rt,
+        eng,
+        journal,
+    } = Host::new();
+    // What a Drydock killed between asking the engine and confirming leaves: intents, one for an
+    // image the engine did remove and one for an image it never got to.
+    let intent = |id: &str| drydock_store::Entry {
+        plan_id: "killed".into(),
+        at: 1,
+        kind: Kind::Image.name().into(),
+        object_id: id.into(),
+        name: id.into(),
+        tags: vec![],
+        bytes: 10,
+        reason: "unused image".into(),
+        quarantined: false,
+    };
+    {
+        let store = journal.lock().expect("store");
+        store.journal_intent(&intent(&host.dangling)).expect("one");
+        store.journal_intent(&intent(&host.alone)).expect("two");
+    }
+    engine.docker(&["image", "rm", &host.dangling]);
+
+    // The next run settles them before anything else.
+    let containers = Spec {
+        containers: true,
+        ..Spec::default()
+    };
+    run(&rt, &eng, &journal, &plan(&rt, &eng, &containers));
+    let store = journal.lock().expect("store");
+    let settled: Vec<String> = store
+        .journal(Some("killed"), 10)
+        .expect("journal")
+        .into_iter()
+        .map(|e| e.object_id)
+        .collect();
+    assert_eq!(
+        settled,
+        [host.dangling.clone()],
+        "only the removal that happened"
+    );
+    assert!(store.journal_pending().expect("pending").is_empty());
+    assert!(present(&engine, Kind::Image, &host.alone));
+}

@@ -20,6 +20,31 @@ pub enum Kind {
     BuildCache,
 }
 
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Image,
+        Kind::Container,
+        Kind::Volume,
+        Kind::Network,
+        Kind::BuildCache,
+    ];
+
+    /// The name JSON and the journal use (`buildcache`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Image => "image",
+            Kind::Container => "container",
+            Kind::Volume => "volume",
+            Kind::Network => "network",
+            Kind::BuildCache => "buildcache",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Item {
     pub kind: Kind,

@@ -407,6 +407,18 @@ fn one_click_takes_dangling_images_day_old_stopped_containers_and_week_old_cache
 }
 
 #[test]
+fn kind_names_are_the_json_names() {
+    for kind in Kind::ALL {
+        assert_eq!(
+            serde_json::to_value(kind).expect("json"),
+            serde_json::json!(kind.name())
+        );
+        assert_eq!(Kind::from_name(kind.name()), Some(kind));
+    }
+    assert_eq!(Kind::from_name("Image"), None);
+}
+
+#[test]
 fn plans_serialise_with_lowercase_kinds() {
     let state = engine(vec![image("d", &[], &[("d", 5)])], vec![]);
     let p = plan(&state, &images(ImageScope::Dangling), NOW).expect("plans");

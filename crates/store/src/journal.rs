@@ -19,7 +19,8 @@ pub(crate) const RUN_MIGRATIONS: &[&str] = &["CREATE TABLE prune_runs (
     )"];
 
 pub(crate) const ENTRIES: &str = "journal";
-pub(crate) const ENTRY_MIGRATIONS: &[&str] = &["CREATE TABLE journal (
+pub(crate) const ENTRY_MIGRATIONS: &[&str] = &[
+    "CREATE TABLE journal (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         plan_id TEXT NOT NULL,
         at INTEGER NOT NULL,
@@ -31,7 +32,11 @@ pub(crate) const ENTRY_MIGRATIONS: &[&str] = &["CREATE TABLE journal (
         reason TEXT NOT NULL,
         quarantined INTEGER NOT NULL
     );
-    CREATE INDEX journal_by_plan ON journal (plan_id)"];
+    CREATE INDEX journal_by_plan ON journal (plan_id)",
+    // Written before the engine is asked, confirmed after: a removal interrupted between the two
+    // (Drydock killed) is found and settled against the engine on the next run.
+    "ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0",
+];
 
 /// One prune run, as started and (once done) as finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,10 +104,48 @@ impl Store {
         Ok(())
     }
 
+    /// Records a removal that has happened.
     pub fn journal_removal(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.insert_entry(entry, false).map(|_| ())
+    }
+
+    /// Records a removal about to be asked for; returns its key for [`Store::journal_confirm`]
+    /// or [`Store::journal_abandon`]. Until then it is not listed as removed.
+    pub fn journal_intent(&self, entry: &Entry) -> Result<i64, StoreError> {
+        self.insert_entry(entry, true)
+    }
+
+    /// The removal happened (at `at`).
+    pub fn journal_confirm(&self, key: i64, at: i64) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO journal (plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "UPDATE journal SET pending = 0, at = ?2 WHERE seq = ?1",
+            params![key, at],
+        )?;
+        Ok(())
+    }
+
+    /// The removal did not happen.
+    pub fn journal_abandon(&self, key: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM journal WHERE seq = ?1 AND pending = 1",
+            params![key],
+        )?;
+        Ok(())
+    }
+
+    /// Removals asked for but never confirmed or abandoned: Drydock stopped between the two.
+    pub fn journal_pending(&self) -> Result<Vec<(i64, Entry)>, StoreError> {
+        self.read_entries(
+            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq
+             FROM journal WHERE pending = 1 ORDER BY seq",
+            params![],
+        )
+    }
+
+    fn insert_entry(&self, entry: &Entry, pending: bool) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO journal (plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 entry.plan_id,
                 entry.at,
@@ -112,10 +155,37 @@ impl Store {
                 serde_json::to_string(&entry.tags)?,
                 to_i64(entry.bytes),
                 entry.reason,
-                entry.quarantined
+                entry.quarantined,
+                pending
             ],
         )?;
-        Ok(())
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn read_entries(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<(i64, Entry)>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(args, |r| {
+            let tags: String = r.get(5)?;
+            Ok((
+                r.get(9)?,
+                Entry {
+                    plan_id: r.get(0)?,
+                    at: r.get(1)?,
+                    kind: r.get(2)?,
+                    object_id: r.get(3)?,
+                    name: r.get(4)?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    bytes: to_u64(r.get(6)?),
+                    reason: r.get(7)?,
+                    quarantined: r.get(8)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The newest `limit` runs, newest first.
@@ -142,25 +212,13 @@ impl Store {
 
     /// Removals, newest first: of one run, or the newest `limit` of all runs.
     pub fn journal(&self, plan_id: Option<&str>, limit: usize) -> Result<Vec<Entry>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined
-             FROM journal WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY seq DESC LIMIT ?2",
+        let rows = self.read_entries(
+            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq
+             FROM journal WHERE pending = 0 AND (?1 IS NULL OR plan_id = ?1)
+             ORDER BY seq DESC LIMIT ?2",
+            params![plan_id, to_i64(limit as u64)],
         )?;
-        let rows = stmt.query_map(params![plan_id, to_i64(limit as u64)], |r| {
-            let tags: String = r.get(5)?;
-            Ok(Entry {
-                plan_id: r.get(0)?,
-                at: r.get(1)?,
-                kind: r.get(2)?,
-                object_id: r.get(3)?,
-                name: r.get(4)?,
-                tags: serde_json::from_str(&tags).unwrap_or_default(),
-                bytes: to_u64(r.get(6)?),
-                reason: r.get(7)?,
-                quarantined: r.get(8)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(rows.into_iter().map(|(_, e)| e).collect())
     }
 
     /// Bytes freed over all runs, as measured (a run whose measure failed counts its removals'
@@ -177,7 +235,7 @@ impl Store {
             .flatten();
         let unmeasured: Option<i64> = self.conn.query_row(
             "SELECT SUM(j.bytes) FROM journal j JOIN prune_runs r ON r.plan_id = j.plan_id
-             WHERE r.actual IS NULL",
+             WHERE r.actual IS NULL AND j.pending = 0",
             [],
             |r| r.get(0),
         )?;
@@ -254,5 +312,34 @@ mod tests {
         );
         // Run a measured 100; run b (unfinished, unmeasured) counts its journaled 7.
         assert_eq!(store.total_freed().expect("total"), 107);
+    }
+
+    #[test]
+    fn an_intent_is_listed_only_once_confirmed() {
+        let store = Store::in_memory().expect("store");
+        store.start_run(&run("a", 1)).expect("start");
+        let went = store
+            .journal_intent(&entry("a", "sha256:1", 60))
+            .expect("intent 1");
+        let stayed = store
+            .journal_intent(&entry("a", "sha256:2", 40))
+            .expect("intent 2");
+        let unknown = store
+            .journal_intent(&entry("a", "sha256:3", 9))
+            .expect("intent 3");
+        assert!(store.journal(None, 10).expect("journal").is_empty());
+        assert_eq!(store.total_freed().expect("total"), 0);
+        store.journal_confirm(went, 8).expect("confirm");
+        store.journal_abandon(stayed).expect("abandon");
+        let mut confirmed = entry("a", "sha256:1", 60);
+        confirmed.at = 8;
+        assert_eq!(store.journal(None, 10).expect("journal"), vec![confirmed]);
+        assert_eq!(store.total_freed().expect("total"), 60);
+        // The third was never settled: it is what a Drydock stopped mid-removal leaves.
+        let pending = store.journal_pending().expect("pending");
+        assert_eq!(pending, vec![(unknown, entry("a", "sha256:3", 9))]);
+        // Abandoning a confirmed removal changes nothing.
+        store.journal_abandon(went).expect("no-op");
+        assert_eq!(store.journal(None, 10).expect("journal").len(), 1);
     }
 }
