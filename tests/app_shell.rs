@@ -297,18 +297,8 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
 fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
     use drydock_cleanup::Schedule;
     let engine = Dockerd::start();
-    engine.base();
-    let build = |tag: &str, bytes: usize| {
-        // Creation times are whole seconds: a second apart keeps the order of use clear.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        engine.build(
-            tag,
-            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
-            Builder::Classic,
-        )
-    };
-    let older = build("fixture/older:1", 100_000);
-    let newer = build("fixture/newer:1", 100_001);
+    let older = engine.build_in_turn("fixture/older:1", 100_000);
+    let newer = engine.build_in_turn("fixture/newer:1", 100_001);
     let state = state_for(engine.host());
     let data = tempfile::tempdir().expect("data dir");
     let cleanup = commands::CleanupState::open_in(data.path().to_path_buf());
@@ -406,7 +396,7 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
     );
 
     // Over the limit again; the run comes when due, not before.
-    let newest = build("fixture/newest:1", 100_002);
+    let newest = engine.build_in_turn("fixture/newest:1", 100_002);
     let now = drydock_cleanup::unix_now();
     let early = rt
         .block_on(commands::scheduled_tick_for(&state, &cleanup, now + 3600))

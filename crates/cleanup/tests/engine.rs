@@ -455,21 +455,9 @@ fn quarantine_round_trip_restores_the_same_id_and_tags() {
 #[test]
 fn gc_removes_least_recently_used_images_until_images_fit() {
     let engine = Dockerd::start();
-    engine.base();
-    // A second apart: the engine records creation in whole seconds, and ties would fall back to
-    // the random ids.
-    let build = |tag: &str, bytes: usize| {
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        engine.build(
-            tag,
-            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
-            Builder::Classic,
-        )
-    };
-    // Distinct sizes: the same step twice would give the same image.
-    let first = build("fixture/first:1", 100_000);
-    let second = build("fixture/second:1", 100_001);
-    let third = build("fixture/third:1", 100_002);
+    let first = engine.build_in_turn("fixture/first:1", 100_000);
+    let second = engine.build_in_turn("fixture/second:1", 100_001);
+    let third = engine.build_in_turn("fixture/third:1", 100_002);
     std::thread::sleep(std::time::Duration::from_millis(1100));
     // `first` is oldest but was just used (the container is gone: only the event tells).
     engine.docker(&[
@@ -511,18 +499,9 @@ fn gc_removes_least_recently_used_images_until_images_fit() {
 #[test]
 fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_away() {
     let mut engine = Dockerd::start();
-    engine.base();
-    let build = |tag: &str, bytes: usize| {
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        engine.build(
-            tag,
-            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
-            Builder::Classic,
-        )
-    };
-    let old = build("fixture/old:1", 100_000);
-    let mid = build("fixture/mid:1", 100_001);
-    let new = build("fixture/new:1", 100_002);
+    let old = engine.build_in_turn("fixture/old:1", 100_000);
+    let mid = engine.build_in_turn("fixture/mid:1", 100_001);
+    let new = engine.build_in_turn("fixture/new:1", 100_002);
     let rt = runtime();
     let eng = open(&rt, &engine);
     let journal = Mutex::new(Store::in_memory().expect("store"));
@@ -639,7 +618,7 @@ fn removals_a_stopped_drydock_never_confirmed_are_settled_against_the_engine() {
         .collect();
     assert_eq!(
         settled,
-        [host.dangling.clone()],
+        std::slice::from_ref(&host.dangling),
         "only the removal that happened"
     );
     assert!(store.journal_pending().expect("pending").is_empty());

@@ -78,6 +78,20 @@ impl Dockerd {
         self.import_rootfs(BASE, &[])
     }
 
+    /// A classic image on the base holding `bytes` of its own (one `/payload` layer), created at
+    /// least a second after anything built before it: the engine records creation in whole
+    /// seconds, and tests of least-recently-used order need the order clear. Distinct sizes give
+    /// distinct images (the same step twice is the same image).
+    pub fn build_in_turn(&self, tag: &str, bytes: usize) -> String {
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        self.base();
+        self.build(
+            tag,
+            &format!("FROM {BASE}\nRUN head -c {bytes} /dev/zero > /payload\n"),
+            Builder::Classic,
+        )
+    }
+
     /// Builds `dockerfile` (no context files) as `tag` with no network, returning the image id.
     pub fn build(&self, tag: &str, dockerfile: &str, builder: Builder) -> String {
         self.build_in(tag, dockerfile, &[], builder)
