@@ -116,17 +116,9 @@ pub async fn schedule_set_for(
         cleanup.with_store(|s| schedule.save(s))?;
         return schedule_get_for(cleanup);
     }
-    let wanted = Schedule {
-        enabled: false,
-        ..schedule.clone()
-    };
     let seen = cleanup.previews.lock().ok().and_then(|mut seen| {
         let at = seen.iter().position(|s| {
-            Some(&s.prepared.plan_id) == plan_id.as_ref()
-                && Schedule {
-                    enabled: false,
-                    ..s.schedule.clone()
-                } == wanted
+            Some(&s.prepared.plan_id) == plan_id.as_ref() && s.schedule.same_terms(&schedule)
         })?;
         Some(seen.remove(at))
     });

@@ -77,6 +77,12 @@ impl Schedule {
         Ok(())
     }
 
+    /// The same agreement, on or off aside.
+    pub fn same_terms(&self, other: &Schedule) -> bool {
+        (self.max_bytes, self.every_hours, self.quarantine)
+            == (other.max_bytes, other.every_hours, other.quarantine)
+    }
+
     pub fn check(&self) -> Result<(), CleanupError> {
         if !(MIN_HOURS..=MAX_HOURS).contains(&self.every_hours) {
             return Err(CleanupError::Invalid(format!(
