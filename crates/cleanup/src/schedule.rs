@@ -150,33 +150,33 @@ pub async fn run_scheduled(
     seen: Option<(Prepared, drydock_prune::GcPlan)>,
     now: i64,
 ) -> Result<ScheduledRun, CleanupError> {
-    let mut run = ScheduledRun::empty(schedule, now);
     let planned = match seen {
         Some(seen) => Ok(seen),
         None => prepare_scheduled(engine, journal, schedule, now).await,
     };
-    match planned {
+    let (prepared, gc) = match planned {
+        Ok(planned) => planned,
         Err(err) => return not_run(journal, schedule, now, &err.to_string()),
-        Ok((prepared, gc)) => {
-            run.image_bytes = gc.image_bytes;
-            run.fits = gc.fits;
-            if !prepared.plan.items.is_empty() {
-                let opts = Options {
-                    quarantine: if schedule.quarantine { policy } else { None },
-                    cancel: None,
-                };
-                match execute(engine, journal, &prepared, &opts, |_| {}).await {
-                    Ok(outcome) => record_outcome(&mut run, &outcome),
-                    Err(err) => {
-                        run.plan_id = Some(prepared.plan_id.clone());
-                        run.error = Some(err.to_string());
-                    }
-                }
+    };
+    let mut run = ScheduledRun {
+        image_bytes: gc.image_bytes,
+        fits: gc.fits,
+        ..ScheduledRun::empty(schedule, now)
+    };
+    if !prepared.plan.items.is_empty() {
+        let opts = Options {
+            quarantine: if schedule.quarantine { policy } else { None },
+            cancel: None,
+        };
+        match execute(engine, journal, &prepared, &opts, |_| {}).await {
+            Ok(outcome) => record_outcome(&mut run, &outcome),
+            Err(err) => {
+                run.plan_id = Some(prepared.plan_id.clone());
+                run.error = Some(err.to_string());
             }
         }
     }
-    with_store(journal, |s| s.set_setting(LAST_KEY, &run))?;
-    Ok(run)
+    remember(journal, run)
 }
 
 /// Records a run that could not happen (no engine, no plan) as the last run, with why.
@@ -190,6 +190,11 @@ pub fn not_run(
         error: Some(why.to_owned()),
         ..ScheduledRun::empty(schedule, now)
     };
+    remember(journal, run)
+}
+
+/// Keeps `run` as the last run, for the app to report.
+fn remember(journal: &Mutex<Store>, run: ScheduledRun) -> Result<ScheduledRun, CleanupError> {
     with_store(journal, |s| s.set_setting(LAST_KEY, &run))?;
     Ok(run)
 }

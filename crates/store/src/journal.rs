@@ -104,15 +104,25 @@ impl Store {
         Ok(())
     }
 
-    /// Records a removal that has happened.
-    pub fn journal_removal(&self, entry: &Entry) -> Result<(), StoreError> {
-        self.insert_entry(entry, false).map(|_| ())
-    }
-
     /// Records a removal about to be asked for; returns its key for [`Store::journal_confirm`]
     /// or [`Store::journal_abandon`]. Until then it is not listed as removed.
     pub fn journal_intent(&self, entry: &Entry) -> Result<i64, StoreError> {
-        self.insert_entry(entry, true)
+        self.conn.execute(
+            "INSERT INTO journal (plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)",
+            params![
+                entry.plan_id,
+                entry.at,
+                entry.kind,
+                entry.object_id,
+                entry.name,
+                serde_json::to_string(&entry.tags)?,
+                to_i64(entry.bytes),
+                entry.reason,
+                entry.quarantined
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// The removal happened (at `at`).
@@ -140,26 +150,6 @@ impl Store {
              FROM journal WHERE pending = 1 ORDER BY seq",
             params![],
         )
-    }
-
-    fn insert_entry(&self, entry: &Entry, pending: bool) -> Result<i64, StoreError> {
-        self.conn.execute(
-            "INSERT INTO journal (plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, pending)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                entry.plan_id,
-                entry.at,
-                entry.kind,
-                entry.object_id,
-                entry.name,
-                serde_json::to_string(&entry.tags)?,
-                to_i64(entry.bytes),
-                entry.reason,
-                entry.quarantined,
-                pending
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
     }
 
     fn read_entries(
@@ -275,25 +265,25 @@ mod tests {
         }
     }
 
+    /// A removal as cleanup records it: intended, then confirmed.
+    fn removed(store: &Store, entry: &Entry) {
+        let key = store.journal_intent(entry).expect("intent");
+        store.journal_confirm(key, entry.at).expect("confirm");
+    }
+
     #[test]
     fn runs_and_removals_read_back_newest_first() {
         let store = Store::in_memory().expect("store");
         store.start_run(&run("a", 1)).expect("start a");
-        store
-            .journal_removal(&entry("a", "sha256:1", 60))
-            .expect("1");
-        store
-            .journal_removal(&entry("a", "sha256:2", 40))
-            .expect("2");
+        removed(&store, &entry("a", "sha256:1", 60));
+        removed(&store, &entry("a", "sha256:2", 40));
         let mut done = run("a", 1);
         done.finished = Some(2);
         done.actual = Some(100);
         done.removed = 2;
         store.finish_run(&done).expect("finish a");
         store.start_run(&run("b", 3)).expect("start b");
-        store
-            .journal_removal(&entry("b", "sha256:3", 7))
-            .expect("3");
+        removed(&store, &entry("b", "sha256:3", 7));
 
         let runs = store.runs(10).expect("runs");
         assert_eq!(

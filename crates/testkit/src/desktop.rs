@@ -124,9 +124,7 @@ impl TauriDriver {
             data,
         }
     }
-}
 
-impl TauriDriver {
     /// The app's data directory (journal, quarantine, settings) for this driver's apps.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()
