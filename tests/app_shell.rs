@@ -283,11 +283,14 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
         .expect_err("a plan runs once");
     assert_eq!(again.code, "invalid_input");
 
-    let journal = commands::cleanup_journal_for(&cleanup).expect("journal");
+    let journal = rt
+        .block_on(commands::cleanup_journal_for(&state, &cleanup))
+        .expect("journal");
     assert_eq!(journal.runs.len(), 1);
     assert_eq!(journal.entries.len(), plan.items.len());
     assert_eq!(journal.total_freed, plan.predicted_reclaim);
-    assert!(commands::quarantine_list_for(&cleanup)
+    assert!(rt
+        .block_on(commands::quarantine_list_for(&state, &cleanup))
         .expect("quarantine")
         .entries
         .is_empty());
@@ -378,7 +381,9 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
     );
     assert!(on.schedule.enabled && !on.last_read);
     assert!(gone(&older) && !gone(&newer));
-    let journal = commands::cleanup_journal_for(&cleanup).expect("journal");
+    let journal = rt
+        .block_on(commands::cleanup_journal_for(&state, &cleanup))
+        .expect("journal");
     assert_eq!(journal.runs[0].why, "scheduled");
     let reused = rt
         .block_on(commands::schedule_set_for(

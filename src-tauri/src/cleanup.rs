@@ -201,7 +201,22 @@ pub struct Journal {
     pub total_freed: u64,
 }
 
-pub fn cleanup_journal_for(cleanup: &CleanupState) -> Result<Journal, IpcError> {
+/// Settles removals an earlier run left unsettled, when the engine answers; otherwise they are
+/// listed as unsettled. Best effort: the journal is read either way.
+async fn settle_left_over(state: &AppState, cleanup: &CleanupState) {
+    let (Ok(engine), Ok(journal)) = (state.engine().await, cleanup.journal()) else {
+        return;
+    };
+    if let Err(e) = drydock_cleanup::settle(&engine, journal).await {
+        eprintln!("warning: unsettled removals were not settled: {e}");
+    }
+}
+
+pub async fn cleanup_journal_for(
+    state: &AppState,
+    cleanup: &CleanupState,
+) -> Result<Journal, IpcError> {
+    settle_left_over(state, cleanup).await;
     cleanup.with_store(|s| {
         Ok(Journal {
             runs: s.runs(200)?,
@@ -219,7 +234,12 @@ pub struct QuarantineView {
     pub dir: String,
 }
 
-pub fn quarantine_list_for(cleanup: &CleanupState) -> Result<QuarantineView, IpcError> {
+pub async fn quarantine_list_for(
+    state: &AppState,
+    cleanup: &CleanupState,
+) -> Result<QuarantineView, IpcError> {
+    // Settling decides which archives stay (an image known to be there keeps none).
+    settle_left_over(state, cleanup).await;
     let policy = cleanup.policy()?;
     let entries = QuarantineEntry::list(cleanup.journal()?, &policy, drydock_cleanup::unix_now())?;
     Ok(QuarantineView {
@@ -282,15 +302,19 @@ pub fn prune_cancel(cleanup: tauri::State<'_, CleanupState>) {
 }
 
 #[tauri::command]
-pub fn cleanup_journal(cleanup: tauri::State<'_, CleanupState>) -> Result<Journal, IpcError> {
-    cleanup_journal_for(&cleanup)
+pub async fn cleanup_journal(
+    state: tauri::State<'_, AppState>,
+    cleanup: tauri::State<'_, CleanupState>,
+) -> Result<Journal, IpcError> {
+    cleanup_journal_for(&state, &cleanup).await
 }
 
 #[tauri::command]
-pub fn quarantine_list(
+pub async fn quarantine_list(
+    state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
 ) -> Result<QuarantineView, IpcError> {
-    quarantine_list_for(&cleanup)
+    quarantine_list_for(&state, &cleanup).await
 }
 
 #[tauri::command]

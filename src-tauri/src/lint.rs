@@ -79,6 +79,19 @@ pub fn lint_path_for(path: &str, home: Option<&Path>) -> Result<LintRun, IpcErro
         ));
     }
     let root = expand_home(trimmed, home);
+    // The view sends back the lines findings point at, and a file that is not a Dockerfile is
+    // nothing but findings: only files named as Dockerfiles are read (a directory's walk already
+    // keeps to those), so the view can never be made to return the lines of any other file.
+    if root.is_file()
+        && !root
+            .file_name()
+            .is_some_and(|n| files::is_dockerfile_name(&n.to_string_lossy()))
+    {
+        return Err(invalid(format!(
+            "{} is not named like a Dockerfile, so Drydock does not read it\n  fix: name a Dockerfile (Dockerfile, Dockerfile.dev, api.Dockerfile, Containerfile) or the project directory that holds it; `drydock lint FILE` reads a file of any name",
+            root.display()
+        )));
+    }
     let found = files::find(&root).map_err(|e| invalid(e.to_string()))?;
     let config_dir = if root.is_dir() {
         root.clone()
@@ -171,6 +184,25 @@ mod tests {
         let api = &run.files[1];
         assert!(api.findings.iter().any(|f| f.rule == "latest-base-image"));
         assert_eq!(api.lines[0], (1, "FROM python:latest".to_string()));
+    }
+
+    #[test]
+    fn a_file_not_named_like_a_dockerfile_is_never_sent_to_the_view() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let secret = dir.path().join("credentials");
+        std::fs::write(&secret, "aws_secret_access_key = hunter2\nRUN-LIKE line\n").expect("write");
+        let e = lint_path_for(&secret.display().to_string(), None).expect_err("refused");
+        assert_eq!(e.code, "invalid_input");
+        assert!(!e.message.contains("hunter2"), "{}", e.message);
+        assert!(
+            e.message.contains("not named like a Dockerfile"),
+            "{}",
+            e.message
+        );
+        // Named as one, it is read (the user's own Dockerfile under review).
+        let named = dir.path().join("Dockerfile.prod");
+        std::fs::write(&named, "FROM alpine:3.20\n").expect("write");
+        assert!(lint_path_for(&named.display().to_string(), None).is_ok());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use crate::error::CleanupError;
 use crate::quarantine::{self, QuarantinePolicy};
+use crate::settle::{settle, settle_one, Settlement};
 use crate::state::engine_state;
 use crate::with_store;
 use drydock_engine::{Engine, EngineError};
@@ -25,6 +26,8 @@ pub struct Prepared {
     pub why: String,
     pub request: Request,
     pub plan: Plan,
+    /// The engine the plan was made on: it runs there or nowhere.
+    pub engine: String,
 }
 
 /// Plans `request` against the engine as it is now.
@@ -42,6 +45,7 @@ pub async fn prepare(
         why: why.to_owned(),
         request,
         plan,
+        engine: engine.endpoint().to_string(),
     })
 }
 
@@ -96,6 +100,9 @@ pub struct Outcome {
     pub quarantined: Vec<String>,
     /// Why the run ended before its last item, if it did. Items not reached are in `skipped`.
     pub stopped: Option<String>,
+    /// Items whose removal was asked for but whose outcome is not known (the engine's answer
+    /// never came): journaled as unsettled, settled against the engine when it is next reached.
+    pub unsettled: Vec<Item>,
 }
 
 /// The engine's disk use in the terms plans count (df's, kind by kind).
@@ -122,9 +129,16 @@ pub async fn execute(
             item: item.cloned(),
         });
     };
+    let here = engine.endpoint().to_string();
+    if prepared.engine != here {
+        return Err(CleanupError::Invalid(format!(
+            "this plan was made on the engine at {}, and Drydock is now connected to {here}: nothing was removed\n  fix: make the plan again on this engine",
+            prepared.engine
+        )));
+    }
     report(0, Step::Checking, None);
+    settle(engine, journal).await?;
     let state = engine_state(engine).await?;
-    settle_interrupted(journal, &state)?;
     let before = footprint(&state.df);
     let (go, mut skipped) = recheck(&state, prepared)?;
 
@@ -140,6 +154,9 @@ pub async fn execute(
         skipped: 0,
         stopped: None,
     };
+    // Held while the run goes on: another Drydock settling the journal leaves this run's
+    // intents alone while it waits for the engine's answers.
+    let _lease = with_store(journal, |s| s.lease_run(&run.plan_id))?;
     with_store(journal, |s| s.start_run(&run))?;
     if let Some(policy) = opts.quarantine {
         with_store(journal, |s| quarantine::evict_expired(s, policy, started))?;
@@ -147,6 +164,7 @@ pub async fn execute(
 
     let mut removed = Vec::new();
     let mut quarantined = Vec::new();
+    let mut unsettled = Vec::new();
     let mut stopped = None;
     let mut done = skipped.len();
     // Build-cache records that others build on go once those have gone: the engine keeps them
@@ -180,8 +198,13 @@ pub async fn execute(
                     skipped.push(skip(item, &reason));
                     Step::Skipped
                 }
-                Err(Stop(reason)) => {
+                Err(Stop::Before(reason)) => {
                     skipped.push(skip(item, &format!("not removed: {reason}")));
+                    stopped = Some(reason);
+                    break;
+                }
+                Err(Stop::Unknown(reason)) => {
+                    unsettled.push(item.clone());
                     stopped = Some(reason);
                     break;
                 }
@@ -233,6 +256,7 @@ pub async fn execute(
         actual_reclaim: actual,
         quarantined,
         stopped,
+        unsettled,
     })
 }
 
@@ -281,24 +305,6 @@ fn exists(state: &EngineState, kind: Kind, id: &str) -> bool {
     }
 }
 
-/// Removals a stopped Drydock asked the engine for but never saw the end of: the engine as it is
-/// now says which happened. Those whose object is gone are recorded as removed; the rest are
-/// dropped from the journal.
-fn settle_interrupted(journal: &Mutex<Store>, state: &EngineState) -> Result<(), CleanupError> {
-    for (key, entry) in with_store(journal, Store::journal_pending)? {
-        let gone =
-            Kind::from_name(&entry.kind).is_some_and(|kind| !exists(state, kind, &entry.object_id));
-        with_store(journal, |s| {
-            if gone {
-                s.journal_confirm(key, entry.at)
-            } else {
-                s.journal_abandon(key)
-            }
-        })?;
-    }
-    Ok(())
-}
-
 fn skip(item: &Item, reason: &str) -> Skipped {
     Skipped {
         kind: item.kind,
@@ -317,8 +323,13 @@ enum Removal {
     Refused(String),
 }
 
-/// Ends the run: the engine went away, or the journal cannot be written.
-struct Stop(String);
+/// Ends the run.
+enum Stop {
+    /// Before the engine was asked (it went away), or the journal cannot be written.
+    Before(String),
+    /// The engine was asked and its answer never came: the item's intent stays pending.
+    Unknown(String),
+}
 
 async fn remove_one(
     engine: &Engine,
@@ -329,29 +340,44 @@ async fn remove_one(
     report: &mut impl FnMut(usize, Step, Option<&Item>),
     done: usize,
 ) -> Result<Removal, Stop> {
-    let refused = |e: EngineError| -> Result<Removal, Stop> {
+    let refused = |e: &EngineError| -> Result<Removal, Stop> {
         match e.code() {
-            "engine_unavailable" => Err(Stop(e.to_string())),
+            "engine_unavailable" => Err(Stop::Before(e.to_string())),
             "not_found" => Ok(Removal::Refused("already gone".to_owned())),
             _ => Ok(Removal::Refused(format!("the engine refused: {e}"))),
         }
     };
-    let mut tags = Vec::new();
+    let unwritable =
+        |e: CleanupError| Stop::Before(format!("the journal could not be written: {e}"));
+    let mut refs = Vec::new();
     let mut saved = None;
     if item.kind == Kind::Image {
         match engine.image_refs(&item.id).await {
-            Ok(refs) if refs.id == item.id => tags = refs.references(),
+            Ok(found) if found.id == item.id => refs = found.references(),
             // The id resolved to another image: the planned one is no longer there.
             Ok(_) => return Ok(Removal::Refused("already gone".to_owned())),
-            Err(e) => return refused(e),
+            Err(e) => return refused(&e),
+        }
+        let added: Vec<&str> = refs
+            .iter()
+            .filter(|r| !item.refs.contains(r))
+            .map(String::as_str)
+            .collect();
+        if !added.is_empty() {
+            return Ok(Removal::Refused(format!(
+                "changed since planning: tagged {} after the plan was made",
+                added.join(", ")
+            )));
         }
         if let Some(policy) = opts.quarantine {
             report(done, Step::Saving, Some(item));
-            match quarantine::save(engine, journal, policy, &item.id, &tags, &prepared.plan_id)
+            match quarantine::save(engine, journal, policy, &item.id, &refs, &prepared.plan_id)
                 .await
             {
                 Ok(entry) => saved = Some(entry),
-                Err(e) if e.code() == "engine_unavailable" => return Err(Stop(e.to_string())),
+                Err(e) if e.code() == "engine_unavailable" => {
+                    return Err(Stop::Before(e.to_string()))
+                }
                 Err(e) => {
                     return Ok(Removal::Refused(format!(
                         "kept: it could not be quarantined first ({e})"
@@ -366,42 +392,111 @@ async fn remove_one(
         kind: item.kind.name().to_owned(),
         object_id: item.id.clone(),
         name: item.name.clone(),
-        tags,
+        tags: refs,
         bytes: item.bytes,
         reason: item.reason.clone(),
         quarantined: saved.is_some(),
+        status: drydock_store::Status::Unsettled,
     };
-    // Written before the engine is asked and confirmed after, so that even Drydock being killed
-    // in between leaves a record the next run settles. No record, no removal.
-    let key = with_store(journal, |s| s.journal_intent(&entry))
-        .map_err(|e| Stop(format!("the journal could not be written: {e}")))?;
+    // Written before the engine is asked and settled after, so that a lost answer or Drydock
+    // being killed in between leaves a record that is settled against the engine. No record,
+    // no removal.
+    let key = with_store(journal, |s| s.journal_intent(&entry)).map_err(unwritable)?;
     report(done, Step::Removing, Some(item));
     let result = match item.kind {
-        Kind::Container => engine.remove_container(&item.id).await.map(|()| true),
-        Kind::Image => engine
-            .remove_image(&item.id, &entry.tags)
+        Kind::Container => engine
+            .remove_container(&item.id)
             .await
-            .map(|()| true),
-        Kind::Volume => engine.remove_volume(&item.id).await.map(|()| true),
-        Kind::Network => engine.remove_network(&item.id).await.map(|()| true),
-        // `false`: other build cache still builds on it.
-        Kind::BuildCache => engine.remove_build_cache(&item.id).await,
+            .map(|()| Answer::Gone),
+        Kind::Image => remove_image(engine, &item.id, &entry.tags).await,
+        Kind::Volume => engine.remove_volume(&item.id).await.map(|()| Answer::Gone),
+        Kind::Network => engine.remove_network(&item.id).await.map(|()| Answer::Gone),
+        Kind::BuildCache => engine.remove_build_cache(&item.id).await.map(|gone| {
+            if gone {
+                Answer::Gone
+            } else {
+                Answer::NotYet
+            }
+        }),
     };
-    if !matches!(result, Ok(true)) {
-        // Best effort: an abandon that fails leaves an intent the next run settles.
-        let _ = with_store(journal, |s| s.journal_abandon(key));
-        if let Some(entry) = &saved {
-            let _ = with_store(journal, |s| quarantine::forget(s, entry));
+    let failure = match result {
+        Ok(Answer::Gone) => {
+            // A removal the journal cannot confirm ends the run: nothing more goes unrecorded.
+            with_store(journal, |s| s.journal_confirm(key, crate::unix_now()))
+                .map_err(unwritable)?;
+            return Ok(Removal::Done {
+                saved: saved.is_some(),
+            });
         }
-        return match result {
-            Err(e) => refused(e),
-            Ok(_) => Ok(Removal::NotYet),
-        };
+        Ok(Answer::NotYet) => {
+            with_store(journal, |s| s.journal_abandon(key)).map_err(unwritable)?;
+            return Ok(Removal::NotYet);
+        }
+        Err(e) if e.code() == "not_found" => {
+            with_store(journal, |s| s.journal_abandon(key)).map_err(unwritable)?;
+            return Ok(Removal::Refused("already gone".to_owned()));
+        }
+        Ok(Answer::Look) => None,
+        Err(e) => Some(e),
+    };
+    // No answer, a refusal part way through an image's references, or references dropped one
+    // by one: what the engine holds now says what happened.
+    let then = |f: &Option<EngineError>| match f {
+        Some(e) => format!("then the engine refused: {e}"),
+        None => "it gained a reference meanwhile, so it stays".to_owned(),
+    };
+    match settle_one(engine, journal, key, &entry).await {
+        Ok(Settlement::Removed) => Ok(Removal::Done {
+            saved: saved.is_some(),
+        }),
+        Ok(Settlement::Untagged(went)) => Ok(Removal::Refused(format!(
+            "only untagged ({}): {}",
+            went.join(", "),
+            then(&failure)
+        ))),
+        Ok(Settlement::NotDone) => match &failure {
+            // The answer was lost but the engine did nothing: it can be asked again later.
+            Some(f) if f.code() == "engine_unavailable" => {
+                Ok(Removal::Refused(format!("not removed: {f}")))
+            }
+            Some(f) => refused(f),
+            None => Ok(Removal::Refused(
+                "the engine kept it, with every reference it had".to_owned(),
+            )),
+        },
+        Err(CleanupError::Engine(e)) => Err(Stop::Unknown(format!(
+            "{}\n  the outcome of removing {} {} is not known: it is journaled as unsettled, and settled against the engine the next time Drydock reaches it",
+            failure.as_ref().unwrap_or(&e),
+            item.kind.name(),
+            item.name
+        ))),
+        Err(e) => Err(unwritable(e)),
     }
-    // A removal the journal cannot confirm ends the run: nothing more goes unrecorded.
-    with_store(journal, |s| s.journal_confirm(key, crate::unix_now()))
-        .map_err(|e| Stop(format!("the journal could not be written: {e}")))?;
-    Ok(Removal::Done {
-        saved: saved.is_some(),
-    })
+}
+
+/// What the engine said to a removal.
+enum Answer {
+    Gone,
+    /// Build cache the engine kept: others build on it.
+    NotYet,
+    /// An image's references went one by one: what it holds now says whether the image went.
+    Look,
+}
+
+/// Removes image `id`: an image with references loses exactly `refs` (the ones the user saw,
+/// dropped one by one; the last one takes the image), an image without any goes by its id.
+/// Its id is never used on an image with references: deleting by id takes an image's only
+/// tag with it, even one added after the user looked.
+async fn remove_image(engine: &Engine, id: &str, refs: &[String]) -> Result<Answer, EngineError> {
+    if refs.is_empty() {
+        return engine.remove_reference(id).await.map(|()| Answer::Gone);
+    }
+    for reference in refs {
+        match engine.remove_reference(reference).await {
+            // Dropped meanwhile (another client): nothing to do.
+            Ok(()) | Err(EngineError::ObjectNotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Answer::Look)
 }

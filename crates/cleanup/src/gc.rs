@@ -42,6 +42,7 @@ pub async fn prepare_gc(
         why: "gc".to_owned(),
         request,
         plan: gc.plan.clone(),
+        engine: engine.endpoint().to_string(),
     };
     Ok((prepared, gc))
 }

@@ -1,7 +1,7 @@
 //! Cleanup: the side of pruning that touches the engine and the disk. A plan comes from
 //! `drydock-prune` (pure); here it is prepared from the live engine, checked again just before it
-//! runs, executed item by item without ever forcing, journaled as each removal succeeds, and
-//! measured (engine disk use before and after). Images can be quarantined (saved) first and
+//! runs, executed item by item without ever forcing, journaled ahead of each removal (an outcome
+//! not known is settled against the engine later, never assumed), and measured (engine disk use before and after). Images can be quarantined (saved) first and
 //! restored later with the same id and tags.
 //!
 //! Both clients (the CLI and the app) call these functions; neither removes anything itself.
@@ -11,6 +11,7 @@ mod execute;
 mod gc;
 mod quarantine;
 mod schedule;
+mod settle;
 mod spec;
 mod state;
 mod usage;
@@ -23,6 +24,7 @@ pub use schedule::{
     last_scheduled, not_run, prepare_scheduled, run_scheduled, Schedule, ScheduledRun, MAX_HOURS,
     MIN_HOURS,
 };
+pub use settle::{settle, Settled};
 pub use spec::{parse_size, saved_keep, set_saved_keep, ImageChoice, Spec, SpecError};
 pub use state::engine_state;
 pub use usage::record_uses;

@@ -595,6 +595,7 @@ fn removals_a_stopped_drydock_never_confirmed_are_settled_against_the_engine() {
         bytes: 10,
         reason: "unused image".into(),
         quarantined: false,
+        status: drydock_store::Status::Unsettled,
     };
     {
         let store = journal.lock().expect("store");

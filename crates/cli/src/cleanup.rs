@@ -39,6 +39,38 @@ fn open_store() -> Result<(Store, PathBuf), String> {
     Ok((store, dir))
 }
 
+/// Settles what an earlier Drydock left unsettled (a lost answer, a killed run), now that the
+/// engine answers. Best effort and quiet when there is nothing to settle: no store is created,
+/// and a failure here never fails the command that connected.
+pub async fn settle_left_over(engine: &Engine) {
+    let Some(dir) = drydock_store::data_dir() else {
+        return;
+    };
+    let Ok(Some(store)) = Store::open_existing(&dir) else {
+        return;
+    };
+    let journal = Mutex::new(store);
+    if let Ok(settled) = drydock_cleanup::settle(engine, &journal).await {
+        if settled.settled_any() {
+            eprintln!(
+                "note: settled {} removal(s) an earlier cleanup could not confirm ({} removed, {} only untagged, {} not done); `drydock journal` has them",
+                settled.removed + settled.untagged + settled.not_done,
+                settled.removed,
+                settled.untagged,
+                settled.not_done
+            );
+        }
+    }
+}
+
+/// Whether the journal holds removals whose outcome is not known yet.
+pub fn has_unsettled() -> bool {
+    drydock_store::data_dir()
+        .and_then(|dir| Store::open_existing(&dir).ok().flatten())
+        .and_then(|store| store.journal_pending().ok())
+        .is_some_and(|pending| !pending.is_empty())
+}
+
 fn bytes(n: u64) -> String {
     human_bytes(i64::try_from(n).unwrap_or(i64::MAX))
 }
@@ -322,6 +354,10 @@ fn result_json(outcome: &RunOutcome) -> serde_json::Map<String, Value> {
     map.insert("actual_reclaim".into(), json!(outcome.actual_reclaim));
     map.insert("quarantined".into(), json!(outcome.quarantined));
     map.insert("stopped".into(), json!(outcome.stopped));
+    map.insert(
+        "unsettled".into(),
+        outcome.unsettled.iter().map(item_json).collect(),
+    );
     map
 }
 
@@ -361,6 +397,16 @@ fn result_text(outcome: &RunOutcome) -> String {
         let _ = writeln!(out, "Skipped ({}):", outcome.skipped.len());
         for s in &outcome.skipped {
             let _ = writeln!(out, "  {}  {}", inert(&s.name), inert(&s.reason));
+        }
+    }
+    if !outcome.unsettled.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not known ({}): asked for, but the engine's answer never came. Journaled as unsettled; Drydock settles them against the engine the next time it reaches it.",
+            outcome.unsettled.len()
+        );
+        for item in &outcome.unsettled {
+            let _ = writeln!(out, "  {}  {}", kind_label(item), inert(&item.name));
         }
     }
     out
@@ -478,6 +524,17 @@ pub fn journal(args: &JournalArgs) -> Result<Outcome, String> {
         }
     }
     let _ = writeln!(out, "Freed in all: {} ({total} bytes).", bytes(total));
+    let unsettled = store.journal_pending().map_err(|e| e.to_string())?;
+    if !unsettled.is_empty() {
+        let _ = writeln!(
+            out,
+            "Unsettled ({}): removals asked for whose outcome is not known yet (the engine's answer never came, or Drydock stopped). Any command that reaches the engine settles them.",
+            unsettled.len()
+        );
+        for (_, e) in &unsettled {
+            let _ = writeln!(out, "  {}  {}", e.kind, inert(&e.name));
+        }
+    }
     Ok(Outcome::ok(out))
 }
 

@@ -76,7 +76,14 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
                 crate::cleanup::restore(&engine, image, &args).await
             }
         },
-        Command::Journal(args) => crate::cleanup::journal(&args),
+        Command::Journal(args) => {
+            // Reaching the engine settles what is unsettled; without one, those stay listed as
+            // unsettled. Only tried when there is something to settle.
+            if crate::cleanup::has_unsettled() {
+                let _ = open(&selection, &env, &opts).await;
+            }
+            crate::cleanup::journal(&args)
+        }
         Command::Keep(args) => crate::cleanup::keep(&args),
     }
 }
@@ -96,7 +103,9 @@ async fn open(
     env: &HostEnv,
     opts: &ConnectOptions,
 ) -> Result<Engine, String> {
-    Engine::open(selection, env, opts).await.map_err(message)
+    let engine = Engine::open(selection, env, opts).await.map_err(message)?;
+    crate::cleanup::settle_left_over(&engine).await;
+    Ok(engine)
 }
 
 fn message(err: EngineError) -> String {

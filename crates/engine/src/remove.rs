@@ -68,37 +68,11 @@ impl Engine {
             .map_err(self.map(&format!("removing container {id}")))
     }
 
-    /// Removes image `id` by dropping each of its `references` (tags and digests, as
-    /// [`Engine::image_refs`] read them), then the image itself. Removing by id alone would need
-    /// force for an image tagged in several repositories; dropping references one by one never
-    /// does, and the last one deletes the image.
-    pub async fn remove_image(&self, id: &str, references: &[String]) -> Result<(), EngineError> {
-        let mut dropped: Vec<&str> = Vec::new();
-        for reference in references {
-            match self.delete_image(reference).await {
-                Ok(()) => dropped.push(reference),
-                // Dropped meanwhile (another client): nothing to do.
-                Err(EngineError::ObjectNotFound { .. }) => {}
-                Err(e) if dropped.is_empty() => return Err(e),
-                Err(e) => {
-                    return Err(EngineError::InUse {
-                        what: format!("image {id}"),
-                        message: format!(
-                            "dropped {} but the engine then refused: {e}",
-                            dropped.join(", ")
-                        ),
-                    })
-                }
-            }
-        }
-        // Untagged images, and images whose last reference left them untagged but present.
-        match self.delete_image(id).await {
-            Ok(()) | Err(EngineError::ObjectNotFound { .. }) => Ok(()),
-            Err(e) => Err(e),
-        }
-    }
-
-    async fn delete_image(&self, name: &str) -> Result<(), EngineError> {
+    /// Drops one reference to an image (a tag, a digest, or the id itself). Never forces: an
+    /// image a container uses, or whose id names several repositories, is refused (`InUse`).
+    /// Dropping an image's last reference deletes the image. Cleanup removes an image by
+    /// dropping the references the user saw one by one (an image without any, by its id).
+    pub async fn remove_reference(&self, name: &str) -> Result<(), EngineError> {
         let opts = RemoveImageOptions {
             force: false,
             noprune: false,
@@ -206,6 +180,37 @@ impl Engine {
             answer.map_err(self.map(&format!("loading {}", file.display())))?;
         }
         Ok(())
+    }
+
+    /// Whether container `id` still exists: what settles a removal whose answer was lost.
+    pub async fn container_exists(&self, id: &str) -> Result<bool, EngineError> {
+        self.exists(
+            &format!("/containers/{}/json", path_escape(id)),
+            "container",
+            id,
+        )
+        .await
+    }
+
+    pub async fn volume_exists(&self, name: &str) -> Result<bool, EngineError> {
+        self.exists(&format!("/volumes/{}", path_escape(name)), "volume", name)
+            .await
+    }
+
+    pub async fn network_exists(&self, id: &str) -> Result<bool, EngineError> {
+        self.exists(&format!("/networks/{}", path_escape(id)), "network", id)
+            .await
+    }
+
+    async fn exists(&self, path: &str, kind: &str, name: &str) -> Result<bool, EngineError> {
+        match self
+            .read_json::<serde::de::IgnoredAny>(path, &format!("{kind} {name}"))
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(EngineError::ObjectNotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Tags image `id` as `reference` (`repo:tag`).

@@ -148,6 +148,7 @@ pub(crate) fn plan_images(
                 name: image_name(img),
                 bytes,
                 reason,
+                refs: references(img).map(str::to_owned).collect(),
             }
         })
         .collect();

@@ -55,6 +55,10 @@ pub struct Item {
     /// Bytes freed when removed at its place in the plan.
     pub bytes: u64,
     pub reason: String,
+    /// An image's tags and digests as the plan saw them: the only references a run removes (a
+    /// reference added since means the image changed, and it stays).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,6 +148,7 @@ fn containers<'a>(
     chosen.sort_by(|a, b| a.id.cmp(&b.id));
     items.extend(chosen.iter().map(|c| Item {
         kind: Kind::Container,
+        refs: Vec::new(),
         id: c.id.clone(),
         name: container_name(c),
         bytes: c.size_rw.map_or(0, |s| u64::try_from(s).unwrap_or(0)),
@@ -200,6 +205,7 @@ fn volumes(
         }
         items.push(Item {
             kind: Kind::Volume,
+            refs: Vec::new(),
             id: name.clone(),
             name: name.clone(),
             bytes: u64::try_from(usage.size).unwrap_or(0),
@@ -246,6 +252,7 @@ fn networks(
     chosen.sort_by(|a, b| a.id.cmp(&b.id));
     items.extend(chosen.into_iter().map(|n| Item {
         kind: Kind::Network,
+        refs: Vec::new(),
         id: n.id.clone(),
         name: n.name.clone(),
         bytes: 0,
@@ -284,6 +291,7 @@ fn build_cache(
     chosen.sort_by(|a, b| a.id.cmp(&b.id));
     items.extend(chosen.into_iter().map(|r| Item {
         kind: Kind::BuildCache,
+        refs: Vec::new(),
         id: r.id.clone(),
         name: if r.description.is_empty() {
             r.kind.clone()

@@ -1,5 +1,8 @@
 //! The prune journal: every run (what was predicted, what was measured) and every object it
-//! removed, written as each removal succeeds so that an interrupted run leaves a true record.
+//! removed. Written ahead: a removal is recorded as an intent before the engine is asked and
+//! settled after (removed, untagged only, or not done). An intent whose outcome is not known (the
+//! answer was lost, the engine or Drydock died) stays pending, listed as unsettled, until it is
+//! settled against the engine.
 
 use crate::{Store, StoreError};
 use rusqlite::{params, OptionalExtension};
@@ -36,6 +39,9 @@ pub(crate) const ENTRY_MIGRATIONS: &[&str] = &[
     // Written before the engine is asked, confirmed after: a removal interrupted between the two
     // (Drydock killed) is found and settled against the engine on the next run.
     "ALTER TABLE journal ADD COLUMN pending INTEGER NOT NULL DEFAULT 0",
+    // An image the run only untagged: some of its references went, the image stayed. `tags`
+    // then holds the references that went, and `bytes` is 0.
+    "ALTER TABLE journal ADD COLUMN untagged INTEGER NOT NULL DEFAULT 0",
 ];
 
 /// One prune run, as started and (once done) as finished.
@@ -56,6 +62,19 @@ pub struct Run {
     pub stopped: Option<String>,
 }
 
+/// What became of a journaled removal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The object is gone.
+    #[default]
+    Removed,
+    /// An image lost the references in `tags` but stayed.
+    Untagged,
+    /// Asked for, outcome not known yet: settled against the engine when it is next reached.
+    Unsettled,
+}
+
 /// One removed object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -69,6 +88,9 @@ pub struct Entry {
     pub bytes: u64,
     pub reason: String,
     pub quarantined: bool,
+    /// Ignored when an intent is written; read back as the entry's state.
+    #[serde(default)]
+    pub status: Status,
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -131,6 +153,50 @@ impl Store {
             "UPDATE journal SET pending = 0, at = ?2 WHERE seq = ?1",
             params![key, at],
         )?;
+        self.recount(key)
+    }
+
+    /// Only some of the image's references went (`tags`), the image stayed.
+    pub fn journal_untagged(&self, key: i64, tags: &[String], at: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE journal SET pending = 0, untagged = 1, bytes = 0, tags = ?2, at = ?3
+             WHERE seq = ?1",
+            params![key, serde_json::to_string(tags)?, at],
+        )?;
+        self.recount(key)
+    }
+
+    /// The run's count of removals follows its journal, so a removal settled after the run
+    /// ended (a lost answer, a killed Drydock) is counted too.
+    fn recount(&self, key: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE prune_runs SET removed = (
+                SELECT COUNT(*) FROM journal j
+                WHERE j.plan_id = prune_runs.plan_id AND j.pending = 0 AND j.untagged = 0)
+             WHERE plan_id = (SELECT plan_id FROM journal WHERE seq = ?1)",
+            params![key],
+        )?;
+        Ok(())
+    }
+
+    /// Runs that never finished: the Drydock running them stopped (or still runs them: ask
+    /// [`Store::run_is_live`]).
+    pub fn unfinished_runs(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT plan_id FROM prune_runs WHERE finished IS NULL ORDER BY started")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Closes a run whose Drydock stopped before finishing it, saying so.
+    pub fn mark_interrupted(&self, plan_id: &str, at: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE prune_runs SET finished = ?2,
+               stopped = COALESCE(stopped, 'Drydock stopped during the run; what it removed was settled against the engine afterwards')
+             WHERE plan_id = ?1 AND finished IS NULL",
+            params![plan_id, at],
+        )?;
         Ok(())
     }
 
@@ -146,7 +212,8 @@ impl Store {
     /// Removals asked for but never confirmed or abandoned: Drydock stopped between the two.
     pub fn journal_pending(&self) -> Result<Vec<(i64, Entry)>, StoreError> {
         self.read_entries(
-            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq
+            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq,
+               pending, untagged
              FROM journal WHERE pending = 1 ORDER BY seq",
             params![],
         )
@@ -160,6 +227,11 @@ impl Store {
         let mut stmt = self.conn.prepare(sql)?;
         let rows = stmt.query_map(args, |r| {
             let tags: String = r.get(5)?;
+            let status = match (r.get::<_, bool>(10)?, r.get::<_, bool>(11)?) {
+                (true, _) => Status::Unsettled,
+                (false, true) => Status::Untagged,
+                (false, false) => Status::Removed,
+            };
             Ok((
                 r.get(9)?,
                 Entry {
@@ -172,6 +244,7 @@ impl Store {
                     bytes: to_u64(r.get(6)?),
                     reason: r.get(7)?,
                     quarantined: r.get(8)?,
+                    status,
                 },
             ))
         })?;
@@ -200,11 +273,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Removals, newest first: of one run, or the newest `limit` of all runs.
+    /// Removals, newest first: of one run, or the newest `limit` of all runs. Unsettled intents
+    /// are listed too, with that status: they may have happened.
     pub fn journal(&self, plan_id: Option<&str>, limit: usize) -> Result<Vec<Entry>, StoreError> {
         let rows = self.read_entries(
-            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq
-             FROM journal WHERE pending = 0 AND (?1 IS NULL OR plan_id = ?1)
+            "SELECT plan_id, at, kind, object_id, name, tags, bytes, reason, quarantined, seq,
+               pending, untagged
+             FROM journal WHERE (?1 IS NULL OR plan_id = ?1)
              ORDER BY seq DESC LIMIT ?2",
             params![plan_id, to_i64(limit as u64)],
         )?;
@@ -262,6 +337,7 @@ mod tests {
             bytes,
             reason: "dangling image".into(),
             quarantined: true,
+            status: Status::Removed,
         }
     }
 
@@ -305,7 +381,7 @@ mod tests {
     }
 
     #[test]
-    fn an_intent_is_listed_only_once_confirmed() {
+    fn an_intent_is_unsettled_until_confirmed_untagged_or_abandoned() {
         let store = Store::in_memory().expect("store");
         store.start_run(&run("a", 1)).expect("start");
         let went = store
@@ -317,19 +393,61 @@ mod tests {
         let unknown = store
             .journal_intent(&entry("a", "sha256:3", 9))
             .expect("intent 3");
-        assert!(store.journal(None, 10).expect("journal").is_empty());
+        let untagged = store
+            .journal_intent(&entry("a", "sha256:4", 5))
+            .expect("intent 4");
+        let listed = store.journal(None, 10).expect("journal");
+        assert_eq!(listed.len(), 4);
+        assert!(listed.iter().all(|e| e.status == Status::Unsettled));
         assert_eq!(store.total_freed().expect("total"), 0);
         store.journal_confirm(went, 8).expect("confirm");
         store.journal_abandon(stayed).expect("abandon");
+        store
+            .journal_untagged(untagged, &["app:latest".to_owned()], 9)
+            .expect("untagged");
         let mut confirmed = entry("a", "sha256:1", 60);
         confirmed.at = 8;
-        assert_eq!(store.journal(None, 10).expect("journal"), vec![confirmed]);
+        let mut only_untagged = entry("a", "sha256:4", 0);
+        only_untagged.at = 9;
+        only_untagged.tags = vec!["app:latest".into()];
+        only_untagged.status = Status::Untagged;
+        let mut open = entry("a", "sha256:3", 9);
+        open.status = Status::Unsettled;
+        assert_eq!(
+            store.journal(None, 10).expect("journal"),
+            vec![only_untagged, open.clone(), confirmed]
+        );
+        // An untagging frees nothing; the run counts the one removal its journal holds.
         assert_eq!(store.total_freed().expect("total"), 60);
-        // The third was never settled: it is what a Drydock stopped mid-removal leaves.
-        let pending = store.journal_pending().expect("pending");
-        assert_eq!(pending, vec![(unknown, entry("a", "sha256:3", 9))]);
+        assert_eq!(store.runs(1).expect("runs")[0].removed, 1);
+        // The third was never settled: it is what a lost answer or a stopped Drydock leaves.
+        assert_eq!(
+            store.journal_pending().expect("pending"),
+            vec![(unknown, open)]
+        );
         // Abandoning a confirmed removal changes nothing.
         store.journal_abandon(went).expect("no-op");
-        assert_eq!(store.journal(None, 10).expect("journal").len(), 1);
+        assert_eq!(store.journal(None, 10).expect("journal").len(), 3);
+        // Settled later, after the run ended: the run's count follows.
+        store.journal_confirm(unknown, 20).expect("late confirm");
+        assert_eq!(store.runs(1).expect("runs")[0].removed, 2);
+    }
+
+    #[test]
+    fn a_run_drydock_never_finished_is_closed_as_interrupted() {
+        let store = Store::in_memory().expect("store");
+        store.start_run(&run("a", 1)).expect("a");
+        store.start_run(&run("b", 2)).expect("b");
+        let mut done = run("b", 2);
+        done.finished = Some(3);
+        store.finish_run(&done).expect("finish b");
+        assert_eq!(store.unfinished_runs().expect("unfinished"), ["a"]);
+        store.mark_interrupted("a", 9).expect("mark");
+        assert!(store.unfinished_runs().expect("unfinished").is_empty());
+        let a = store.runs(10).expect("runs").pop().expect("run a");
+        assert_eq!(a.finished, Some(9));
+        assert!(a
+            .stopped
+            .is_some_and(|s| s.contains("stopped during the run")));
     }
 }

@@ -4,11 +4,13 @@
 mod image_use;
 mod journal;
 mod layer_analyses;
+mod lease;
 mod migrate;
 mod quarantine;
 mod settings;
 
-pub use journal::{Entry, Run};
+pub use journal::{Entry, Run, Status};
+pub use lease::RunLease;
 pub use quarantine::Quarantined;
 
 use rusqlite::Connection;
@@ -50,6 +52,8 @@ pub const FILE_NAME: &str = "drydock.sqlite3";
 
 pub struct Store {
     conn: Connection,
+    /// The data directory; `None` for a store in memory.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -64,15 +68,25 @@ impl Store {
             path: path.display().to_string(),
             source,
         })?;
-        Store::with(conn)
+        Store::with(conn, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the store in `dir` only if it exists: commands that merely settle what an earlier
+    /// run left must not create Drydock's data directory on a machine that never ran a cleanup.
+    pub fn open_existing(dir: &Path) -> Result<Option<Store>, StoreError> {
+        if dir.join(FILE_NAME).is_file() {
+            Store::open_in(dir).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// A store that lives in memory only, for tests.
     pub fn in_memory() -> Result<Store, StoreError> {
-        Store::with(Connection::open_in_memory()?)
+        Store::with(Connection::open_in_memory()?, None)
     }
 
-    fn with(conn: Connection) -> Result<Store, StoreError> {
+    fn with(conn: Connection, dir: Option<std::path::PathBuf>) -> Result<Store, StoreError> {
         // Another Drydock (the CLI, a second window) may hold the file for a moment.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate::table(&conn, layer_analyses::TABLE, layer_analyses::MIGRATIONS)?;
@@ -81,6 +95,6 @@ impl Store {
         migrate::table(&conn, quarantine::TABLE, quarantine::MIGRATIONS)?;
         migrate::table(&conn, image_use::TABLE, image_use::MIGRATIONS)?;
         migrate::table(&conn, settings::TABLE, settings::MIGRATIONS)?;
-        Ok(Store { conn })
+        Ok(Store { conn, dir })
     }
 }

@@ -105,9 +105,23 @@ impl Dockerd {
         self.stop();
     }
 
+    /// What kills the engine at once (SIGKILL), as a crash or an OOM kill would, for a fault
+    /// injected from another thread. [`Dockerd::start_again`] brings it back on the same data.
+    pub fn killer(&self) -> crate::proxy::Hook {
+        let pid_file = self.dir.path().join("dockerd.pid");
+        Box::new(move || {
+            if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+                let _ = Command::new("kill").arg("-KILL").arg(pid.trim()).status();
+            }
+        })
+    }
+
     /// Starts the engine again on the same data, socket and addresses, and waits until it answers.
     pub fn start_again(&mut self) {
         self.stop();
+        // After a kill, the engine's containerd dies with it but may stay a zombie (nothing here
+        // reaps orphans), which a stale pid file would make the engine wait on: it is gone.
+        let _ = std::fs::remove_file(self.dir.path().join("exec/containerd/containerd.pid"));
         self.watchdog = spawn_watchdog(self.dir.path());
         self.wait_until_ready();
     }
@@ -115,7 +129,11 @@ impl Dockerd {
     fn stop(&mut self) {
         let pid_file = self.dir.path().join("dockerd.pid");
         if let Ok(pid) = std::fs::read_to_string(&pid_file) {
-            let _ = Command::new("kill").arg("-TERM").arg(pid.trim()).status();
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(pid.trim())
+                .stderr(Stdio::null())
+                .status();
         }
         let deadline = Instant::now() + STOP_TIMEOUT;
         while Instant::now() < deadline {
@@ -125,7 +143,11 @@ impl Dockerd {
             sleep(Duration::from_millis(50));
         }
         if let Ok(pid) = std::fs::read_to_string(&pid_file) {
-            let _ = Command::new("kill").arg("-KILL").arg(pid.trim()).status();
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(pid.trim())
+                .stderr(Stdio::null())
+                .status();
         }
         let _ = self.watchdog.kill();
         let _ = self.watchdog.wait();

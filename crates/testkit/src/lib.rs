@@ -10,6 +10,7 @@
 pub mod desktop;
 mod dockerd;
 pub mod fixtures;
+pub mod proxy;
 
 pub use dockerd::Dockerd;
 

@@ -30,7 +30,7 @@ export interface ImageLayers { report: LayerReport; tree: FileTree; kept: boolea
 export interface ExportProgress { read: number; total: number }
 // Cleanup (prune plans, runs, journal, quarantine): crates/cleanup and crates/prune.
 export type PruneKind = 'image' | 'container' | 'volume' | 'network' | 'buildcache';
-export interface PlanItem { kind: PruneKind; id: string; name: string; bytes: number; reason: string }
+export interface PlanItem { kind: PruneKind; id: string; name: string; bytes: number; reason: string; refs?: string[] }
 export interface PruneSpec {
   one_click: boolean; images: 'dangling' | 'unused' | null; containers: boolean; volumes: string[];
   networks: boolean; build_cache: boolean; until: string | null; labels: string[]; keep: string[];
@@ -41,14 +41,17 @@ export interface PruneProgress { done: number; total: number; step: PruneStep; i
 export interface SkippedItem { kind: PruneKind; id: string; name: string; reason: string }
 export interface PruneOutcome {
   plan_id: string; plan: PlanItem[]; predicted_reclaim: number; removed: PlanItem[]; skipped: SkippedItem[];
-  actual_reclaim: number | null; quarantined: string[]; stopped: string | null;
+  actual_reclaim: number | null; quarantined: string[]; stopped: string | null; unsettled: PlanItem[];
 }
 export interface PruneRun {
   plan_id: string; started: number; finished: number | null; why: string; predicted: number; actual: number | null;
   removed: number; skipped: number; stopped: string | null;
 }
+/** removed: gone; untagged: only `tags` went, the image stayed; unsettled: asked for, outcome not known yet. */
+export type JournalStatus = 'removed' | 'untagged' | 'unsettled';
 export interface JournalEntry {
   plan_id: string; at: number; kind: string; object_id: string; name: string; tags: string[]; bytes: number; reason: string; quarantined: boolean;
+  status: JournalStatus;
 }
 export interface Journal { runs: PruneRun[]; entries: JournalEntry[]; total_freed: number }
 export interface QuarantineEntry { image_id: string; tags: string[]; file_bytes: number; saved_at: number; expires_at: number; plan_id: string }

@@ -51,7 +51,7 @@ describe('cleanup components render text only', () => {
     const outcome: PruneOutcome = {
       plan_id: 'p1', plan: items, predicted_reclaim: 1_000_200, removed: [items[1]],
       skipped: [{ kind: 'image', id: 'sha256:aaa', name: evil, reason: 'in use by <x>' }],
-      actual_reclaim: null, quarantined: [], stopped: 'cancelled',
+      actual_reclaim: null, quarantined: [], stopped: 'cancelled', unsettled: [],
     };
     const { body } = render(RunResult, { props: { outcome } });
     expect(body).toMatch(/data-testid="result-actual"[^>]*>could not be measured/);

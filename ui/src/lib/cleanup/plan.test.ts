@@ -11,7 +11,7 @@ const outcome = (over: Partial<PruneOutcome> = {}): PruneOutcome => {
   const plan = [item('container', 'a', 100), item('image', 'b', 1_200_000), item('image', 'c', 0)];
   return {
     plan_id: 'p1', plan, predicted_reclaim: 1_234_567, removed: plan.slice(0, 2), skipped: [],
-    actual_reclaim: 1_200_000, quarantined: [], stopped: null, ...over,
+    actual_reclaim: 1_200_000, quarantined: [], stopped: null, unsettled: [], ...over,
   };
 };
 
@@ -115,6 +115,15 @@ describe('describeOutcome', () => {
     expect(text.endsWith('Stopped early: cancelled.')).toBe(true);
     expect(describeOutcome(outcome({ stopped: 'the engine went away.' }))).toContain('Stopped early: the engine went away.');
     expect(describeOutcome(outcome({ stopped: 'the engine went away.' }))).not.toContain('..');
+  });
+  it('says which removals are not known yet, and keeps only the first line of a stop', () => {
+    const lost = item('image', 'c', 0);
+    const text = describeOutcome(outcome({
+      unsettled: [lost],
+      stopped: 'lost the connection to the engine.\n  the outcome of removing image c is not known',
+    }));
+    expect(text).toContain('Whether 1 more was removed is not known yet');
+    expect(text.endsWith('Stopped early: lost the connection to the engine.')).toBe(true);
   });
   it('uses the singular for one object and handles an empty plan', () => {
     const one = item('volume', 'v', 10);

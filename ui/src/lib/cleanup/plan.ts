@@ -143,8 +143,16 @@ export function describeOutcome(o: PruneOutcome): string {
   if (o.quarantined.length) {
     text += ` ${o.quarantined.length} ${o.quarantined.length === 1 ? 'image was' : 'images were'} saved to quarantine.`;
   }
-  if (o.stopped) text += ` Stopped early: ${o.stopped.trim().replace(/\.$/, '')}.`;
+  if (o.unsettled.length) {
+    text += ` Whether ${o.unsettled.length === 1 ? '1 more was' : `${o.unsettled.length} more were`} removed is not known yet: the engine's answer never came.`;
+  }
+  if (o.stopped) text += ` Stopped early: ${firstLine(o.stopped)}.`;
   return text;
+}
+
+/** A message's first line, without its closing full stop: later lines carry a fix for a terminal. */
+function firstLine(message: string): string {
+  return message.trim().split('\n')[0].trim().replace(/\.$/, '');
 }
 
 /** 0..100, whole numbers; an empty run counts as done. */
