@@ -260,6 +260,31 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
         .expect("plan");
     let ids: Vec<&str> = plan.items.iter().map(|i| i.id.as_str()).collect();
     assert!(ids.contains(&host.dangling.as_str()) && ids.contains(&host.exited_container.as_str()));
+
+    // Switched to another engine after planning: the plan does not run there.
+    let elsewhere = drydock_testkit::proxy::FaultProxy::start(
+        &engine.socket(),
+        &engine.scratch("proxy").join("p.sock"),
+    );
+    rt.block_on(commands::switch_engine_for(&state, Some(elsewhere.host())))
+        .expect("switch");
+    let moved = rt
+        .block_on(commands::prune_run_for(
+            &state,
+            &cleanup,
+            plan.plan_id.clone(),
+            false,
+            |_| {},
+        ))
+        .expect_err("a plan runs only on its engine");
+    assert_eq!(moved.code, "invalid_input");
+    assert!(moved.message.contains(&engine.host()), "{}", moved.message);
+    assert!(
+        !elsewhere.seen().iter().any(|s| s.method == "DELETE"),
+        "nothing was asked to go"
+    );
+    rt.block_on(commands::switch_engine_for(&state, Some(engine.host())))
+        .expect("switch back");
     let mut steps = 0;
     let outcome = rt
         .block_on(commands::prune_run_for(
