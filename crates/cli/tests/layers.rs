@@ -477,3 +477,142 @@ fn ci_thresholds_decide_the_exit_code() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("No such image: nope:404"), "{stderr}");
 }
+
+/// A tar written header by header, as kaniko and crane write layers: a `/` entry at the top and
+/// absolute names. Entries are (name, type flag, data); names stay under 100 bytes.
+fn ustar(entries: &[(&str, u8, &[u8])]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (name, flag, data) in entries {
+        let mut h = [0u8; 512];
+        h[..name.len()].copy_from_slice(name.as_bytes());
+        let mode: &[u8] = if *flag == b'5' {
+            b"0000755"
+        } else {
+            b"0000644"
+        };
+        h[100..107].copy_from_slice(mode);
+        h[108..115].copy_from_slice(b"0000000");
+        h[116..123].copy_from_slice(b"0000000");
+        h[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
+        h[136..147].copy_from_slice(b"14000000000");
+        h[156] = *flag;
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].copy_from_slice(b"        ");
+        let sum: u32 = h.iter().map(|b| u32::from(*b)).sum();
+        h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        out.extend_from_slice(&h);
+        out.extend_from_slice(data);
+        out.resize(out.len().div_ceil(512) * 512, 0);
+    }
+    out.extend_from_slice(&[0; 1024]);
+    out
+}
+
+/// `sha256sum` of `bytes`, as the hex digest.
+fn sha256(dir: &Path, bytes: &[u8]) -> String {
+    let file = dir.join("digest-input");
+    std::fs::write(&file, bytes).expect("write");
+    let out = std::process::Command::new("sha256sum")
+        .arg(&file)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)[..64].to_owned()
+}
+
+fn gzip(dir: &Path, bytes: &[u8]) -> Vec<u8> {
+    let file = dir.join("gzip-input");
+    std::fs::write(&file, bytes).expect("write");
+    let out = std::process::Command::new("gzip")
+        .args(["-n", "-c"])
+        .arg(&file)
+        .output()
+        .expect("gzip");
+    assert!(out.status.success());
+    out.stdout
+}
+
+#[test]
+fn a_crane_tarball_reads_the_same_from_the_file_as_from_the_engine_that_loaded_it() {
+    // kaniko and crane (go-containerregistry) write image tarballs this way: `/` at the top of
+    // each layer, absolute names, gzip layers named `<hex>.tar.gz`, the config named
+    // `sha256:<hex>`, and a layer listed twice stored once. The engine loads them.
+    let engine = Dockerd::start();
+    let dir = engine.scratch("crane");
+    let layers = [
+        ustar(&[
+            ("/", b'5', b""),
+            ("/etc/", b'5', b""),
+            ("/etc/x", b'0', &[b'x'; 1000]),
+            ("/bin/", b'5', b""),
+            ("/bin/tool", b'0', &[7; 500]),
+        ]),
+        ustar(&[
+            ("/", b'5', b""),
+            ("./etc/x", b'0', &[b'y'; 300]),
+            ("/bin/.wh.tool", b'0', b""),
+        ]),
+        ustar(&[("/", b'5', b"")]),
+    ];
+    let listed = [0, 1, 2, 2];
+    let diff_ids: Vec<String> = layers
+        .iter()
+        .map(|l| format!("sha256:{}", sha256(&dir, l)))
+        .collect();
+    let blobs: Vec<Vec<u8>> = layers.iter().map(|l| gzip(&dir, l)).collect();
+    let files: Vec<String> = blobs
+        .iter()
+        .map(|b| format!("{}.tar.gz", sha256(&dir, b)))
+        .collect();
+    let config = json!({
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": listed.map(|i| diff_ids[i].clone())},
+        "history": listed.map(|i| json!({"created_by": format!("crane step {i}")})),
+    })
+    .to_string();
+    let config_name = format!("sha256:{}", sha256(&dir, config.as_bytes()));
+    let manifest = json!([{
+        "Config": config_name,
+        "RepoTags": ["crane/app:1"],
+        "Layers": listed.map(|i| files[i].clone()),
+    }])
+    .to_string();
+    let mut outer: Vec<(&str, u8, &[u8])> = vec![(&config_name, b'0', config.as_bytes())];
+    for (file, blob) in files.iter().zip(&blobs) {
+        outer.push((file, b'0', blob));
+    }
+    outer.push(("manifest.json", b'0', manifest.as_bytes()));
+    let tarball = dir.join("crane.tar");
+    std::fs::write(&tarball, ustar(&outer)).expect("write");
+
+    engine.docker(&["load", "-i", &tarball.display().to_string()]);
+    let from_engine = layers_json(&engine, "crane/app:1");
+    let out = drydock()
+        .args(["layers", "--archive"])
+        .arg(&tarball)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_file: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(from_file, from_engine, "same figures, steps and digests");
+    assert_eq!(
+        figures(&from_file),
+        json!({
+            "stored": 1800,
+            "hidden": 1500,
+            "layers": [[1500, 2, 0, 0, 1500], [300, 0, 1, 1, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]],
+            "wasted": [
+                wasted("/etc/x", 1000, 0, 1, "overwritten"),
+                wasted("/bin/tool", 500, 0, 1, "removed"),
+            ],
+        })
+    );
+    assert_eq!(from_file["layers"][3]["created_by"], "crane step 2");
+}

@@ -4,7 +4,7 @@
 
 use crate::error::{LayersError, ReadProblem};
 use crate::layer::{decompressed, sniff, summarise, LayerSummary, Sniffed};
-use crate::path::split_last;
+use crate::path::{shown, split_last, MAX_PATH};
 use crate::tar::{read_full, Kind, TarReader};
 use crate::Limits;
 use std::collections::HashMap;
@@ -30,6 +30,9 @@ pub(crate) struct Contents {
     items: HashMap<String, Item>,
     links: HashMap<String, String>,
     json_limit: u64,
+    /// JSON documents handed out, for tests that each is read once.
+    #[cfg(test)]
+    json_reads: std::cell::Cell<usize>,
 }
 
 impl Contents {
@@ -47,6 +50,8 @@ impl Contents {
 
     /// A JSON document the image needs; `by` names what refers to it, for messages.
     pub(crate) fn json(&self, path: &str, by: &str) -> Result<&[u8], LayersError> {
+        #[cfg(test)]
+        self.json_reads.set(self.json_reads.get() + 1);
         match self.get(path) {
             Some(Item::Json(bytes)) => Ok(bytes),
             Some(Item::TooLarge(size)) => Err(LayersError::Limit {
@@ -67,6 +72,11 @@ impl Contents {
     pub(crate) fn has(&self, path: &str) -> bool {
         self.get(path).is_some()
     }
+
+    #[cfg(test)]
+    pub(crate) fn json_reads(&self) -> usize {
+        self.json_reads.get()
+    }
 }
 
 /// Reads the whole archive, keeping only what the analysis needs.
@@ -86,16 +96,31 @@ pub(crate) fn read(export: impl Read, limits: &Limits) -> Result<Contents, Layer
             Err(problem) => return Err(problem.at(outer_place(last.as_deref()))),
         };
         let key = outer_key(&header.path);
+        let too_long = |name: &str| LayersError::Limit {
+            what: format!(
+                "archive entry {:?} ({} bytes)",
+                shown(name.as_bytes()),
+                name.len()
+            ),
+            limit: format!("{MAX_PATH} bytes for one path (Linux's PATH_MAX)"),
+        };
+        if key.len() > MAX_PATH {
+            return Err(too_long(&key));
+        }
         match header.kind {
             Kind::Dir | Kind::Other => {}
-            Kind::Symlink => {
-                let target = resolve(split_last(key.as_bytes()).0, &header.link);
+            Kind::Symlink | Kind::HardLink => {
+                // A symbolic link points from its directory, a hard link from the archive's root.
+                let from = if header.kind == Kind::Symlink {
+                    split_last(key.as_bytes()).0
+                } else {
+                    b""
+                };
+                let target = resolve(from, &header.link);
+                if target.len() > MAX_PATH {
+                    return Err(too_long(&target));
+                }
                 contents.links.insert(key.clone(), target);
-            }
-            Kind::HardLink => {
-                contents
-                    .links
-                    .insert(key.clone(), resolve(b"", &header.link));
             }
             Kind::File => {
                 let at = || format!("archive entry {key:?}");
@@ -140,14 +165,16 @@ pub(crate) fn read(export: impl Read, limits: &Limits) -> Result<Contents, Layer
     Ok(contents)
 }
 
-/// Documents an image may refer to: the manifest or index, top-level configs (`<id>.json`), and
-/// blobs. The legacy per-layer `<id>/json` files and `repositories` are not needed.
+/// Documents an image may refer to: blobs, and top-level documents: the manifest or index and
+/// configs, which `docker save` names `<hex>.json` and kaniko and crane `sha256:<hex>`. The
+/// legacy per-layer `<id>/json` files are not needed.
 fn needed_json(key: &str) -> bool {
-    key.starts_with("blobs/") || (!key.contains('/') && key.ends_with(".json"))
+    key.starts_with("blobs/") || !key.contains('/')
 }
 
-/// An archive name as a lookup key: `./index.json` and `index.json` are one entry.
-fn outer_key(raw: &[u8]) -> String {
+/// An archive name as a lookup key: `./index.json`, `/index.json` and `index.json` are one
+/// entry, as for the engine, which joins each name onto the directory it unpacks into.
+pub(crate) fn outer_key(raw: &[u8]) -> String {
     String::from_utf8_lossy(&resolve(b"", raw).into_bytes()).into_owned()
 }
 
@@ -191,5 +218,6 @@ mod tests {
         assert_eq!(resolve(b"", b"./blobs/sha256/x"), "blobs/sha256/x");
         assert_eq!(resolve(b"x", b"/../../y"), "y");
         assert_eq!(outer_key(b"./index.json"), "index.json");
+        assert_eq!(outer_key(b"/sha256:ab12"), "sha256:ab12");
     }
 }

@@ -24,14 +24,28 @@ pub enum LayersError {
     #[error("not an image archive: {0}")]
     NotAnImage(String),
 
-    #[error("the archive holds several images ({}): name the one to analyse", names.join(", "))]
+    #[error(
+        "the archive holds several images ({}): name the one to analyse",
+        listed(names)
+    )]
     SeveralImages { names: Vec<String> },
 
-    #[error("image {wanted:?} is not in the archive; it holds: {}", names.join(", "))]
+    #[error("image {wanted:?} is not in the archive; it holds: {}", listed(names))]
     NoSuchImage { wanted: String, names: Vec<String> },
 
     #[error("{what} is over Drydock's limit of {limit}")]
     Limit { what: String, limit: String },
+}
+
+/// How many names a message lists before it says how many more there are.
+const LISTED: usize = 10;
+
+fn listed(names: &[String]) -> String {
+    let mut text = names[..names.len().min(LISTED)].join(", ");
+    if names.len() > LISTED {
+        text.push_str(&format!(" and {} more", names.len() - LISTED));
+    }
+    text
 }
 
 /// How a read went wrong inside a tar stream, before the caller names the place.

@@ -6,6 +6,7 @@ use crate::layer::{LayerSummary, What};
 use crate::merge::{Seen, Tree};
 use crate::path::{ancestors, display};
 use crate::report::How;
+use crate::Limits;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -14,8 +15,8 @@ pub struct FileTree {
     /// Parents before their children, siblings by name (compared component by component, so a
     /// directory's subtree is contiguous). A hidden file sits after the visible entry at its path.
     pub entries: Vec<TreeEntry>,
-    /// The entries stop at [`crate::Limits::max_tree_entries`]; the report's figures are still
-    /// exact.
+    /// The entries stop at [`Limits::max_tree_entries`] or [`Limits::max_tree_bytes`]; the
+    /// report's figures are still exact.
     pub truncated: bool,
 }
 
@@ -49,13 +50,16 @@ pub struct HiddenBy {
 }
 
 /// Builds the tree of the merged `tree`; `layers` are the summaries it was merged from.
-pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], max: u64) -> FileTree {
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
+pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], limits: &Limits) -> FileTree {
+    let max = usize::try_from(limits.max_tree_entries).unwrap_or(usize::MAX);
+    let mut bytes_left = limits.max_tree_bytes;
     let mut entries: Vec<TreeEntry> = Vec::new();
     let mut at: HashMap<&[u8], usize> = HashMap::new();
     let mut truncated = false;
     let mut push = |entries: &mut Vec<TreeEntry>, entry: TreeEntry| {
-        if entries.len() < max {
+        let bytes = entry.path.len() as u64;
+        if entries.len() < max && bytes <= bytes_left {
+            bytes_left -= bytes;
             entries.push(entry);
             true
         } else {
@@ -63,16 +67,25 @@ pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], max: u64) -> 
             false
         }
     };
-    for (path, seen) in tree.visible() {
-        // Byte order puts every ancestor before its descendants: add the ones no layer listed.
-        for dir in ancestors(path) {
-            if !at.contains_key(dir) && push(&mut entries, entry(dir, Seen::Dir, None)) {
-                at.insert(dir, entries.len() - 1);
+    'visible: for (path, seen) in tree.visible() {
+        // Byte order puts every ancestor before its descendants, and each entry's ancestors go in
+        // before it: below the deepest ancestor already in, all are new. Looking from the deepest
+        // up costs one lookup more than the entries it adds.
+        let dirs: Vec<&[u8]> = ancestors(path).collect();
+        let known = dirs
+            .iter()
+            .rposition(|dir| at.contains_key(dir))
+            .map_or(0, |i| i + 1);
+        for dir in &dirs[known..] {
+            if !push(&mut entries, entry(dir, Seen::Dir, None)) {
+                break 'visible;
             }
+            at.insert(dir, entries.len() - 1);
         }
-        if push(&mut entries, entry(path, seen, None)) {
-            at.insert(path, entries.len() - 1);
+        if !push(&mut entries, entry(path, seen, None)) {
+            break;
         }
+        at.insert(path, entries.len() - 1);
     }
     // The top layer writing a path is the one whose version is visible.
     for (index, (_, summary)) in layers.iter().enumerate().rev() {
@@ -96,7 +109,9 @@ pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], max: u64) -> 
                 how,
             }),
         };
-        push(&mut entries, hidden);
+        if !push(&mut entries, hidden) {
+            break;
+        }
     }
     entries.sort_by(|a, b| {
         a.path

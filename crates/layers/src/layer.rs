@@ -2,7 +2,7 @@
 //! with their kind and size, whiteouts and opaque markers. File contents are skipped, never kept.
 
 use crate::error::LayersError;
-use crate::path::{join, normalise, split_last};
+use crate::path::{join, normalise, shown, split_last};
 use crate::tar::{self, Kind, TarReader};
 use crate::Limits;
 use std::io::Read;
@@ -122,9 +122,9 @@ fn change_of(header: &tar::Header, layer: &str) -> Result<Option<Change>, Layers
         at: entry_at(layer, &header.path),
         problem,
     };
-    let path = normalise(&header.path).map_err(|p| bad(p.describe().into()))?;
+    let path = normalise(&header.path).map_err(|p| p.at(entry_at(layer, &header.path)))?;
     if path.is_empty() {
-        return Ok(None); // the root directory itself
+        return Ok(None); // the root directory itself (kaniko and crane list it as `/`)
     }
     let (dir, last) = split_last(&path);
     if path
@@ -148,10 +148,10 @@ fn change_of(header: &tar::Header, layer: &str) -> Result<Option<Change>, Layers
         Kind::Symlink | Kind::Other => What::Other,
         Kind::HardLink => {
             let target = normalise(&header.link).map_err(|p| {
-                bad(format!(
-                    "hard link to {:?}: {}",
-                    String::from_utf8_lossy(&header.link),
-                    p.describe()
+                p.at(format!(
+                    "{}, hard link to {:?}",
+                    entry_at(layer, &header.path),
+                    shown(&header.link)
                 ))
             })?;
             if target.is_empty() {
@@ -172,19 +172,13 @@ fn change(path: Vec<u8>, what: What) -> Change {
 
 /// `layer "x/layer.tar", entry "etc/passwd"`.
 pub(crate) fn entry_at(layer: &str, entry: &[u8]) -> String {
-    format!(
-        "layer {layer:?}, entry {:?}",
-        String::from_utf8_lossy(entry)
-    )
+    format!("layer {layer:?}, entry {:?}", shown(entry))
 }
 
 /// Where a header problem sits: after the last entry read, or at the layer's start.
 fn after(layer: &str, last: Option<&[u8]>) -> String {
     match last {
-        Some(entry) => format!(
-            "layer {layer:?}, after entry {:?}",
-            String::from_utf8_lossy(entry)
-        ),
+        Some(entry) => format!("layer {layer:?}, after entry {:?}", shown(entry)),
         None => format!("layer {layer:?}, first entry"),
     }
 }

@@ -2,11 +2,11 @@
 //! `docker save` archives (the legacy layout, and Docker 25's OCI layout, which writes it too);
 //! `index.json` for an OCI image layout, through manifest and config blobs.
 
-use crate::archive::{Contents, Item};
+use crate::archive::{outer_key, Contents, Item};
 use crate::error::LayersError;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Nested indexes followed at most (an image index inside the layout's index is one level).
 const MAX_INDEX_DEPTH: usize = 4;
@@ -157,12 +157,18 @@ fn from_save_manifest(contents: &Contents) -> Result<Vec<Candidate>, LayersError
         contents.json("manifest.json", "the archive")?,
         "manifest.json",
     )?;
+    // The engine finds each file by joining its name onto the unpacked archive: `/x`, `./x`
+    // and `x` are one file.
     Ok(entries
         .into_iter()
         .map(|e| Candidate {
             names: e.repo_tags,
-            config: e.config,
-            layers: e.layers.into_iter().map(|l| (l, None)).collect(),
+            config: outer_key(e.config.as_bytes()),
+            layers: e
+                .layers
+                .iter()
+                .map(|l| (outer_key(l.as_bytes()), None))
+                .collect(),
             by: "manifest.json".into(),
         })
         .collect())
@@ -170,89 +176,124 @@ fn from_save_manifest(contents: &Contents) -> Result<Vec<Candidate>, LayersError
 
 fn from_index(contents: &Contents) -> Result<Vec<Candidate>, LayersError> {
     let index: OciDocument = parse(contents.json("index.json", "the archive")?, "index.json")?;
-    let mut out = Vec::new();
-    let mut missing = None;
-    walk_index(
+    let mut walk = IndexWalk {
         contents,
-        index.manifests.unwrap_or_default(),
-        &[],
-        0,
-        &mut out,
-        &mut missing,
-    )?;
-    match (out.is_empty(), missing) {
+        out: Vec::new(),
+        manifests: HashMap::new(),
+        indexes: HashSet::new(),
+        named: HashSet::new(),
+        missing: None,
+    };
+    walk.descriptors(index.manifests.unwrap_or_default(), &[], 0)?;
+    match (walk.out.is_empty(), walk.missing) {
         // A multi-platform index lists manifests whose blobs were not exported; only when none
         // is there is that an error.
         (true, Some(path)) => Err(LayersError::Missing {
             what: format!("manifest {path:?}"),
             by: "index.json".into(),
         }),
-        _ => Ok(out),
+        _ => Ok(walk.out),
     }
 }
 
-fn walk_index(
-    contents: &Contents,
-    descriptors: Vec<Descriptor>,
-    names: &[String],
-    depth: usize,
-    out: &mut Vec<Candidate>,
-    missing: &mut Option<String>,
-) -> Result<(), LayersError> {
-    if depth > MAX_INDEX_DEPTH {
-        return Err(LayersError::Corrupt {
-            at: "index.json".into(),
-            problem: format!("indexes nest deeper than {MAX_INDEX_DEPTH} levels"),
-        });
+/// The walk from `index.json` down to image manifests. Each blob is read once however often
+/// indexes list it: a manifest listed again is the same image, which only gains the names it is
+/// listed under; a nested index listed again is not walked again (the names of its first listing
+/// stay those of its images).
+struct IndexWalk<'c> {
+    contents: &'c Contents,
+    out: Vec<Candidate>,
+    /// Manifests read, by blob path, to their place in `out`.
+    manifests: HashMap<String, usize>,
+    /// Nested indexes walked, by blob path.
+    indexes: HashSet<String>,
+    /// The names each candidate has (its place in `out`, the name).
+    named: HashSet<(usize, String)>,
+    missing: Option<String>,
+}
+
+impl IndexWalk<'_> {
+    fn descriptors(
+        &mut self,
+        descriptors: Vec<Descriptor>,
+        names: &[String],
+        depth: usize,
+    ) -> Result<(), LayersError> {
+        if depth > MAX_INDEX_DEPTH {
+            return Err(LayersError::Corrupt {
+                at: "index.json".into(),
+                problem: format!("indexes nest deeper than {MAX_INDEX_DEPTH} levels"),
+            });
+        }
+        for d in descriptors {
+            // BuildKit attaches provenance as extra manifests whose layers are not filesystems.
+            if d.annotations
+                .get("vnd.docker.reference.type")
+                .map(String::as_str)
+                == Some("attestation-manifest")
+            {
+                continue;
+            }
+            let path = blob_path(&d.digest)?;
+            let mut here = names.to_vec();
+            for key in [
+                "io.containerd.image.name",
+                "org.opencontainers.image.ref.name",
+            ] {
+                if let Some(name) = d.annotations.get(key) {
+                    here.push(name.clone());
+                }
+            }
+            if let Some(&at) = self.manifests.get(&path) {
+                self.name(at, here);
+                continue;
+            }
+            if self.indexes.contains(&path) {
+                continue;
+            }
+            if !matches!(
+                self.contents.get(&path),
+                Some(Item::Json(_)) | Some(Item::TooLarge(_))
+            ) {
+                self.missing.get_or_insert(path);
+                continue;
+            }
+            let doc: OciDocument = parse(self.contents.json(&path, "index.json")?, &path)?;
+            if let Some(children) = doc.manifests {
+                self.indexes.insert(path);
+                self.descriptors(children, &here, depth + 1)?;
+                continue;
+            }
+            let config = match &doc.config {
+                Some(c) => blob_path(&c.digest)?,
+                None => String::new(),
+            };
+            let layers = doc
+                .layers
+                .iter()
+                .map(|l| Ok((blob_path(&l.digest)?, Some(l.digest.clone()))))
+                .collect::<Result<_, LayersError>>()?;
+            let at = self.out.len();
+            self.out.push(Candidate {
+                names: Vec::new(),
+                config,
+                layers,
+                by: format!("manifest {path:?}"),
+            });
+            self.manifests.insert(path, at);
+            self.name(at, here);
+        }
+        Ok(())
     }
-    for d in descriptors {
-        // BuildKit attaches provenance as extra manifests whose layers are not filesystems.
-        if d.annotations
-            .get("vnd.docker.reference.type")
-            .map(String::as_str)
-            == Some("attestation-manifest")
-        {
-            continue;
-        }
-        let path = blob_path(&d.digest)?;
-        if !matches!(
-            contents.get(&path),
-            Some(Item::Json(_)) | Some(Item::TooLarge(_))
-        ) {
-            missing.get_or_insert(path);
-            continue;
-        }
-        let doc: OciDocument = parse(contents.json(&path, "index.json")?, &path)?;
-        let mut here = names.to_vec();
-        for key in [
-            "io.containerd.image.name",
-            "org.opencontainers.image.ref.name",
-        ] {
-            if let Some(name) = d.annotations.get(key) {
-                here.push(name.clone());
+
+    /// Gives candidate `at` the names it does not have yet.
+    fn name(&mut self, at: usize, names: Vec<String>) {
+        for name in names {
+            if self.named.insert((at, name.clone())) {
+                self.out[at].names.push(name);
             }
         }
-        if let Some(children) = doc.manifests {
-            walk_index(contents, children, &here, depth + 1, out, missing)?;
-            continue;
-        }
-        let config = match &doc.config {
-            Some(c) => blob_path(&c.digest)?,
-            None => String::new(),
-        };
-        let layers = doc
-            .layers
-            .iter()
-            .map(|l| Ok((blob_path(&l.digest)?, Some(l.digest.clone()))))
-            .collect::<Result<_, LayersError>>()?;
-        out.push(Candidate {
-            names: here,
-            config,
-            layers,
-            by: format!("manifest {path:?}"),
-        });
     }
-    Ok(())
 }
 
 /// `sha256:abc` → `blobs/sha256/abc`, refusing digests that are not `algorithm:hex`.
@@ -326,10 +367,12 @@ fn label(c: &Candidate) -> String {
         .unwrap_or_else(|| format!("sha256:{}", config_hex(&c.config)))
 }
 
-/// The config's hex digest from its archive path (`<hex>.json` or `blobs/sha256/<hex>`).
+/// The config's hex digest from its archive path (`<hex>.json`, `blobs/sha256/<hex>`, or
+/// `sha256:<hex>` as kaniko and crane name it).
 fn config_hex(path: &str) -> &str {
     let file = path.rsplit('/').next().unwrap_or(path);
-    file.strip_suffix(".json").unwrap_or(file)
+    let file = file.strip_suffix(".json").unwrap_or(file);
+    file.rsplit(':').next().unwrap_or(file)
 }
 
 /// `abc123` or `sha256:abc123...` naming the image id (at least 4 hex digits).
@@ -379,6 +422,8 @@ mod tests {
         assert!(id_matches("blobs/sha256/abcdef01", "sha256:abcd"));
         assert!(id_matches("abcdef01.json", "abcdef"));
         assert!(!id_matches("abcdef01.json", "abc"));
+        assert!(id_matches("sha256:abcdef01", "sha256:abcdef"));
+        assert_eq!(config_hex("sha256:abcdef01"), "abcdef01");
     }
 
     #[test]

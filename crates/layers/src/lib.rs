@@ -9,7 +9,8 @@
 //!
 //! Pure: a reader and the image's history in, plain data out. No engine, no clock, no disk.
 //! Untrusted input is fine: a damaged archive gives an error naming the layer and entry, and
-//! what is held in memory is bounded by [`Limits`].
+//! what is held in memory is bounded by [`Limits`] and by the longest path an engine can create
+//! (4096 bytes, Linux's PATH_MAX).
 
 mod archive;
 mod error;
@@ -38,13 +39,17 @@ pub struct Limits {
     pub max_json_bytes: u64,
     /// All JSON documents kept from one archive.
     pub max_total_json_bytes: u64,
-    /// Entries of all layers together: each costs a path in memory until the merge.
+    /// Entries of all layers together: each costs a path in memory until the merge. A layer the
+    /// image lists more than once counts each time, as it is merged each time.
     pub max_entries: u64,
     /// A header claiming more than this is damaged, not a real file.
     pub max_entry_bytes: u64,
     /// Entries of the merged file tree ([`analyse_with_tree`]); beyond it the tree is marked
     /// truncated, the figures stay exact.
     pub max_tree_entries: u64,
+    /// Bytes of the merged file tree's paths: each entry carries its whole path, so a deep path
+    /// brings its directories' paths too. Beyond it the tree is marked truncated.
+    pub max_tree_bytes: u64,
 }
 
 impl Default for Limits {
@@ -55,6 +60,7 @@ impl Default for Limits {
             max_entries: 1_000_000,
             max_entry_bytes: 1 << 40,
             max_tree_entries: 1_000_000,
+            max_tree_bytes: 256 << 20,
         }
     }
 }
@@ -121,10 +127,27 @@ fn analysis(
         };
         layers.push((layer.path.as_str(), summary));
     }
+    // A layer listed again is read once but applied again, as the engine applies it, so the
+    // report stays what the engine would show. Each listing counts against the entry limit: a
+    // manifest repeating one layer costs what an image of that many entries costs, no more.
+    let merged_entries = layers
+        .iter()
+        .map(|(_, summary)| summary.changes.len() as u64)
+        .fold(0, u64::saturating_add);
+    if merged_entries > options.limits.max_entries {
+        return Err(LayersError::Limit {
+            what: format!(
+                "{}, which lists {} layers holding {merged_entries} entries in all (a layer listed again counts again),",
+                plan.by,
+                layers.len()
+            ),
+            limit: format!("{} entries", options.limits.max_entries),
+        });
+    }
     let mut merged = merge::merged(&layers)?;
     let hidden = merged.hidden();
     let tree = if with_tree {
-        filetree::build(&merged, &layers, options.limits.max_tree_entries)
+        filetree::build(&merged, &layers, &options.limits)
     } else {
         FileTree {
             entries: Vec::new(),

@@ -4,16 +4,23 @@
 //! The map is ordered by path bytes, so a directory's subtree is one key range: a whiteout or an
 //! opaque directory removes it by range, touching only what it hides. Each layer is applied once,
 //! so the work is proportional to the entries of all layers (times a logarithm), never to layers
-//! times files as when every earlier layer is rebuilt per deletion.
+//! times files as when every earlier layer is rebuilt per deletion. Each entry costs one pass over
+//! its path, however deep: its ancestors are checked through hashes of its prefixes, not looked up
+//! one by one (which costs the depth times the length).
+//!
+//! The map's paths are borrowed from the layer summaries: a layer the manifest lists again costs
+//! no new path.
 //!
 //! File content is tracked apart from paths so hard links share it: content becomes hidden when
 //! the last visible path to it goes.
 
 use crate::error::LayersError;
 use crate::layer::{entry_at, LayerSummary, What};
-use crate::path::{ancestors, display, split_last, subtree_bounds};
+use crate::path::{display, subtree_bounds};
 use crate::report::How;
-use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
 
 /// What one layer did, as counted while applying it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -46,8 +53,8 @@ enum Node {
     Other,
 }
 
-struct Content {
-    path: Box<[u8]>,
+struct Content<'a> {
+    path: &'a [u8],
     bytes: u64,
     written_in: usize,
     /// Visible paths leading to this content.
@@ -56,18 +63,24 @@ struct Content {
 }
 
 #[derive(Default)]
-pub(crate) struct Tree {
-    nodes: BTreeMap<Box<[u8]>, Node>,
-    contents: Vec<Content>,
+pub(crate) struct Tree<'a> {
+    nodes: BTreeMap<&'a [u8], Node>,
+    contents: Vec<Content<'a>>,
     figures: Vec<Figures>,
-    /// A directory whose ancestors are known to hold no file: consecutive entries of a tar share
-    /// their parent, so most entries skip the ancestor check.
-    checked_dir: Vec<u8>,
+    /// How many of the files, links and special files in `nodes` have each path hash: a path's
+    /// ancestors are checked by hashing its prefixes in one pass over it, and looked up in `nodes`
+    /// only where a hash says a file may be.
+    leaves: HashMap<u64, u32>,
+    /// Keyed at random, so that no archive can be made to collide.
+    hashing: RandomState,
+    /// Ancestors looked up in `nodes`, for tests of the work done.
+    #[cfg(test)]
+    pub(crate) ancestor_lookups: u64,
 }
 
 /// Applies `layers` (lowest first, named for messages) to one map of the final filesystem;
 /// [`Tree::hidden`] then says what ended up hidden.
-pub(crate) fn merged(layers: &[(&str, &LayerSummary)]) -> Result<Tree, LayersError> {
+pub(crate) fn merged<'a>(layers: &[(&str, &'a LayerSummary)]) -> Result<Tree<'a>, LayersError> {
     let mut tree = Tree {
         figures: vec![Figures::default(); layers.len()],
         ..Tree::default()
@@ -87,7 +100,7 @@ pub(crate) enum Seen {
     Other,
 }
 
-impl Tree {
+impl<'a> Tree<'a> {
     /// Adds each hidden content's bytes to the figures of the layer that wrote it and lists the
     /// hidden content, biggest first.
     pub(crate) fn hidden(&mut self) -> Vec<Hidden> {
@@ -97,7 +110,7 @@ impl Tree {
                 self.figures[content.written_in].hidden += content.bytes;
                 if content.bytes > 0 {
                     hidden.push(Hidden {
-                        path: display(&content.path),
+                        path: display(content.path),
                         bytes: content.bytes,
                         written_in: content.written_in,
                         hidden_in,
@@ -123,7 +136,7 @@ impl Tree {
                 Node::File(id) => Seen::File(self.contents[*id].bytes),
                 Node::Other => Seen::Other,
             };
-            (&path[..], seen)
+            (*path, seen)
         })
     }
 
@@ -132,7 +145,7 @@ impl Tree {
     pub(crate) fn hidden_files(&self) -> impl Iterator<Item = (&[u8], u64, usize, usize, How)> {
         self.contents.iter().filter_map(|c| {
             c.hidden
-                .map(|(hidden_in, how)| (&c.path[..], c.bytes, c.written_in, hidden_in, how))
+                .map(|(hidden_in, how)| (c.path, c.bytes, c.written_in, hidden_in, how))
         })
     }
 
@@ -141,12 +154,12 @@ impl Tree {
     }
 }
 
-impl Tree {
+impl<'a> Tree<'a> {
     fn apply(
         &mut self,
         layer: usize,
         name: &str,
-        summary: &LayerSummary,
+        summary: &'a LayerSummary,
     ) -> Result<(), LayersError> {
         // Whiteouts and opaque markers act on the layers below only: what this layer adds at the
         // same paths stays, whatever the order of its tar.
@@ -157,16 +170,15 @@ impl Tree {
                 _ => {}
             }
         }
-        self.checked_dir.clear();
         for change in &summary.changes {
-            let path = &change.path;
+            let path = &change.path[..];
             match &change.what {
                 What::Whiteout | What::Opaque => {}
                 What::Dir => self.put_dir(path, layer),
                 What::File(bytes) => {
                     self.figures[layer].size += bytes;
                     self.contents.push(Content {
-                        path: path.clone(),
+                        path,
                         bytes: *bytes,
                         written_in: layer,
                         links: 1,
@@ -199,66 +211,69 @@ impl Tree {
         Ok(())
     }
 
-    /// Puts a file, link or special file at `path`, replacing whatever was there.
-    fn put(&mut self, path: &[u8], node: Node, layer: usize) {
-        self.clear_file_ancestors(path, layer);
-        match self.nodes.insert(path.into(), node) {
-            None => self.figures[layer].added += 1,
-            Some(Node::Dir) => {
+    /// Puts a file, link or special file at `path`, replacing whatever was there: a directory
+    /// goes with its whole tree, listed or only implied by the paths under it.
+    fn put(&mut self, path: &'a [u8], node: Node, layer: usize) {
+        let hash = self.clear_file_ancestors(path, layer);
+        *self.leaves.entry(hash).or_default() += 1;
+        match self.nodes.insert(path, node) {
+            None | Some(Node::Dir) => {
                 self.remove_below(path, layer, How::Overwritten);
                 self.figures[layer].added += 1;
             }
             Some(old) => {
+                self.forget_leaf(hash);
                 self.unlink(old, layer, How::Overwritten);
                 self.figures[layer].modified += 1;
             }
         }
-        if self.checked_dir.starts_with(path)
-            && matches!(self.checked_dir.get(path.len()), None | Some(b'/'))
-        {
-            self.checked_dir.clear();
-        }
     }
 
-    fn put_dir(&mut self, path: &[u8], layer: usize) {
-        self.clear_file_ancestors(path, layer);
-        match self.nodes.get(path) {
-            Some(Node::Dir) => {}
-            None => {
-                self.nodes.insert(path.into(), Node::Dir);
-            }
+    fn put_dir(&mut self, path: &'a [u8], layer: usize) {
+        let hash = self.clear_file_ancestors(path, layer);
+        match self.nodes.insert(path, Node::Dir) {
+            None | Some(Node::Dir) => {}
             Some(old) => {
-                let old = *old;
-                self.nodes.insert(path.into(), Node::Dir);
+                self.forget_leaf(hash);
                 self.unlink(old, layer, How::Overwritten);
                 self.figures[layer].removed += 1;
             }
         }
     }
 
-    /// Extracting `a/b` over a file `a` replaces the file with a directory.
-    fn clear_file_ancestors(&mut self, path: &[u8], layer: usize) {
-        let parent = split_last(path).0;
-        if parent == self.checked_dir.as_slice() {
-            return;
-        }
-        for dir in ancestors(path) {
-            if let Some(node) = self.nodes.get(dir).copied() {
-                if node != Node::Dir {
-                    self.nodes.insert(dir.into(), Node::Dir);
+    /// Extracting `a/b` over a file `a` replaces the file with a directory. Returns the hash of
+    /// `path` itself, computed in the same pass.
+    fn clear_file_ancestors(&mut self, path: &'a [u8], layer: usize) -> u64 {
+        let mut files = Vec::new();
+        let hash = path_hash(&self.hashing, path, |end, hash| {
+            if self.leaves.contains_key(&hash) {
+                files.push(end);
+            }
+        });
+        for end in files {
+            let dir = &path[..end];
+            #[cfg(test)]
+            {
+                self.ancestor_lookups += 1;
+            }
+            match self.nodes.get(dir).copied() {
+                Some(Node::Dir) | None => {} // another path with the same hash
+                Some(node) => {
+                    self.nodes.insert(dir, Node::Dir);
+                    self.forget_leaf(path_hash(&self.hashing, dir, |_, _| {}));
                     self.unlink(node, layer, How::Overwritten);
                     self.figures[layer].removed += 1;
                 }
             }
         }
-        self.checked_dir.clear();
-        self.checked_dir.extend_from_slice(parent);
+        hash
     }
 
     /// A whiteout: the path and everything under it.
     fn remove(&mut self, path: &[u8], layer: usize, how: How) {
         if let Some(node) = self.nodes.remove(path) {
             if node != Node::Dir {
+                self.forget_leaf(path_hash(&self.hashing, path, |_, _| {}));
                 self.figures[layer].removed += 1;
             }
             self.unlink(node, layer, how);
@@ -268,25 +283,44 @@ impl Tree {
 
     /// Everything under `dir` (not `dir` itself).
     fn remove_below(&mut self, dir: &[u8], layer: usize, how: How) {
-        let removed: Vec<Node> = match subtree_bounds(dir) {
-            None => std::mem::take(&mut self.nodes).into_values().collect(),
+        let removed: Vec<(&[u8], Node)> = match subtree_bounds(dir) {
+            None => {
+                self.leaves.clear();
+                std::mem::take(&mut self.nodes).into_iter().collect()
+            }
             Some((start, end)) => {
-                let keys: Vec<Box<[u8]>> = self
+                let keys: Vec<&'a [u8]> = self
                     .nodes
                     .range::<[u8], _>((
                         std::ops::Bound::Included(&start[..]),
                         std::ops::Bound::Excluded(&end[..]),
                     ))
-                    .map(|(k, _)| k.clone())
+                    .map(|(k, _)| *k)
                     .collect();
-                keys.iter().filter_map(|k| self.nodes.remove(k)).collect()
+                keys.into_iter()
+                    .filter_map(|k| Some((k, self.nodes.remove(k)?)))
+                    .collect()
             }
         };
-        for node in removed {
+        let everything = dir.is_empty();
+        for (path, node) in removed {
             if node != Node::Dir {
+                if !everything {
+                    self.forget_leaf(path_hash(&self.hashing, path, |_, _| {}));
+                }
                 self.figures[layer].removed += 1;
             }
             self.unlink(node, layer, how);
+        }
+    }
+
+    /// A file, link or special file with this path hash left `nodes`.
+    fn forget_leaf(&mut self, hash: u64) {
+        if let std::collections::hash_map::Entry::Occupied(mut count) = self.leaves.entry(hash) {
+            *count.get_mut() -= 1;
+            if *count.get() == 0 {
+                count.remove();
+            }
         }
     }
 
@@ -299,5 +333,61 @@ impl Tree {
                 content.hidden = Some((layer, how));
             }
         }
+    }
+}
+
+/// The hash of `path`, calling `ancestor(end, hash)` on the way for each proper ancestor
+/// `path[..end]`, nearest the root first. A prefix hashes as the same path would on its own
+/// (the same writes, in the same pieces), so the whole pass is one over the path's bytes.
+fn path_hash(hashing: &RandomState, path: &[u8], mut ancestor: impl FnMut(usize, u64)) -> u64 {
+    let mut hasher = hashing.build_hasher();
+    let mut fed = 0;
+    for (at, byte) in path.iter().enumerate() {
+        if *byte == b'/' {
+            hasher.write(&path[fed..at]);
+            fed = at;
+            ancestor(at, hasher.clone().finish());
+        }
+    }
+    hasher.write(&path[fed..]);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Change;
+
+    fn summary(changes: Vec<(String, What)>) -> LayerSummary {
+        LayerSummary {
+            changes: changes
+                .into_iter()
+                .map(|(path, what)| Change {
+                    path: path.into_bytes().into_boxed_slice(),
+                    what,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn an_entry_costs_one_pass_over_its_path_however_deep() {
+        // 40 entries along one chain 2,000 directories deep: a lookup per ancestor was 80,000
+        // lookups, each comparing paths thousands of bytes long.
+        let deep = summary(
+            (0..40)
+                .map(|i| (format!("{}f", "a/".repeat(2000 - i)), What::File(1)))
+                .collect(),
+        );
+        let tree = merged(&[("deep", &deep)]).expect("merged");
+        assert_eq!(tree.ancestor_lookups, 0, "no ancestor is a file");
+        assert_eq!(tree.nodes.len(), 40);
+
+        // Where an ancestor is a file, it is looked up once, and replaced by a directory.
+        let lower = summary(vec![("a/a".into(), What::File(5))]);
+        let tree = merged(&[("lower", &lower), ("deep", &deep)]).expect("merged");
+        assert_eq!(tree.ancestor_lookups, 1);
+        assert_eq!(tree.nodes.get(&b"a/a"[..]), Some(&Node::Dir));
+        assert_eq!(tree.figures[1].removed, 1);
     }
 }

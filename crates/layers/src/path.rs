@@ -1,38 +1,64 @@
-//! Paths inside a layer, normalised so that `./etc/x`, `etc/x` and `etc//x/` are one path.
+//! Paths inside a layer, cleaned onto the image root as Docker applies a layer: `/etc/x`,
+//! `./etc/x`, `etc//x/` and `etc/a/../x` are one path, and `/` is the root itself.
 //!
 //! A normalised path is relative to the image root, has no empty, `.` or `..` component and no
 //! leading or trailing slash; the root itself is the empty path. Keeping paths as bytes keeps
 //! names that are not UTF-8 distinct.
 
+use crate::error::LayersError;
+
+/// The longest path Drydock reads, in bytes: Linux's PATH_MAX. The engine creates each path
+/// under its own data directory, so it cannot create a longer one, and every path costs its
+/// bytes in memory until the merge. It also bounds the depth: at most 2048 directories, each
+/// at least one byte and a slash.
+pub(crate) const MAX_PATH: usize = 4096;
+
+/// How much of a name messages show.
+const SHOWN_CHARS: usize = 120;
+
 /// Why a name cannot be a path in the image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum PathProblem {
-    Absolute,
+    /// A relative name whose `..` climbs above the root (Docker refuses it as a breakout).
     Parent,
+    /// Longer than [`MAX_PATH`] once cleaned: its bytes and its depth in directories.
+    TooLong { bytes: usize, depth: usize },
 }
 
 impl PathProblem {
-    pub(crate) fn describe(self) -> &'static str {
+    /// The error for a name met at `at` (e.g. `layer "x/layer.tar", entry "etc/passwd"`).
+    pub(crate) fn at(self, at: String) -> LayersError {
         match self {
-            PathProblem::Absolute => {
-                "the path is absolute; layer paths are relative to the image root"
-            }
-            PathProblem::Parent => {
-                "the path has a `..` component, which would leave the image root"
-            }
+            PathProblem::Parent => LayersError::Corrupt {
+                at,
+                problem: "the path has a `..` component, which would leave the image root".into(),
+            },
+            PathProblem::TooLong { bytes, depth } => LayersError::Limit {
+                what: format!("{at}: a path of {bytes} bytes, {depth} directories deep,"),
+                limit: format!(
+                    "{MAX_PATH} bytes for one path (Linux's PATH_MAX: no engine can create a longer one)"
+                ),
+            },
         }
     }
 }
 
+/// Cleans a layer entry's name as Docker does before applying it (Go's `filepath.Clean`, then
+/// joined onto the root): a leading `/` names the root, `.` and empty components go, `..` takes
+/// back the component before it. A rooted name cannot climb above the root (`/../x` is `x`); a
+/// relative one that tries is refused, as the engine refuses it.
 pub(crate) fn normalise(raw: &[u8]) -> Result<Vec<u8>, PathProblem> {
-    if raw.first() == Some(&b'/') {
-        return Err(PathProblem::Absolute);
-    }
-    let mut out = Vec::with_capacity(raw.len());
+    let rooted = raw.first() == Some(&b'/');
+    let mut out = Vec::with_capacity(raw.len().min(MAX_PATH + 1));
     for part in raw.split(|b| *b == b'/') {
         match part {
             b"" | b"." => {}
-            b".." => return Err(PathProblem::Parent),
+            b".." => match out.iter().rposition(|b| *b == b'/') {
+                Some(slash) => out.truncate(slash),
+                None if !out.is_empty() => out.clear(),
+                None if rooted => {}
+                None => return Err(PathProblem::Parent),
+            },
             name => {
                 if !out.is_empty() {
                     out.push(b'/');
@@ -40,6 +66,12 @@ pub(crate) fn normalise(raw: &[u8]) -> Result<Vec<u8>, PathProblem> {
                 out.extend_from_slice(name);
             }
         }
+    }
+    if out.len() > MAX_PATH {
+        return Err(PathProblem::TooLong {
+            bytes: out.len(),
+            depth: out.iter().filter(|b| **b == b'/').count(),
+        });
     }
     Ok(out)
 }
@@ -90,6 +122,16 @@ pub(crate) fn display(path: &[u8]) -> String {
     format!("/{}", String::from_utf8_lossy(path))
 }
 
+/// A name as messages show it: lossy where it is not UTF-8, and cut short when it is long (a
+/// hostile name can be a mebibyte).
+pub(crate) fn shown(name: &[u8]) -> String {
+    let text = String::from_utf8_lossy(name);
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.into_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,10 +145,51 @@ mod tests {
     }
 
     #[test]
+    fn names_are_cleaned_onto_the_root_as_docker_applies_them() {
+        // kaniko and crane write `/` and absolute names; the engine joins each onto the root.
+        for same in [
+            &b"/etc/x"[..],
+            b"./etc/x",
+            b"etc/x",
+            b"etc/a/../x",
+            b"/../etc/x",
+        ] {
+            assert_eq!(normalise(same).as_deref(), Ok(&b"etc/x"[..]), "{same:?}");
+        }
+        for root in [&b"/"[..], b"./", b".", b"a/..", b"/.."] {
+            assert_eq!(normalise(root).as_deref(), Ok(&b""[..]), "{root:?}");
+        }
+    }
+
+    #[test]
     fn escaping_the_root_is_refused() {
-        assert_eq!(normalise(b"/etc/x"), Err(PathProblem::Absolute));
         assert_eq!(normalise(b"a/../../x"), Err(PathProblem::Parent));
+        assert_eq!(normalise(b"../etc/passwd"), Err(PathProblem::Parent));
         assert_eq!(normalise(b".."), Err(PathProblem::Parent));
+    }
+
+    #[test]
+    fn a_path_over_path_max_is_refused_with_its_length_and_depth() {
+        let longest = "a/".repeat(MAX_PATH / 2 - 1) + "bb";
+        assert_eq!(normalise(longest.as_bytes()).map(|p| p.len()), Ok(MAX_PATH));
+        let deeper = "a/".repeat(MAX_PATH / 2) + "b";
+        assert_eq!(
+            normalise(deeper.as_bytes()),
+            Err(PathProblem::TooLong {
+                bytes: MAX_PATH + 1,
+                depth: MAX_PATH / 2
+            })
+        );
+        // What counts is the cleaned path, as the engine would create it.
+        let cleaned = "x/".repeat(MAX_PATH) + &"../".repeat(MAX_PATH) + "y";
+        assert_eq!(normalise(cleaned.as_bytes()).as_deref(), Ok(&b"y"[..]));
+    }
+
+    #[test]
+    fn long_names_are_cut_short_in_messages() {
+        assert_eq!(shown(b"etc/x"), "etc/x");
+        let long = shown("é".repeat(5000).as_bytes());
+        assert_eq!(long, "é".repeat(SHOWN_CHARS) + "…");
     }
 
     #[test]

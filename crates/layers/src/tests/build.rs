@@ -38,19 +38,26 @@ impl Tar {
         Tar::default()
     }
 
-    /// An entry; names over 100 bytes go in a PAX header, as Go writes them.
+    /// An entry; names and link targets over 100 bytes go in a PAX header, as Go writes them.
     pub(crate) fn entry(mut self, name: &str, flag: u8, link: &str, data: &[u8]) -> Tar {
-        if name.len() > 100 {
-            let record = pax_record("path", name);
+        if name.len() > 100 || link.len() > 100 {
+            let mut record = Vec::new();
+            if name.len() > 100 {
+                record.extend(pax_record("path", name));
+            }
+            if link.len() > 100 {
+                record.extend(pax_record("linkpath", link));
+            }
             self = self.raw(
                 header(b"PaxHeaders/x", b'x', b"", record.len() as u64),
                 &record,
             );
-            self = self.raw(
-                header(b"long", flag, link.as_bytes(), data.len() as u64),
+            let name = if name.len() > 100 { "long" } else { name };
+            let link = if link.len() > 100 { "long" } else { link };
+            return self.raw(
+                header(name.as_bytes(), flag, link.as_bytes(), data.len() as u64),
                 data,
             );
-            return self;
         }
         self.raw(
             header(name.as_bytes(), flag, link.as_bytes(), data.len() as u64),

@@ -2,6 +2,7 @@
 //! bytes get hidden, and damaged or hostile input.
 
 mod build;
+mod crane;
 mod hostile;
 
 use crate::{analyse, How, LayerReport, LayersError, Options, Step, Wasted};
@@ -236,6 +237,52 @@ fn files_replaced_by_directories_and_back_are_hidden() {
             wasted("/y/z", 9, 0, 1, How::Overwritten),
             wasted("/x", 8, 0, 1, How::Overwritten),
         ]
+    );
+}
+
+#[test]
+fn a_file_over_a_directory_no_layer_listed_hides_what_was_under_it() {
+    // `a` exists only as the directory of `a/b`; the engine removes it, tree and all, to write
+    // the file (the merge used to keep `/a/b` visible under a file).
+    let report = run(&image(&[
+        Tar::new().file("a/b", 10).file("c/d", 1).finish(),
+        Tar::new().file("a", 5).dir("c/").finish(),
+    ]));
+    assert_eq!((report.stored_bytes, report.hidden_bytes), (16, 10));
+    assert_eq!(figures(&report)[1], (5, 1, 0, 1, 0));
+    assert_eq!(
+        report.wasted,
+        vec![wasted("/a/b", 10, 0, 1, How::Overwritten)]
+    );
+}
+
+#[test]
+fn a_layer_listed_twice_is_applied_twice_as_the_engine_applies_it() {
+    // Two identical `COPY` steps give one diff id twice; the second hides the first's bytes.
+    // docker save links the second layer.tar to the first; crane lists one file twice.
+    let layer = Tar::new().dir("app/").file("app/x", 100).finish();
+    let archive = Tar::new()
+        .data("l/layer.tar", &layer)
+        .data("e/layer.tar", &Tar::new().finish())
+        .data(
+            "manifest.json",
+            br#"[{"Config":"c.json","Layers":["l/layer.tar","e/layer.tar","l/layer.tar","e/layer.tar"]}]"#,
+        )
+        .finish();
+    let report = run(&archive);
+    assert_eq!((report.stored_bytes, report.hidden_bytes), (200, 100));
+    assert_eq!(
+        figures(&report),
+        vec![
+            (100, 1, 0, 0, 100),
+            (0, 0, 0, 0, 0),
+            (100, 0, 1, 0, 0),
+            (0, 0, 0, 0, 0)
+        ]
+    );
+    assert_eq!(
+        report.wasted,
+        vec![wasted("/app/x", 100, 0, 2, How::Overwritten)]
     );
 }
 
@@ -615,6 +662,34 @@ mod tree {
         let tree = analyse_with_tree(&archive[..], &capped).expect("read").tree;
         assert!(tree.truncated);
         assert_eq!(tree.entries.len(), 2);
+    }
+
+    #[test]
+    fn the_tree_of_deep_paths_stops_at_its_byte_budget() {
+        // Each entry carries its whole path: 20 chains 1,000 directories deep are 20,000
+        // directories of 1 KB paths on average, 20 MB from a 100 KB layer.
+        let layer = (0..20).fold(Tar::new(), |t, i| {
+            t.file(&format!("{i:02}/{}f", "d/".repeat(1000)), 1)
+        });
+        let archive = image(&[layer.finish()]);
+        let budget = Options {
+            limits: crate::Limits {
+                max_tree_bytes: 1 << 20,
+                ..crate::Limits::default()
+            },
+            ..Options::default()
+        };
+        let analysis = analyse_with_tree(&archive[..], &budget).expect("read");
+        let bytes: usize = analysis.tree.entries.iter().map(|e| e.path.len()).sum();
+        assert!(analysis.tree.truncated);
+        assert!(bytes <= 1 << 20 && bytes > 1 << 19, "{bytes}");
+        assert_eq!(analysis.report, run(&archive), "the figures stay exact");
+        // Parents still come before their children.
+        let first: Vec<&str> = analysis.tree.entries[..3]
+            .iter()
+            .map(|e| e.path.as_str())
+            .collect();
+        assert_eq!(first, ["/00", "/00/d", "/00/d/d"]);
     }
 
     #[test]
