@@ -26,7 +26,8 @@ pub struct EngineArgs {
         conflicts_with = "host"
     )]
     pub context: Option<String>,
-    /// Seconds the engine has to answer before Drydock gives up
+    /// Seconds the engine has to answer each request; long ones (df, exports, removals) go on
+    /// while it keeps answering within this
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
     pub timeout: f64,
 }

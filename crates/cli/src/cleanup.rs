@@ -5,7 +5,8 @@ use crate::args::{
     Confirm, Format, GcArgs, ImagesArg, JournalArgs, KeepArgs, PruneArgs, RestoreArgs,
 };
 use crate::commands::Outcome;
-use crate::output::table::{inert, short_id};
+use crate::output::inert;
+use crate::output::table::short_id;
 use drydock_cleanup::{
     execute, prepare, prepare_gc, saved_keep, set_saved_keep, unix_now, ImageChoice, Options,
     Outcome as RunOutcome, Prepared, Progress, QuarantineEntry, QuarantinePolicy, Spec, Step,
@@ -99,7 +100,33 @@ pub async fn prune(engine: &Engine, args: &PruneArgs) -> Result<Outcome, String>
     let prepared = prepare(engine, request, why, unix_now())
         .await
         .map_err(|e| e.to_string())?;
+    no_such_volumes(engine, &args.volumes).await?;
     run_prepared(engine, store, &dir, prepared, &args.confirm, None).await
+}
+
+/// `--volumes NAME` naming a volume the engine does not have is a mistake to report, not a
+/// plan item to skip quietly: nothing is removed, and the exit code is 2.
+async fn no_such_volumes(engine: &Engine, names: &[String]) -> Result<(), String> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    // The df answer the plan was just made from.
+    let usage = engine
+        .disk_usage_cached()
+        .await
+        .map_err(|e| e.to_string())?;
+    let missing: Vec<String> = names
+        .iter()
+        .filter(|name| !usage.volumes.iter().any(|v| &v.name == *name))
+        .map(|name| format!("{name:?}"))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "--volumes: no volume is called {} on this engine\n  fix: nothing was removed; `docker volume ls` lists the volumes (names are matched exactly)",
+        missing.join(" or ")
+    ))
 }
 
 pub async fn gc(engine: &Engine, args: &GcArgs) -> Result<Outcome, String> {
@@ -250,7 +277,7 @@ fn show_progress(p: &Progress) {
                 Step::Removed => "removed",
                 _ => "skipped",
             };
-            let name = p.item.as_ref().map_or(String::new(), |i| i.name.clone());
+            let name = p.item.as_ref().map_or(String::new(), |i| inert(&i.name));
             format!("{verb} {name}")
         }
     };
@@ -468,7 +495,7 @@ pub async fn restore(engine: &Engine, image: &str, args: &RestoreArgs) -> Result
     if args.format.format == Format::Json {
         return Ok(Outcome::ok(format!("{:#}\n", json!(restored))));
     }
-    let mut out = format!("Restored {}", restored.image_id);
+    let mut out = format!("Restored {}", inert(&restored.image_id));
     if restored.tags.is_empty() {
         out.push_str(" (untagged, as it was).\n");
     } else {

@@ -47,8 +47,9 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Prints `error: ` and the message (its later lines carry the fix) and exits 2.
+/// Prints `error: ` and the message (its later lines carry the fix) and exits 2. Messages carry
+/// outside text (engine error bodies, names, paths): it is shown, never obeyed.
 fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {message}");
+    let _ = writeln!(std::io::stderr(), "error: {}", output::inert_lines(message));
     ExitCode::from(EXIT_ERROR)
 }

@@ -1,29 +1,40 @@
 //! Connecting to one endpoint: reach it, check it answers, agree on an API version.
 
-use crate::discovery::{Candidate, Endpoint};
+mod probe;
+
+use crate::discovery::{Candidate, Endpoint, Source};
 use crate::error::{error_chain, EngineError};
+use crate::raw::{self, RawError};
 use bollard::{ClientVersion, Docker, API_DEFAULT_VERSION};
 use std::time::Duration;
 
 /// The oldest API Drydock reads correctly (Docker 19.03). Tests run 1.41 (Docker 20.10).
 pub const MIN_API: (u32, u32) = (1, 40);
 
+/// How long Drydock waits on an engine.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectOptions {
-    /// How long the engine has to answer the first request.
+    /// How long the engine has to answer each request: the first, every ordinary one after it
+    /// (inspect, history, info, lists, tagging), and each ping that checks the engine is still
+    /// there while a long request runs. The CLI's `--timeout`.
     pub answer_within: Duration,
-    /// Ceiling for any later request; the df call walks every container and volume, so it is long.
-    pub request_timeout: Duration,
+    /// How long a long request (df, an image export or load, the event log, a removal) may go
+    /// without progress while the engine still answers pings; past it the request is stuck.
+    pub stuck_after: Duration,
 }
 
 impl Default for ConnectOptions {
     fn default() -> Self {
         ConnectOptions {
             answer_within: Duration::from_secs(10),
-            request_timeout: Duration::from_secs(600),
+            stuck_after: Duration::from_secs(600),
         }
     }
 }
+
+/// bollard's own deadline (to an answer's headers) on the client long requests use: only a
+/// backstop, since [`crate::Engine`] watches those requests itself.
+const BACKSTOP: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The API version the engine speaks, learnt when connecting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,28 +43,26 @@ pub struct ServerVersion {
     pub api: (u32, u32),
 }
 
-/// Connects with one cheap request. On a unix socket that is `GET /_ping`, whose `Api-Version`
-/// header is all the negotiation needs (`/version` makes the engine run `runc --version`, which
-/// costs more than the rest of a `drydock images`); elsewhere bollard's typed `/version`.
+/// Connects with one cheap request. Over a plain socket (unix, TCP without TLS) that is
+/// `GET /_ping` read by hand, whose `Api-Version` header is all the negotiation needs
+/// (`/version` makes the engine run `runc --version`, which costs more than the rest of a
+/// `drydock images`); elsewhere `/version` through bollard. The client returned has no deadline
+/// of its own beyond a backstop: [`crate::Engine`] sets each request's.
 pub(crate) async fn connect(
     candidate: &Candidate,
     opts: &ConnectOptions,
 ) -> Result<(Docker, ServerVersion), EngineError> {
     let endpoint = &candidate.endpoint;
     let endpoint_text = endpoint.to_string();
-    let pinged = match endpoint {
-        Endpoint::Unix(path) => {
-            ping_unix(path.clone(), opts.answer_within, endpoint_text.clone()).await?
+    let api_version = match endpoint {
+        Endpoint::Unix(_) | Endpoint::Tcp { tls: None, .. } => {
+            plain_probe(endpoint.clone(), opts.answer_within).await?
         }
-        _ => None,
+        _ => version_request(candidate, opts).await?,
     };
-    let api_version = match pinged {
-        Some(api) => api,
-        None => version_request(endpoint, opts).await?,
-    };
-    let api = parse_api(&api_version).ok_or_else(|| EngineError::Data {
-        what: "the engine's API version".into(),
-        detail: format!("unreadable API version {api_version:?}"),
+    let api = parse_api(&api_version).ok_or_else(|| EngineError::NotDocker {
+        endpoint: endpoint_text.clone(),
+        answer: format!("the API version {api_version:?}"),
     })?;
     if api < MIN_API {
         return Err(EngineError::ApiTooOld {
@@ -72,24 +81,83 @@ pub(crate) async fn connect(
         major_version: major,
         minor_version: minor,
     };
-    let docker = open_transport(endpoint, opts, &client)?;
+    let docker = open_transport(candidate, BACKSTOP, &client)?;
     Ok((docker, ServerVersion { api_version, api }))
 }
 
+/// bollard takes whole seconds, and 0 would time out at once.
+pub(crate) fn whole_seconds(within: Duration) -> u64 {
+    (within.as_secs_f64().ceil() as u64).max(1)
+}
+
+async fn plain_probe(endpoint: Endpoint, within: Duration) -> Result<String, EngineError> {
+    let shown = endpoint.to_string();
+    let task = tokio::task::spawn_blocking(move || {
+        let shown = endpoint.to_string();
+        match &endpoint {
+            #[cfg(unix)]
+            Endpoint::Unix(path) => probe::api_version(&probe::Target::Unix(path), &shown, within),
+            Endpoint::Tcp { addr, .. } => {
+                probe::api_version(&probe::Target::Tcp(addr), &shown, within)
+            }
+            _ => Err(EngineError::Unsupported {
+                what: format!("the unix socket {shown} on this platform"),
+                fix: "use the engine's named pipe (npipe:////./pipe/docker_engine)".into(),
+            }),
+        }
+    });
+    task.await.map_err(|e| EngineError::Transport {
+        endpoint: shown,
+        what: "connecting".into(),
+        detail: e.to_string(),
+    })?
+}
+
+/// `/version` through bollard, for TLS and named pipes.
 async fn version_request(
-    endpoint: &Endpoint,
+    candidate: &Candidate,
     opts: &ConnectOptions,
 ) -> Result<String, EngineError> {
-    let docker = open_transport(endpoint, opts, API_DEFAULT_VERSION)?;
-    let answer = tokio::time::timeout(opts.answer_within, docker.version()).await;
-    match answer {
-        Err(_) => Err(EngineError::NotAnswering {
-            endpoint: endpoint.to_string(),
-            after: opts.answer_within,
-        }),
-        Ok(Err(err)) => Err(first_contact_error(err, endpoint)),
-        Ok(Ok(v)) => Ok(v.api_version.unwrap_or_default()),
-    }
+    let endpoint = &candidate.endpoint;
+    let shown = endpoint.to_string();
+    let docker = open_transport(candidate, opts.answer_within, API_DEFAULT_VERSION)?;
+    let raw = raw::raw_client(&docker);
+    let answer = tokio::time::timeout(
+        opts.answer_within,
+        raw::get(&raw, "/version", 64 * 1024, None),
+    )
+    .await;
+    let not_answering = || EngineError::NotAnswering {
+        endpoint: shown.clone(),
+        after: opts.answer_within,
+    };
+    let answer = match answer {
+        Err(_) => return Err(not_answering()),
+        Ok(Ok(body)) => probe::Answer {
+            status: 200,
+            headers: Vec::new(),
+            body,
+        },
+        Ok(Err(RawError::Engine(bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message,
+        }))) => probe::Answer {
+            status: status_code,
+            headers: Vec::new(),
+            body: message.into_bytes(),
+        },
+        Ok(Err(RawError::Engine(bollard::errors::Error::RequestTimeoutError))) => {
+            return Err(not_answering())
+        }
+        Ok(Err(RawError::Engine(err))) => return Err(first_contact_error(err, endpoint)),
+        Ok(Err(RawError::TooLarge { .. })) => {
+            return Err(EngineError::NotDocker {
+                endpoint: shown,
+                answer: "GET /version with more than 64 KiB".into(),
+            })
+        }
+    };
+    probe::judge_version(&answer, &shown)
 }
 
 /// `"1.41"` → `(1, 41)`.
@@ -99,11 +167,12 @@ pub fn parse_api(text: &str) -> Option<(u32, u32)> {
 }
 
 fn open_transport(
-    endpoint: &Endpoint,
-    opts: &ConnectOptions,
+    candidate: &Candidate,
+    deadline: Duration,
     version: &ClientVersion,
 ) -> Result<Docker, EngineError> {
-    let secs = opts.request_timeout.as_secs().max(1);
+    let secs = whole_seconds(deadline);
+    let endpoint = &candidate.endpoint;
     let text = endpoint.to_string();
     let fail = |e: bollard::errors::Error| EngineError::Transport {
         endpoint: text.clone(),
@@ -114,21 +183,48 @@ fn open_transport(
         Endpoint::Unix(path) => Docker::connect_with_unix(&path.to_string_lossy(), secs, version).map_err(fail),
         Endpoint::Tcp { addr, tls: None } => Docker::connect_with_http(addr, secs, version).map_err(fail),
         Endpoint::Tcp { addr, tls: Some(files) } => {
+            let tls_error = |file: &std::path::Path, problem: String| EngineError::TlsFile {
+                endpoint: text.clone(),
+                file: file.display().to_string(),
+                problem,
+                fix: tls_fix(&candidate.source, file),
+            };
             for file in [&files.ca, &files.cert, &files.key] {
-                if !file.exists() {
-                    return Err(EngineError::Config {
-                        path: file.display().to_string(),
-                        detail: "TLS file missing: the engine needs the CA, client certificate and key".into(),
-                    });
+                if !file.is_file() {
+                    return Err(tls_error(file, "it is missing; an engine that speaks TLS needs the CA certificate (ca.pem), a client certificate (cert.pem) and its key (key.pem)".into()));
                 }
             }
-            Docker::connect_with_ssl(addr, &files.key, &files.cert, &files.ca, secs, version).map_err(fail)
+            Docker::connect_with_ssl(addr, &files.key, &files.cert, &files.ca, secs, version).map_err(|e| {
+                use bollard::errors::Error as B;
+                match e {
+                    B::CertPathError { path } => tls_error(&path, "it cannot be read".into()),
+                    B::CertParseError { path } => tls_error(&path, "it is not a PEM certificate or key".into()),
+                    B::CertMultipleKeys { path, count } => tls_error(&path, format!("it holds {count} keys, and one is needed")),
+                    other => fail(other),
+                }
+            })
         }
         Endpoint::NamedPipe(pipe) => open_pipe(pipe, secs, version).map_err(fail),
         Endpoint::Ssh(_) => Err(EngineError::Unsupported {
             what: format!("the ssh engine address {text}"),
             fix: "forward the remote socket (`ssh -nNT -L /tmp/remote-docker.sock:/var/run/docker.sock HOST`) and use --host unix:///tmp/remote-docker.sock".into(),
         }),
+    }
+}
+
+/// Where a TLS file comes from decides how to put it back.
+fn tls_fix(source: &Source, file: &std::path::Path) -> String {
+    let dir = file
+        .parent()
+        .map(|d| d.display().to_string())
+        .unwrap_or_default();
+    match source {
+        Source::ContextFlag(name) | Source::DockerContextEnv(name) | Source::CurrentContext(name) => format!(
+            "give context {name:?} its TLS files again (`docker context update {name} --docker host=...,ca=ca.pem,cert=cert.pem,key=key.pem`), or pick another engine with --context / --host"
+        ),
+        _ => format!(
+            "put ca.pem, cert.pem and key.pem in {dir} (or point DOCKER_CERT_PATH at the directory that holds them), or unset DOCKER_TLS_VERIFY if the engine does not use TLS"
+        ),
     }
 }
 
@@ -152,106 +248,6 @@ fn open_pipe(
     )))
 }
 
-/// `GET /_ping` over a plain socket: tells apart the ways a socket fails (missing, permission
-/// denied, nobody listening, silent) that need different fixes, and reads the `Api-Version`
-/// header. `None` when the engine answers without one (then `/version` is asked).
-#[cfg(unix)]
-async fn ping_unix(
-    path: std::path::PathBuf,
-    within: Duration,
-    text: String,
-) -> Result<Option<String>, EngineError> {
-    let task = tokio::task::spawn_blocking(move || ping_unix_blocking(&path, within, &text));
-    task.await.map_err(|e| EngineError::Transport {
-        endpoint: String::new(),
-        what: "connecting".into(),
-        detail: e.to_string(),
-    })?
-}
-
-#[cfg(unix)]
-fn ping_unix_blocking(
-    path: &std::path::Path,
-    within: Duration,
-    text: &str,
-) -> Result<Option<String>, EngineError> {
-    use std::io::{ErrorKind, Read, Write};
-    let transport = |e: std::io::Error| EngineError::Transport {
-        endpoint: text.to_owned(),
-        what: "connecting".into(),
-        detail: e.to_string(),
-    };
-    let mut stream = match std::os::unix::net::UnixStream::connect(path) {
-        Ok(stream) => stream,
-        Err(e) => {
-            return Err(match e.kind() {
-                ErrorKind::NotFound => EngineError::NotFound {
-                    looked: vec![text.to_owned()],
-                },
-                ErrorKind::PermissionDenied => EngineError::PermissionDenied {
-                    endpoint: text.to_owned(),
-                },
-                ErrorKind::ConnectionRefused => EngineError::NotRunning {
-                    endpoint: text.to_owned(),
-                },
-                _ => transport(e),
-            })
-        }
-    };
-    let silent = || EngineError::NotAnswering {
-        endpoint: text.to_owned(),
-        after: within,
-    };
-    stream.set_read_timeout(Some(within)).map_err(transport)?;
-    stream.set_write_timeout(Some(within)).map_err(transport)?;
-    stream
-        .write_all(b"GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n")
-        .map_err(|e| match e.kind() {
-            ErrorKind::WouldBlock | ErrorKind::TimedOut => silent(),
-            _ => transport(e),
-        })?;
-    // The answer is a few headers and "OK"; read at most 64 KiB of it.
-    let mut answer = Vec::new();
-    let read = stream.take(64 * 1024).read_to_end(&mut answer);
-    match read {
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            return Err(silent())
-        }
-        Err(e) => return Err(transport(e)),
-        Ok(_) => {}
-    }
-    Ok(api_version_header(&answer))
-}
-
-/// The `Api-Version` header of a successful HTTP answer.
-fn api_version_header(answer: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(answer);
-    let head = text.split("\r\n\r\n").next()?;
-    let mut lines = head.lines();
-    let status = lines.next()?;
-    if status.split_whitespace().nth(1) != Some("200") {
-        return None;
-    }
-    lines.find_map(|line| {
-        let (name, value) = line.split_once(':')?;
-        name.trim()
-            .eq_ignore_ascii_case("api-version")
-            .then(|| value.trim().to_owned())
-    })
-}
-
-#[cfg(not(unix))]
-async fn ping_unix(
-    _path: std::path::PathBuf,
-    _within: Duration,
-    text: String,
-) -> Result<Option<String>, EngineError> {
-    Err(EngineError::Unsupported {
-        what: format!("the unix socket {text} on this platform"),
-        fix: "use the engine's named pipe (npipe:////./pipe/docker_engine)".into(),
-    })
-}
-
 /// The first request failed: say why in the user's terms.
 fn first_contact_error(err: bollard::errors::Error, endpoint: &Endpoint) -> EngineError {
     let text = endpoint.to_string();
@@ -263,33 +259,12 @@ fn first_contact_error(err: bollard::errors::Error, endpoint: &Endpoint) -> Engi
     if lower.contains("permission denied") {
         return EngineError::PermissionDenied { endpoint: text };
     }
-    if matches!(err, bollard::errors::Error::RequestTimeoutError) {
-        return EngineError::NotAnswering {
-            endpoint: text,
-            after: Duration::ZERO,
-        };
-    }
     EngineError::from_bollard(err, &text, "the version request")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_the_api_version_from_a_ping_answer() {
-        let answer = b"HTTP/1.0 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\n\r\nOK";
-        assert_eq!(api_version_header(answer).as_deref(), Some("1.41"));
-        assert_eq!(
-            api_version_header(b"HTTP/1.0 404 Not Found\r\nApi-Version: 1.41\r\n\r\n"),
-            None
-        );
-        assert_eq!(
-            api_version_header(b"HTTP/1.0 200 OK\r\nServer: x\r\n\r\nOK"),
-            None
-        );
-        assert_eq!(api_version_header(b"\xff\xfe garbage"), None);
-    }
 
     #[test]
     fn api_versions_compare_numerically() {

@@ -28,10 +28,12 @@ impl TlsFiles {
 /// Bounds what is read from config files: they are small, and a huge one is not a config.
 const MAX_CONFIG_BYTES: u64 = 4 * 1024 * 1024;
 
-fn read_small(path: &Path) -> Result<Option<Vec<u8>>, EngineError> {
+/// The file's bytes, or `None` when it does not exist; `fix` says how to mend it.
+fn read_small(path: &Path, fix: &str) -> Result<Option<Vec<u8>>, EngineError> {
     let fail = |detail: String| EngineError::Config {
         path: path.display().to_string(),
         detail,
+        fix: fix.to_owned(),
     };
     let meta = match std::fs::metadata(path) {
         Ok(meta) => meta,
@@ -58,12 +60,17 @@ struct CliConfig {
 /// The context `docker context use` selected, if any.
 pub fn current_context(config_dir: &Path) -> Result<Option<String>, EngineError> {
     let path = config_dir.join("config.json");
-    let Some(bytes) = read_small(&path)? else {
+    let fix = format!(
+        "mend the JSON in {} or move the file aside (the Docker CLI reads it too, and `docker context ls` fails on it the same way), or skip it by naming the engine with --host or DOCKER_HOST",
+        path.display()
+    );
+    let Some(bytes) = read_small(&path, &fix)? else {
         return Ok(None);
     };
     let config: CliConfig = serde_json::from_slice(&bytes).map_err(|e| EngineError::Config {
         path: path.display().to_string(),
-        detail: e.to_string(),
+        detail: format!("it is not valid JSON: {e}"),
+        fix: fix.clone(),
     })?;
     Ok(config.current_context.filter(|c| !c.is_empty()))
 }
@@ -96,24 +103,31 @@ fn context_dir_name(name: &str) -> String {
 pub fn context_endpoint(config_dir: &Path, name: &str) -> Result<Endpoint, EngineError> {
     let id = context_dir_name(name);
     let meta_path = config_dir.join("contexts/meta").join(&id).join("meta.json");
-    let Some(bytes) = read_small(&meta_path)? else {
+    let fix = format!(
+        "the Docker CLI's record of context {name:?} is damaged: make it again (`docker context rm {name}`, then `docker context create {name} --docker host=...`), or pick another engine with --context or --host (`docker context use default` if it is the current context)"
+    );
+    let config_error = |detail: String| EngineError::Config {
+        path: meta_path.display().to_string(),
+        detail,
+        fix: fix.clone(),
+    };
+    let Some(bytes) = read_small(&meta_path, &fix)? else {
         return Err(EngineError::ContextNotFound {
             name: name.to_owned(),
             path: meta_path.display().to_string(),
         });
     };
-    let meta: ContextMeta = serde_json::from_slice(&bytes).map_err(|e| EngineError::Config {
-        path: meta_path.display().to_string(),
-        detail: e.to_string(),
-    })?;
+    let meta: ContextMeta = serde_json::from_slice(&bytes)
+        .map_err(|e| config_error(format!("it is not a context record: {e}")))?;
     let docker = meta
         .endpoints
         .get("docker")
-        .ok_or_else(|| EngineError::Config {
-            path: meta_path.display().to_string(),
-            detail: format!("context {name:?} has no docker endpoint"),
-        })?;
-    let host = docker.host.clone().unwrap_or_default();
+        .ok_or_else(|| config_error(format!("context {name:?} has no docker endpoint")))?;
+    let host = docker
+        .host
+        .clone()
+        .filter(|h| !h.trim().is_empty())
+        .ok_or_else(|| config_error(format!("context {name:?} names no engine address")))?;
     let tls_dir = config_dir.join("contexts/tls").join(&id).join("docker");
     let tls = (tls_dir.join("ca.pem").exists() || tls_dir.join("cert.pem").exists())
         .then(|| TlsFiles::in_dir(&tls_dir));

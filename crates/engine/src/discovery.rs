@@ -91,6 +91,19 @@ impl Endpoint {
             Endpoint::Tcp { .. } | Endpoint::Ssh(_) => true,
         }
     }
+
+    /// For a unix socket, whether the path is a socket: a regular file or directory left where
+    /// a socket was (a bind mount made before the socket existed) is present but dead.
+    fn is_listenable(&self) -> bool {
+        match self {
+            #[cfg(unix)]
+            Endpoint::Unix(path) => {
+                use std::os::unix::fs::FileTypeExt;
+                std::fs::metadata(path).is_ok_and(|m| m.file_type().is_socket())
+            }
+            _ => self.is_present(),
+        }
+    }
 }
 
 /// Why a candidate is on the list.
@@ -211,7 +224,11 @@ pub fn discover(selection: &Selection, env: &HostEnv) -> Result<Discovery, Engin
         });
     }
     let candidates = defaults(env);
-    let chosen = candidates.iter().position(|c| c.present);
+    // A live socket first; failing that, whatever is there, so the error says what it is.
+    let chosen = candidates
+        .iter()
+        .position(|c| c.present && c.endpoint.is_listenable())
+        .or_else(|| candidates.iter().position(|c| c.present));
     Ok(Discovery { candidates, chosen })
 }
 
@@ -418,6 +435,25 @@ mod tests {
         if !Path::new("/var/run/docker.sock").exists() {
             assert_eq!(chosen.endpoint, Endpoint::Unix(desktop));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_where_a_socket_should_be_loses_to_a_live_socket_later_in_the_list() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let env = env_in(dir.path());
+        let rootless = dir.path().join("run/docker.sock");
+        fs::create_dir_all(rootless.parent().expect("parent")).expect("mkdir");
+        fs::write(&rootless, b"").expect("stale file");
+        let colima = dir.path().join("home/.colima/default/docker.sock");
+        fs::create_dir_all(colima.parent().expect("parent")).expect("mkdir");
+        let _listener = std::os::unix::net::UnixListener::bind(&colima).expect("bind");
+        let found = discover(&Selection::default(), &env).expect("discovers");
+        let chosen = found.chosen().expect("chosen");
+        if !Path::new("/var/run/docker.sock").exists() {
+            assert_eq!(chosen.endpoint, Endpoint::Unix(colima));
+        }
+        assert_ne!(chosen.endpoint, Endpoint::Unix(rootless));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! A connected engine and the reads Drydock makes of it.
 
-use crate::connect::{connect, ConnectOptions, ServerVersion};
+mod deadline;
+
+use crate::connect::{connect, whole_seconds, ConnectOptions, ServerVersion};
 use crate::discovery::{discover, Candidate, Endpoint, HostEnv, Selection, Source};
 use crate::error::EngineError;
 use crate::host::host_disk;
-use crate::raw::{self, path_escape, RawError};
+use crate::raw::{self, path_escape, Pulse, RawError};
 use bollard::Docker;
 use drydock_inventory::df::{df_report, images_needing_layers};
 use drydock_inventory::layers::image_layers;
@@ -15,6 +17,7 @@ use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::{Deserialize, Serialize};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Mutex;
 
 /// Upper bound on one JSON answer; a df of a host with tens of thousands of objects fits easily.
@@ -25,8 +28,13 @@ const LAYER_FETCHES_IN_FLIGHT: usize = 8;
 const DF_API_CEILING: (u32, u32) = (1, 51);
 
 pub struct Engine {
+    /// For callers outside this crate: each answer must begin within the user's timeout.
     docker: Docker,
+    /// For this crate's long requests, which [`Engine::patiently`] watches instead.
+    patient: Docker,
+    /// Raw GETs over the patient client; each read sets its own deadline.
     raw: Docker,
+    opts: ConnectOptions,
     endpoint: Endpoint,
     source: Source,
     server: ServerVersion,
@@ -113,10 +121,15 @@ impl Engine {
         candidate: &Candidate,
         opts: &ConnectOptions,
     ) -> Result<Engine, EngineError> {
-        let (docker, server) = connect(candidate, opts).await?;
+        let (patient, server) = connect(candidate, opts).await?;
+        let docker = patient
+            .clone()
+            .with_timeout(Duration::from_secs(whole_seconds(opts.answer_within)));
         Ok(Engine {
-            raw: raw::raw_client(&docker),
+            raw: raw::raw_client(&patient),
             docker,
+            patient,
+            opts: *opts,
             endpoint: candidate.endpoint.clone(),
             source: candidate.source.clone(),
             server,
@@ -132,9 +145,18 @@ impl Engine {
         &self.server
     }
 
-    /// The bollard client, for domain crates that drive the engine (builds, removals, exports).
+    /// The bollard client, for domain crates that drive the engine: each request's answer must
+    /// begin within the user's timeout (`--timeout`), so a followed event stream starts or
+    /// fails in time. Long work (removals, exports, loads) goes through this type's methods,
+    /// which wait as long as the engine shows it is working.
     pub fn docker(&self) -> &Docker {
         &self.docker
+    }
+
+    /// The client for long requests, with no deadline of its own: wrap each use in
+    /// [`Engine::patiently`] or [`Engine::patient_call`].
+    pub(crate) fn patient(&self) -> &Docker {
+        &self.patient
     }
 
     /// Who the engine is: one `/info` request, made when something shows it.
@@ -188,12 +210,15 @@ impl Engine {
     }
 
     /// Asks in the detailed (pre-1.52) shape; an engine that no longer speaks 1.51 is asked in
-    /// its own version, with `verbose` so the per-kind answer still lists every object.
+    /// its own version, with `verbose` so the per-kind answer still lists every object. A long
+    /// request: the engine walks every container and volume before the first byte, which on a
+    /// big host takes minutes.
     async fn fetch_df(&self) -> Result<Vec<u8>, EngineError> {
         let (preferred, own) = df_paths(self.server.api);
-        match self.get_bytes(&preferred, "the disk usage request").await {
+        let what = "the disk usage request";
+        match self.get_long(&preferred, what, MAX_ANSWER_BYTES).await {
             Err(EngineError::Api { status: 400, .. }) if preferred != own => {
-                self.get_bytes(&own, "the disk usage request").await
+                self.get_long(&own, what, MAX_ANSWER_BYTES).await
             }
             other => other,
         }
@@ -319,7 +344,7 @@ impl Engine {
 
     /// GETs `path` (e.g. `/containers/json?all=1`) in the engine's API version and reads its JSON
     /// as `T`: the engine's own words, in whatever shape it speaks. `what` names the request in
-    /// errors.
+    /// errors. The engine has the user's timeout to answer.
     pub async fn read_json<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
@@ -327,7 +352,7 @@ impl Engine {
     ) -> Result<T, EngineError> {
         let (major, minor) = self.server.api;
         let bytes = self
-            .get_bytes(&format!("/v{major}.{minor}{path}"), what)
+            .get_raw(&format!("/v{major}.{minor}{path}"), what, MAX_ANSWER_BYTES)
             .await?;
         serde_json::from_slice(&bytes).map_err(|e| EngineError::Data {
             what: what.to_owned(),
@@ -335,18 +360,43 @@ impl Engine {
         })
     }
 
-    async fn get_bytes(&self, path_and_query: &str, what: &str) -> Result<Vec<u8>, EngineError> {
-        self.get_raw(path_and_query, what, MAX_ANSWER_BYTES).await
-    }
-
-    /// GETs `path_and_query` as is, refusing answers over `limit` bytes.
+    /// GETs `path_and_query` as is, refusing answers over `limit` bytes: an ordinary request,
+    /// with the user's timeout to finish.
     pub(crate) async fn get_raw(
         &self,
         path_and_query: &str,
         what: &str,
         limit: usize,
     ) -> Result<Vec<u8>, EngineError> {
-        raw::get(&self.raw, path_and_query, limit)
+        self.within(what, self.fetch(path_and_query, what, limit, None))
+            .await
+    }
+
+    /// [`Engine::get_raw`] for a long request: it waits while the body flows or the engine
+    /// answers pings.
+    pub(crate) async fn get_long(
+        &self,
+        path_and_query: &str,
+        what: &str,
+        limit: usize,
+    ) -> Result<Vec<u8>, EngineError> {
+        let pulse = Pulse::default();
+        self.patiently(
+            what,
+            &pulse,
+            self.fetch(path_and_query, what, limit, Some(&pulse)),
+        )
+        .await
+    }
+
+    async fn fetch(
+        &self,
+        path_and_query: &str,
+        what: &str,
+        limit: usize,
+        pulse: Option<&Pulse>,
+    ) -> Result<Vec<u8>, EngineError> {
+        raw::get(&self.raw, path_and_query, limit, pulse)
             .await
             .map_err(|e| match e {
                 RawError::Engine(err) => {

@@ -56,8 +56,10 @@ impl Engine {
         let (major, minor) = self.server().api;
         let path =
             format!("/v{major}.{minor}/events?since={since}&until={until}&filters={filters}");
+        // The engine streams the window as it reads its log: a long request, which waits while
+        // events flow or the engine answers pings.
         let body = self
-            .get_raw(&path, "the engine's event log", MAX_EVENTS_BYTES)
+            .get_long(&path, "the engine's event log", MAX_EVENTS_BYTES)
             .await?;
         Ok(body
             .split(|b| *b == b'\n')

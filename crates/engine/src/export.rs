@@ -6,6 +6,7 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::raw::Pulse;
 use bytes::{Buf, Bytes};
 use drydock_layers::{
     analyse, analyse_with_tree, Analysis, LayerReport, LayersError, Options, Step,
@@ -85,18 +86,25 @@ impl Engine {
                 &options,
             )
         });
-        let mut export = self.docker().export_image(&target);
-        let mut broken = None;
-        let mut read = 0u64;
-        progress(ExportProgress { read, total });
-        while let Some(chunk) = export.next().await {
-            match chunk {
-                Ok(bytes) => {
+        // A long request: the engine writes every layer out before the first byte, and the
+        // analyser sets the pace after that. Both count as progress.
+        let pulse = Pulse::default();
+        let streamed = self
+            .patiently(&what, &pulse, async {
+                let mut export = self.patient().export_image(&target);
+                let mut read = 0u64;
+                progress(ExportProgress { read, total });
+                while let Some(chunk) = export.next().await {
+                    pulse.beat();
+                    let bytes = chunk.map_err(|err| {
+                        EngineError::from_bollard(err, &self.endpoint().to_string(), &what)
+                    })?;
                     let before = read;
                     read += bytes.len() as u64;
                     if chunks.send(bytes).await.is_err() {
                         break; // the analyser has what it needs, or has failed
                     }
+                    pulse.beat();
                     // Each percent, and each MiB when the size is unknown or small.
                     if read / PROGRESS_STEP != before / PROGRESS_STEP
                         || (total > 0 && read * 100 / total != before * 100 / total)
@@ -104,26 +112,16 @@ impl Engine {
                         progress(ExportProgress { read, total });
                     }
                 }
-                Err(err) => {
-                    broken = Some(err);
-                    break;
-                }
-            }
-        }
+                Ok(read)
+            })
+            .await;
         drop(chunks);
-        drop(export);
         let analysed = analyser.await.map_err(|e| EngineError::Data {
             what: what.clone(),
             detail: format!("the analysis stopped: {e}"),
         })?;
         // A broken connection also shows as a truncated archive: the connection is the cause.
-        if let Some(err) = broken {
-            return Err(EngineError::from_bollard(
-                err,
-                &self.endpoint().to_string(),
-                &what,
-            ));
-        }
+        let read = streamed?;
         progress(ExportProgress { read, total });
         let mut result = analysed.map_err(|e| EngineError::Data {
             what,

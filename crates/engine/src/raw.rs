@@ -9,6 +9,8 @@
 
 use bollard::{BollardRequest, Docker};
 use futures_util::StreamExt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 const MARK: &str = "/images/drydock-raw-";
 
@@ -39,17 +41,36 @@ fn rewrite(mut req: BollardRequest) -> BollardRequest {
     req
 }
 
+/// Progress of a long request: bumped for each piece of it that moves, either way.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pulse(Arc<AtomicU64>);
+
+impl Pulse {
+    pub(crate) fn beat(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// GETs `path_and_query` (e.g. `/v1.41/system/df`) and returns the body, refusing bodies over
-/// `limit` bytes so a confused or hostile engine cannot exhaust memory.
+/// `limit` bytes so a confused or hostile engine cannot exhaust memory. Each chunk of the body
+/// beats `pulse`.
 pub(crate) async fn get(
     raw: &Docker,
     path_and_query: &str,
     limit: usize,
+    pulse: Option<&Pulse>,
 ) -> Result<Vec<u8>, RawError> {
     let mut stream = raw.export_image(&format!("drydock-raw-{}", encode_hex(path_and_query)));
     let mut body = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(RawError::Engine)?;
+        if let Some(pulse) = pulse {
+            pulse.beat();
+        }
         if body.len() + chunk.len() > limit {
             return Err(RawError::TooLarge { limit });
         }
@@ -69,7 +90,7 @@ fn encode_hex(text: &str) -> String {
 }
 
 fn decode_hex(hex: &str) -> Option<String> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..hex.len())

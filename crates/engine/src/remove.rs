@@ -5,7 +5,7 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::raw::path_escape;
+use crate::raw::{path_escape, Pulse};
 use bollard::query_parameters::{
     ImportImageOptions, PruneBuildOptions, RemoveContainerOptions, RemoveImageOptions,
     RemoveVolumeOptions, TagImageOptions,
@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// An image's references as the engine holds them now.
@@ -62,10 +63,9 @@ impl Engine {
             force: false,
             link: false,
         };
-        self.docker()
-            .remove_container(id, Some(opts))
+        let what = format!("removing container {id}");
+        self.patient_call(&what, self.patient().remove_container(id, Some(opts)))
             .await
-            .map_err(self.map(&format!("removing container {id}")))
     }
 
     /// Drops one reference to an image (a tag, a digest, or the id itself). Never forces: an
@@ -78,28 +78,25 @@ impl Engine {
             noprune: false,
             platforms: None,
         };
-        self.docker()
-            .remove_image(&path_escape(name), Some(opts), None)
-            .await
-            .map(|_| ())
-            .map_err(self.map(&format!("removing image {name}")))
+        let what = format!("removing image {name}");
+        let escaped = path_escape(name);
+        let call = self.patient().remove_image(&escaped, Some(opts), None);
+        self.patient_call(&what, call).await.map(|_| ())
     }
 
     pub async fn remove_volume(&self, name: &str) -> Result<(), EngineError> {
-        self.docker()
-            .remove_volume(
-                &path_escape(name),
-                Some(RemoveVolumeOptions { force: false }),
-            )
-            .await
-            .map_err(self.map(&format!("removing volume {name}")))
+        let what = format!("removing volume {name}");
+        let escaped = path_escape(name);
+        let call = self
+            .patient()
+            .remove_volume(&escaped, Some(RemoveVolumeOptions { force: false }));
+        self.patient_call(&what, call).await
     }
 
     pub async fn remove_network(&self, id: &str) -> Result<(), EngineError> {
-        self.docker()
-            .remove_network(&path_escape(id))
+        let what = format!("removing network {id}");
+        self.patient_call(&what, self.patient().remove_network(&path_escape(id)))
             .await
-            .map_err(self.map(&format!("removing network {id}")))
     }
 
     /// Removes one build-cache record. Returns whether the engine removed it: a record other
@@ -113,11 +110,10 @@ impl Engine {
             filters: Some(filters),
             ..PruneBuildOptions::default()
         };
+        let what = format!("removing build cache {id}");
         let answer = self
-            .docker()
-            .prune_build(Some(opts))
-            .await
-            .map_err(self.map(&format!("removing build cache {id}")))?;
+            .patient_call(&what, self.patient().prune_build(Some(opts)))
+            .await?;
         Ok(answer
             .caches_deleted
             .unwrap_or_default()
@@ -141,45 +137,79 @@ impl Engine {
             detail: e.to_string(),
         };
         let mut out = tokio::fs::File::create(file).await.map_err(io)?;
-        let mut stream = self.docker().export_images(&[id]);
-        let mut written = 0u64;
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(self.map(&format!("saving image {id}")))?;
-            out.write_all(&chunk).await.map_err(io)?;
-            written += chunk.len() as u64;
-        }
+        let what = format!("saving image {id}");
+        let pulse = Pulse::default();
+        let saving = async {
+            let mut stream = self.patient().export_images(&[id]);
+            let mut written = 0u64;
+            while let Some(chunk) = stream.next().await {
+                pulse.beat();
+                let chunk = chunk.map_err(self.map(&what))?;
+                out.write_all(&chunk).await.map_err(io)?;
+                written += chunk.len() as u64;
+            }
+            Ok(written)
+        };
+        let written = self.patiently(&what, &pulse, saving).await?;
         out.flush().await.map_err(io)?;
         out.sync_all().await.map_err(io)?;
         Ok(written)
     }
 
-    /// Loads an archive made by [`Engine::save_image`].
+    /// Loads an archive made by [`Engine::save_image`]. It waits while the archive uploads or
+    /// the engine answers pings (the engine unpacks it all before answering). An archive the
+    /// engine cannot read, cut short or damaged, is reported as such, naming the file.
     pub async fn load_image(&self, file: &Path) -> Result<(), EngineError> {
-        let io = |e: std::io::Error| EngineError::Data {
-            what: format!("reading {}", file.display()),
+        let shown = file.display().to_string();
+        let unreadable = |e: &std::io::Error| EngineError::ArchiveUnreadable {
+            file: shown.clone(),
             detail: e.to_string(),
         };
-        let input = tokio::fs::File::open(file).await.map_err(io)?;
-        let chunks = futures_util::stream::unfold(input, |mut input| async move {
+        let input = tokio::fs::File::open(file)
+            .await
+            .map_err(|e| unreadable(&e))?;
+        let pulse = Pulse::default();
+        // A read error here reaches the engine only as a request cut short: keep the cause.
+        let read_failed = Arc::new(Mutex::new(None::<std::io::Error>));
+        let state = (input, pulse.clone(), Arc::clone(&read_failed));
+        let chunks = futures_util::stream::unfold(state, |(mut input, pulse, failed)| async move {
             let mut buf = vec![0u8; LOAD_CHUNK];
             match input.read(&mut buf).await {
                 Ok(0) => None,
                 Ok(n) => {
+                    pulse.beat();
                     buf.truncate(n);
-                    Some((Ok::<_, std::io::Error>(bytes::Bytes::from(buf)), input))
+                    let chunk = Ok::<_, std::io::Error>(bytes::Bytes::from(buf));
+                    Some((chunk, (input, pulse, failed)))
                 }
-                Err(e) => Some((Err(e), input)),
+                Err(e) => {
+                    let cut = std::io::Error::new(e.kind(), e.to_string());
+                    if let Ok(mut slot) = failed.lock() {
+                        *slot = Some(e);
+                    }
+                    Some((Err(cut), (input, pulse, failed)))
+                }
             }
         });
         let opts = ImportImageOptions {
             quiet: true,
             platform: None,
         };
-        let mut answers = self.docker().import_image_stream(opts, chunks, None);
-        while let Some(answer) = answers.next().await {
-            answer.map_err(self.map(&format!("loading {}", file.display())))?;
+        let what = format!("loading {shown}");
+        let endpoint = self.endpoint().to_string();
+        let loading = async {
+            let mut answers = self.patient().import_image_stream(opts, chunks, None);
+            while let Some(answer) = answers.next().await {
+                pulse.beat();
+                answer.map_err(|e| EngineError::from_load(e, &endpoint, &shown))?;
+            }
+            Ok(())
+        };
+        let loaded = self.patiently(&what, &pulse, loading).await;
+        match read_failed.lock().ok().and_then(|mut slot| slot.take()) {
+            Some(e) => Err(unreadable(&e)),
+            None => loaded,
         }
-        Ok(())
     }
 
     /// Whether container `id` still exists: what settles a removal whose answer was lost.
@@ -220,10 +250,11 @@ impl Engine {
             repo: Some(repo.to_owned()),
             tag: Some(tag.to_owned()),
         };
-        self.docker()
-            .tag_image(&path_escape(id), Some(opts))
+        let what = format!("tagging image {id} as {reference}");
+        let escaped = path_escape(id);
+        let call = self.docker().tag_image(&escaped, Some(opts));
+        self.within(&what, async { call.await.map_err(self.map(&what)) })
             .await
-            .map_err(self.map(&format!("tagging image {id} as {reference}")))
     }
 }
 

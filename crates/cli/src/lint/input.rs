@@ -10,6 +10,7 @@ use drydock_lint::files::{self, FileError, MAX_BYTES};
 use drydock_lint::Project;
 
 use super::shown;
+use crate::output::inert;
 
 /// One Dockerfile to lint.
 pub struct Input {
@@ -69,13 +70,22 @@ pub fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Input>, String> {
 }
 
 fn explained(e: FileError) -> String {
+    // A file name from a checked-out repository may hold control characters, line breaks or
+    // bidi overrides: it is made inert where it enters the message, so it cannot pass for a
+    // line of it either.
+    let path = match &e {
+        FileError::Read { path, .. }
+        | FileError::TooBig { path, .. }
+        | FileError::NoneFound { path } => path.display().to_string(),
+    };
+    let text = e.to_string().replacen(&path, &inert(&path), 1);
     match e {
         FileError::Read { .. } => {
             format!(
-                "{e}\nfix: give the path of a readable Dockerfile or of a directory that holds one"
+                "{text}\nfix: give the path of a readable Dockerfile or of a directory that holds one"
             )
         }
-        other => other.to_string(),
+        _ => text,
     }
 }
 

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use drydock_lint::{Finding, Level};
 
 use super::{RenderLint, Report};
+use crate::output::escaped_char;
 
 pub struct Tty {
     /// ANSI colours (stdout is a terminal and NO_COLOR is unset).
@@ -147,21 +148,6 @@ impl Paint {
     }
 }
 
-/// How a char of untrusted text is shown: itself, or an escape for control characters and
-/// the invisible ones that reorder or hide text (bidi overrides, zero-width marks).
-fn shown_char(c: char) -> Option<String> {
-    let invisible = matches!(
-        c,
-        '\u{61c}'
-            | '\u{200b}'..='\u{200f}'
-            | '\u{202a}'..='\u{202e}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{feff}'
-    );
-    (c.is_control() || invisible).then(|| format!("\\u{{{:x}}}", c as u32))
-}
-
 /// A message, file name or fix made safe for a terminal and cut to [`TEXT_CHARS`].
 fn clean(text: &str) -> String {
     let mut out = String::new();
@@ -170,7 +156,7 @@ fn clean(text: &str) -> String {
             out.push('…');
             break;
         }
-        match shown_char(c) {
+        match escaped_char(c) {
             Some(escaped) => out.push_str(&escaped),
             None => out.push(c),
         }
@@ -207,7 +193,7 @@ fn snippet(line: &str, column: u32, end: Option<u32>) -> Snippet {
             text.push('…');
             break;
         }
-        let piece = match (c, shown_char(c)) {
+        let piece = match (c, escaped_char(c)) {
             ('\t', _) => "    ".to_string(),
             (_, Some(escaped)) => escaped,
             (c, None) => c.to_string(),

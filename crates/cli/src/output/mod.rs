@@ -1,7 +1,10 @@
 //! Output formats, one file each behind [`Render`].
 
+mod escape;
 mod json;
 pub(crate) mod table;
+
+pub(crate) use escape::{escaped_char, inert, inert_lines};
 
 use crate::args::Format;
 use drydock_engine::{Discovery, EngineError, EngineStatus};

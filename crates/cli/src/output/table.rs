@@ -1,6 +1,6 @@
 //! The default human output: aligned columns, human sizes, hostile text made inert.
 
-use super::{EngineRow, Render};
+use super::{inert, EngineRow, Render};
 use drydock_inventory::{human_bytes, DfReport, HistoryRow, ImageRow, KindUsage};
 use drydock_layers::LayerReport;
 
@@ -47,19 +47,6 @@ fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Text from images and registries may carry terminal escape sequences: show them, never obey them.
-pub(crate) fn inert(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<char>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
 }
 
 pub(crate) fn short_id(id: &str) -> String {
@@ -224,7 +211,7 @@ impl Render for Table {
                     (Some(v), _) => format!(
                         "in use: Docker {} (API {})",
                         inert(v),
-                        r.api_version.as_deref().unwrap_or("?")
+                        inert(r.api_version.as_deref().unwrap_or("?"))
                     ),
                     (None, Some(e)) => format!("chosen, unusable: {}", inert(e)),
                     (None, None) if r.present => "found".to_owned(),
@@ -359,11 +346,6 @@ mod tests {
             ],
         );
         assert_eq!(text, "NAME      SIZE\na          1 B\nlonger   10 kB\n");
-    }
-
-    #[test]
-    fn escape_sequences_in_untrusted_text_are_shown_not_obeyed() {
-        assert_eq!(inert("evil\u{1b}[2Jtag\n"), "evil\\u{1b}[2Jtag\\n");
     }
 
     #[test]
