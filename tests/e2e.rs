@@ -228,7 +228,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     save(&client, "images-live").await;
 
-    cleanup_view(&client, &engine).await;
+    cleanup_view(&client, &engine, driver.data_dir()).await;
     one_click(&client).await;
     let client = schedule(client, &engine, &driver).await;
     client.close().await.expect("close session");
@@ -252,7 +252,7 @@ async fn wait_for_text(client: &Client, css: &str, want: &str) -> String {
 
 /// The Cleanup view: plan, confirm, run with quarantine, predicted equal to freed, journal, and
 /// a restore from quarantine.
-async fn cleanup_view(client: &Client, engine: &Dockerd) {
+async fn cleanup_view(client: &Client, engine: &Dockerd, data_dir: &std::path::Path) {
     click(client, "[data-testid=nav-cleanup]").await;
     wait_for(client, "[data-testid=sel-images]")
         .await
@@ -297,10 +297,61 @@ async fn cleanup_view(client: &Client, engine: &Dockerd) {
         "the image is gone from the engine"
     );
 
+    // A cleanup another Drydock (the CLI) is running, still waiting for the engine's answer: its
+    // removal is listed as not known yet, and left for that Drydock to settle.
+    let store = drydock_store::Store::open_in(data_dir).expect("store");
+    let lease = store.lease_run("cli-run").expect("lease");
+    let run = drydock_store::Run {
+        plan_id: "cli-run".into(),
+        started: drydock_cleanup::unix_now(),
+        finished: None,
+        why: "prune".into(),
+        predicted: 5_000_000,
+        actual: None,
+        removed: 0,
+        skipped: 0,
+        stopped: None,
+    };
+    store.start_run(&run).expect("run");
+    let key = store
+        .journal_intent(&drydock_store::Entry {
+            plan_id: "cli-run".into(),
+            at: drydock_cleanup::unix_now(),
+            kind: "image".into(),
+            object_id: "sha256:0123456789abcdef".into(),
+            name: "shop/api:old".into(),
+            tags: vec!["shop/api:old".into()],
+            bytes: 5_000_000,
+            reason: "image no container uses".into(),
+            quarantined: true,
+            status: drydock_store::Status::Unsettled,
+        })
+        .expect("intent");
+
     click(client, "[data-testid=tab-journal]").await;
     wait_for(client, "[data-testid=journal-run]").await;
     wait_for_text(client, "[data-testid=journal-entry]", "shop/worker:2.4").await;
+    wait_for_text(
+        client,
+        "[data-testid=journal-unsettled]",
+        "1 removal was asked for",
+    )
+    .await;
+    wait_for_text(
+        client,
+        "[data-testid=journal-entry][data-status=unsettled]",
+        "shop/api:old",
+    )
+    .await;
     save(client, "cleanup-journal").await;
+    store.journal_abandon(key).expect("the other run ends");
+    store
+        .finish_run(&drydock_store::Run {
+            finished: Some(drydock_cleanup::unix_now()),
+            ..run
+        })
+        .expect("finished");
+    drop(lease);
 
     click(client, "[data-testid=tab-quarantine]").await;
     wait_for_text(client, "[data-testid=quarantine-entry]", "shop/worker:2.4").await;
