@@ -11,7 +11,7 @@ const USAGE: &str = "usage: cargo xtask <run | test | bench>
   test    install what is missing and run every check: formatting, lints, unit, UI and real-engine tests
   bench   fill a throwaway engine with 300 images and compare `drydock images|df` with the bare API calls,
           and `drydock layers` of a 300 MB image with `docker save`; time `drydock lint` against
-          hadolint on the Dockerfile corpus";
+          hadolint on the Dockerfile corpus, and its time per KB on hostile files up to 8 MB";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -150,6 +150,10 @@ fn bench() -> Result {
     step(
         "lint benchmark (drydock lint and hadolint on the Dockerfile corpus)",
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "lint"]),
+    )?;
+    step(
+        "lint scaling benchmark (hostile Dockerfiles from 10 KB to 8 MB: time per KB stays flat)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "lint_scaling"]),
     )?;
     step(
         "layers benchmark (a 300 MB image of 20,000 files: `drydock layers` against `docker save`)",

@@ -34,6 +34,6 @@ pub use dump::{dump, go_quote};
 pub use error::ParseError;
 pub use parser::parse;
 pub use scope::{scopes, Scope, Var, VarSource};
-pub use shell::{expand_word, expand_words, ExpandError, Expansion, Lexer};
+pub use shell::{expand_word, expand_words, ExpandError, Expansion, Lexer, Variables};
 pub use span::{Pos, Span};
 pub use stages::{global_instructions, stages, Stage};

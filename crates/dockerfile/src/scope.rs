@@ -6,13 +6,27 @@
 //!   an ARG of the same name.
 //! - Values are expanded with the scope in effect before the instruction, so in
 //!   `ENV a=1 b=$a` the `$a` is the old value.
+//!
+//! The scopes of a file share one table, so a file of many ARG and ENV lines costs memory in
+//! proportion to its size rather than one copy of every variable per instruction. Each name
+//! keeps where it is set; a scope is a place in the file, and a lookup finds the setting in
+//! effect there by binary search:
+//! - global ARGs by instruction index;
+//! - stage ARGs by position, checking the one found is of the same stage;
+//! - ENVs by position in the stages laid out depth first (each stage's instructions, then the
+//!   stages built on it), where an ENV is seen from the next position to the end of its stage's
+//!   subtree. Those ranges nest, so each name records where its ranges open and close, and
+//!   the last mark before a position says which ENV is in effect: an opened one, or the one a
+//!   closed one had shadowed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::ast::{Args, Dockerfile, Kind};
-use crate::shell::expand_word;
+use crate::shell::{expand_word, Variables};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VarSource {
@@ -31,19 +45,87 @@ pub struct Var {
     pub declared_at: usize,
 }
 
-/// The variables in effect when one instruction runs.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// The variables in effect when one instruction runs. Cheap to clone: every scope of a file
+/// looks into the same table.
+#[derive(Debug, Clone, Default)]
 pub struct Scope {
-    pub vars: BTreeMap<String, Var>,
+    table: Arc<Table>,
+    at: usize,
 }
 
 impl Scope {
-    /// The variables that have a value, ready for [`crate::expand_word`].
-    pub fn env(&self) -> BTreeMap<String, String> {
-        self.vars
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.value.clone()?)))
+    /// The variable `name` as this instruction sees it.
+    pub fn get(&self, name: &str) -> Option<&Var> {
+        let entry = self.table.entry(name)?;
+        self.table.lookup(entry, self.at)
+    }
+
+    /// Whether `name` is declared here (an ARG without a value counts).
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The first variable here whose name equals `name` ignoring ASCII case, in name order.
+    pub fn get_ignore_ascii_case(&self, name: &str) -> Option<(&str, &Var)> {
+        let table = &*self.table;
+        table.same_but_case(name).iter().find_map(|&i| {
+            let entry = table.names.get(i)?;
+            Some((entry.name.as_str(), table.lookup(entry, self.at)?))
+        })
+    }
+
+    /// The variables here whose name may be one edit from `name` (a char inserted, left out,
+    /// replaced, or two neighbours swapped) or equals it ignoring ASCII case, in name order.
+    /// Some may be further away: check each. Names over 64 chars are near only by case. For
+    /// "did you mean" messages, without walking every variable of the file.
+    pub fn vars_near(&self, name: &str) -> Vec<&str> {
+        let table = &*self.table;
+        let mut found: Vec<usize> = table.same_but_case(name).to_vec();
+        let near = table.near();
+        for hash in variants(name) {
+            let from = near.partition_point(|(h, _)| *h < hash);
+            found.extend(
+                near.get(from..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|(h, _)| *h == hash)
+                    .map(|(_, i)| *i),
+            );
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .filter_map(|i| {
+                let entry = table.names.get(i)?;
+                table.lookup(entry, self.at)?;
+                Some(entry.name.as_str())
+            })
             .collect()
+    }
+
+    /// Every variable in effect, by name. This walks every name the file declares: for a
+    /// rule that looks at one instruction, [`Scope::get`] is the way.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &Var)> {
+        let table = &*self.table;
+        table
+            .names
+            .iter()
+            .filter_map(move |entry| Some((entry.name.as_str(), table.lookup(entry, self.at)?)))
+    }
+
+    /// The variables that have a value, ready for [`crate::expand_word`] (walks every name the
+    /// file declares, see [`Scope::vars`]).
+    pub fn env(&self) -> BTreeMap<String, String> {
+        self.vars()
+            .filter_map(|(k, v)| Some((k.to_string(), v.value.clone()?)))
+            .collect()
+    }
+}
+
+impl Variables for Scope {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name)?.value.as_deref()
     }
 }
 
@@ -51,105 +133,441 @@ impl Scope {
 /// `--build-arg` values (include platform args like `TARGETARCH` there if you know them); as in
 /// BuildKit they only apply to ARGs the file declares.
 pub fn scopes(dockerfile: &Dockerfile, build_args: &BTreeMap<String, String>) -> Vec<Scope> {
-    let escape = dockerfile.escape;
-    let mut globals: BTreeMap<String, Var> = BTreeMap::new();
-    let mut stage: Option<(BTreeMap<String, Var>, BTreeMap<String, Var>)> = None;
-    // Final ENV of each named stage, for stages built on it.
-    let mut stage_envs: Vec<(String, BTreeMap<String, Var>)> = Vec::new();
-    let mut current_name: Option<String> = None;
-    let mut scopes = Vec::with_capacity(dockerfile.instructions.len());
+    let table = Arc::new(Builder::new(dockerfile, build_args).build());
+    (0..dockerfile.instructions.len())
+        .map(|at| Scope {
+            table: Arc::clone(&table),
+            at,
+        })
+        .collect()
+}
 
-    for (index, ins) in dockerfile.instructions.iter().enumerate() {
-        let scope = match &stage {
-            _ if ins.kind == Kind::From => Scope {
-                vars: globals.clone(),
-            },
-            None => Scope {
-                vars: globals.clone(),
-            },
-            Some((args, envs)) => {
-                let mut vars = args.clone();
-                vars.extend(envs.iter().map(|(k, v)| (k.clone(), v.clone())));
-                Scope { vars }
-            }
-        };
-        let env = scope.env();
-        let expand = |raw: &str| expand_word(raw, &env, escape).unwrap_or_else(|_| raw.to_string());
-        match (&ins.kind, &ins.args) {
-            (Kind::From, args) => {
-                if let (Some(name), Some((_, envs))) = (&current_name, &stage) {
-                    stage_envs.push((name.to_lowercase(), envs.clone()));
-                }
-                let words: Vec<&str> = match args {
-                    Args::Words(words) => words.iter().map(|w| w.value.as_str()).collect(),
-                    _ => Vec::new(),
-                };
-                let base = words.first().map(|b| expand(b).to_lowercase());
-                let inherited = base
-                    .and_then(|b| stage_envs.iter().rev().find(|(name, _)| *name == b))
-                    .map(|(_, envs)| envs.clone())
-                    .unwrap_or_default();
-                current_name = match words.as_slice() {
-                    [_, _, name] => Some(expand(name)),
-                    _ => None,
-                };
-                stage = Some((BTreeMap::new(), inherited));
-            }
-            (Kind::Arg, Args::Words(words)) => {
-                for word in words {
-                    let (name, default) = match word.value.split_once('=') {
-                        Some((name, default)) => (name, Some(default)),
-                        None => (word.value.as_str(), None),
-                    };
-                    let given = build_args.get(name).cloned();
-                    let value = match &stage {
-                        None => given.or_else(|| default.map(expand)),
-                        Some(_) => given
-                            .or_else(|| default.map(expand))
-                            .or_else(|| globals.get(name).and_then(|g| g.value.clone())),
-                    };
-                    match &mut stage {
-                        None => {
-                            globals.insert(
-                                name.to_string(),
-                                Var {
-                                    value,
-                                    source: VarSource::GlobalArg,
-                                    declared_at: index,
-                                },
-                            );
-                        }
-                        Some((args, _)) => {
-                            args.insert(
-                                name.to_string(),
-                                Var {
-                                    value,
-                                    source: VarSource::Arg,
-                                    declared_at: index,
-                                },
-                            );
-                        }
-                    }
-                }
-            }
-            (Kind::Env, Args::KeyValues(pairs)) => {
-                if let Some((_, envs)) = &mut stage {
-                    for kv in pairs {
-                        let value = Some(expand(&kv.value.value));
-                        envs.insert(
-                            expand(&kv.key.value),
-                            Var {
-                                value,
-                                source: VarSource::Env,
-                                declared_at: index,
-                            },
-                        );
-                    }
-                }
-            }
-            _ => {}
-        }
-        scopes.push(scope);
+/// Where an instruction sits, for lookups.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    /// Before the first FROM, or a FROM itself: global ARGs declared before it.
+    Global,
+    /// Inside a stage, at a position of the depth-first layout.
+    Stage { stage: usize, pos: usize },
+}
+
+/// An ENV's range opening (it is seen from `pos` on) or closing (not seen from `pos` on).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    pos: usize,
+    env: usize,
+    open: bool,
+}
+
+/// Everything set under one name.
+#[derive(Debug, Default)]
+struct Name {
+    name: String,
+    /// Global ARGs, in file order.
+    globals: Vec<Var>,
+    /// Stage ARGs: (position, stage, var), in position order.
+    args: Vec<(usize, usize, Var)>,
+    /// ENVs, each with the ENV of this name it shadows.
+    envs: Vec<(Var, Option<usize>)>,
+    /// Where the ENVs' ranges open and close, in position order.
+    marks: Vec<Mark>,
+    /// While building: the ENVs whose range is open, innermost last.
+    open: Vec<usize>,
+}
+
+impl Name {
+    fn global_before(&self, at: usize) -> Option<&Var> {
+        let n = self.globals.partition_point(|v| v.declared_at < at);
+        n.checked_sub(1).and_then(|i| self.globals.get(i))
     }
-    scopes
+
+    fn in_stage(&self, stage: usize, pos: usize) -> Option<&Var> {
+        let n = self.marks.partition_point(|m| m.pos <= pos);
+        let env = match n.checked_sub(1).and_then(|i| self.marks.get(i)) {
+            Some(mark) if mark.open => Some(mark.env),
+            Some(mark) => self.envs.get(mark.env).and_then(|(_, shadowed)| *shadowed),
+            None => None,
+        };
+        if let Some((var, _)) = env.and_then(|e| self.envs.get(e)) {
+            return Some(var);
+        }
+        let n = self.args.partition_point(|(at, _, _)| *at < pos);
+        match n.checked_sub(1).and_then(|i| self.args.get(i)) {
+            Some((_, s, var)) if *s == stage => Some(var),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    places: Vec<Place>,
+    /// Sorted by name.
+    names: Vec<Name>,
+    /// Indexes into `names` sorted by lowercased name, then name (made on first use).
+    folded: OnceLock<Vec<usize>>,
+    /// For names of at most 64 chars, the hash of the name and of each way to leave one char
+    /// out, with the name's index, sorted (made on first use): two names one edit apart share
+    /// one of these.
+    near: OnceLock<Vec<(u64, usize)>>,
+}
+
+impl Table {
+    fn entry(&self, name: &str) -> Option<&Name> {
+        let i = self
+            .names
+            .binary_search_by(|n| n.name.as_str().cmp(name))
+            .ok()?;
+        self.names.get(i)
+    }
+
+    fn lookup<'t>(&'t self, entry: &'t Name, at: usize) -> Option<&'t Var> {
+        match self.places.get(at)? {
+            Place::Global => entry.global_before(at),
+            Place::Stage { stage, pos } => entry.in_stage(*stage, *pos),
+        }
+    }
+
+    /// The indexes of the names equal to `name` ignoring ASCII case, in name order.
+    fn same_but_case(&self, name: &str) -> &[usize] {
+        let folded = self.folded();
+        let lower = |i: &usize| {
+            self.names
+                .get(*i)
+                .map_or(String::new(), |n| n.name.to_ascii_lowercase())
+        };
+        let wanted = name.to_ascii_lowercase();
+        let from = folded.partition_point(|i| lower(i) < wanted);
+        let to = from
+            + folded
+                .get(from..)
+                .unwrap_or(&[])
+                .partition_point(|i| lower(i) == wanted);
+        folded.get(from..to).unwrap_or(&[])
+    }
+
+    fn near(&self) -> &[(u64, usize)] {
+        self.near.get_or_init(|| {
+            let mut near: Vec<(u64, usize)> = self
+                .names
+                .iter()
+                .enumerate()
+                .flat_map(|(i, n)| variants(&n.name).into_iter().map(move |h| (h, i)))
+                .collect();
+            near.sort_unstable();
+            near
+        })
+    }
+
+    fn folded(&self) -> &[usize] {
+        self.folded.get_or_init(|| {
+            let mut order: Vec<(String, usize)> = self
+                .names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.name.to_ascii_lowercase(), i))
+                .collect();
+            // `names` is sorted, so equal folded names stay in name order.
+            order.sort_by(|a, b| a.0.cmp(&b.0));
+            order.into_iter().map(|(_, i)| i).collect()
+        })
+    }
+}
+
+/// The hashes of `name` and of `name` with each one char left out; none past 64 chars.
+fn variants(name: &str) -> Vec<u64> {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() > 64 {
+        return Vec::new();
+    }
+    let hash = |skip: Option<usize>| {
+        let mut hasher = DefaultHasher::new();
+        for (i, c) in chars.iter().enumerate() {
+            if Some(i) != skip {
+                c.hash(&mut hasher);
+            }
+        }
+        hasher.finish()
+    };
+    std::iter::once(hash(None))
+        .chain((0..chars.len()).map(|i| hash(Some(i))))
+        .collect()
+}
+
+/// A stage as scopes see it: its instructions and the earlier stage it builds on.
+struct StageSpan {
+    from: usize,
+    end: usize,
+    parent: Option<usize>,
+}
+
+struct Builder<'a> {
+    dockerfile: &'a Dockerfile,
+    build_args: &'a BTreeMap<String, String>,
+    places: Vec<Place>,
+    names: Vec<Name>,
+    ids: HashMap<String, usize>,
+}
+
+/// The variables of a place while the table is being built.
+struct Partial<'b> {
+    names: &'b [Name],
+    ids: &'b HashMap<String, usize>,
+    place: Place,
+    at: usize,
+}
+
+impl Partial<'_> {
+    fn get(&self, name: &str) -> Option<&Var> {
+        let entry = self.names.get(*self.ids.get(name)?)?;
+        match self.place {
+            Place::Global => entry.global_before(self.at),
+            Place::Stage { stage, pos } => entry.in_stage(stage, pos),
+        }
+    }
+}
+
+impl Variables for Partial<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name)?.value.as_deref()
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(dockerfile: &'a Dockerfile, build_args: &'a BTreeMap<String, String>) -> Builder<'a> {
+        Builder {
+            dockerfile,
+            build_args,
+            places: vec![Place::Global; dockerfile.instructions.len()],
+            names: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    fn build(mut self) -> Table {
+        let stages = self.globals_and_stages();
+        // Depth first: each stage, then the stages built on it, in file order.
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); stages.len()];
+        let mut roots = Vec::new();
+        for (index, stage) in stages.iter().enumerate() {
+            match stage.parent.and_then(|p| children.get_mut(p)) {
+                Some(siblings) => siblings.push(index),
+                None => roots.push(index),
+            }
+        }
+        let mut pos = 0;
+        // (stage, next child to visit, ENVs it opened)
+        let mut stack: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+        for root in roots {
+            let opened = self.enter(&stages, root, &mut pos);
+            stack.push((root, 0, opened));
+            while let Some((stage, next, _)) = stack.last_mut() {
+                if let Some(&child) = children.get(*stage).and_then(|c| c.get(*next)) {
+                    *next += 1;
+                    let opened = self.enter(&stages, child, &mut pos);
+                    stack.push((child, 0, opened));
+                } else if let Some((_, _, opened)) = stack.pop() {
+                    for id in opened.into_iter().rev() {
+                        if let Some(name) = self.names.get_mut(id) {
+                            if let Some(env) = name.open.pop() {
+                                name.marks.push(Mark {
+                                    pos,
+                                    env,
+                                    open: false,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut names = self.names;
+        for name in &mut names {
+            name.open = Vec::new();
+        }
+        names.sort_by(|a, b| a.name.cmp(&b.name));
+        Table {
+            places: self.places,
+            names,
+            folded: OnceLock::new(),
+            near: OnceLock::new(),
+        }
+    }
+
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len();
+        self.names.push(Name {
+            name: name.to_string(),
+            ..Name::default()
+        });
+        self.ids.insert(name.to_string(), id);
+        id
+    }
+
+    fn expand(&self, raw: &str, place: Place, at: usize) -> String {
+        let vars = Partial {
+            names: &self.names,
+            ids: &self.ids,
+            place,
+            at,
+        };
+        expand_word(raw, &vars, self.dockerfile.escape).unwrap_or_else(|_| raw.to_string())
+    }
+
+    /// Global ARGs (in file order), and the stages with the stage each builds on: the latest
+    /// earlier stage whose name matches the base once both are expanded.
+    fn globals_and_stages(&mut self) -> Vec<StageSpan> {
+        let dockerfile = self.dockerfile;
+        let instructions = &dockerfile.instructions;
+        let mut stages: Vec<StageSpan> = Vec::new();
+        let mut named: HashMap<String, usize> = HashMap::new();
+        for (index, ins) in instructions.iter().enumerate() {
+            match (&ins.kind, &ins.args) {
+                (Kind::From, args) => {
+                    let words: Vec<&str> = match args {
+                        Args::Words(words) => words.iter().map(|w| w.value.as_str()).collect(),
+                        _ => Vec::new(),
+                    };
+                    let base = words
+                        .first()
+                        .map(|b| self.expand(b, Place::Global, index).to_lowercase());
+                    let parent = base.and_then(|b| named.get(&b).copied());
+                    if let Some(last) = stages.last_mut() {
+                        last.end = index;
+                    }
+                    if let [_, _, name] = words.as_slice() {
+                        let name = self.expand(name, Place::Global, index).to_lowercase();
+                        named.insert(name, stages.len());
+                    }
+                    stages.push(StageSpan {
+                        from: index,
+                        end: instructions.len(),
+                        parent,
+                    });
+                }
+                (Kind::Arg, Args::Words(words)) if stages.is_empty() => {
+                    let declared: Vec<(&str, Option<String>)> = words
+                        .iter()
+                        .map(|word| {
+                            let (name, default) = match word.value.split_once('=') {
+                                Some((name, default)) => (name, Some(default)),
+                                None => (word.value.as_str(), None),
+                            };
+                            let value =
+                                self.build_args.get(name).cloned().or_else(|| {
+                                    default.map(|d| self.expand(d, Place::Global, index))
+                                });
+                            (name, value)
+                        })
+                        .collect();
+                    for (name, value) in declared {
+                        let id = self.id(name);
+                        if let Some(entry) = self.names.get_mut(id) {
+                            entry.globals.push(Var {
+                                value,
+                                source: VarSource::GlobalArg,
+                                declared_at: index,
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        stages
+    }
+
+    /// Lays out `stage` from `pos` on and reads its ARGs and ENVs. Returns the names whose
+    /// ENV ranges it opened, to close when its subtree ends.
+    fn enter(&mut self, stages: &[StageSpan], stage: usize, pos: &mut usize) -> Vec<usize> {
+        let mut opened = Vec::new();
+        let Some(span) = stages.get(stage) else {
+            return opened;
+        };
+        let dockerfile = self.dockerfile;
+        for index in span.from..span.end {
+            let here = *pos;
+            *pos += 1;
+            let Some(ins) = dockerfile.instructions.get(index) else {
+                continue;
+            };
+            if index == span.from {
+                continue;
+            }
+            let place = Place::Stage { stage, pos: here };
+            if let Some(slot) = self.places.get_mut(index) {
+                *slot = place;
+            }
+            match (&ins.kind, &ins.args) {
+                (Kind::Arg, Args::Words(words)) => {
+                    let declared: Vec<(&str, Option<String>)> = words
+                        .iter()
+                        .map(|word| {
+                            let (name, default) = match word.value.split_once('=') {
+                                Some((name, default)) => (name, Some(default)),
+                                None => (word.value.as_str(), None),
+                            };
+                            let value = self
+                                .build_args
+                                .get(name)
+                                .cloned()
+                                .or_else(|| default.map(|d| self.expand(d, place, index)))
+                                .or_else(|| {
+                                    let entry = self.names.get(*self.ids.get(name)?)?;
+                                    entry.globals.last()?.value.clone()
+                                });
+                            (name, value)
+                        })
+                        .collect();
+                    for (name, value) in declared {
+                        let id = self.id(name);
+                        if let Some(entry) = self.names.get_mut(id) {
+                            let var = Var {
+                                value,
+                                source: VarSource::Arg,
+                                declared_at: index,
+                            };
+                            entry.args.push((here, stage, var));
+                        }
+                    }
+                }
+                (Kind::Env, Args::KeyValues(pairs)) => {
+                    let set: Vec<(String, String)> = pairs
+                        .iter()
+                        .map(|kv| {
+                            (
+                                self.expand(&kv.key.value, place, index),
+                                self.expand(&kv.value.value, place, index),
+                            )
+                        })
+                        .collect();
+                    for (key, value) in set {
+                        let id = self.id(&key);
+                        let Some(entry) = self.names.get_mut(id) else {
+                            continue;
+                        };
+                        let env = entry.envs.len();
+                        let var = Var {
+                            value: Some(value),
+                            source: VarSource::Env,
+                            declared_at: index,
+                        };
+                        entry.envs.push((var, entry.open.last().copied()));
+                        entry.marks.push(Mark {
+                            pos: here + 1,
+                            env,
+                            open: true,
+                        });
+                        entry.open.push(env);
+                        opened.push(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        opened
+    }
 }

@@ -10,6 +10,19 @@ use crate::pattern;
 /// cannot exhaust the stack.
 const MAX_NESTING: u32 = 64;
 
+/// Where the lexer finds the value of a variable: a map of names to values, or the
+/// [`crate::Scope`] of an instruction.
+pub trait Variables {
+    /// The value of `name`, or `None` when it is not set.
+    fn value(&self, name: &str) -> Option<&str>;
+}
+
+impl Variables for BTreeMap<String, String> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name).map(String::as_str)
+    }
+}
+
 /// How to lex. The default is what a build does to ENV values with the `\` escape char.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lexer {
@@ -36,11 +49,7 @@ impl Lexer {
     }
 
     /// Expands `word` with `env`; see [`Expansion`].
-    pub fn process(
-        &self,
-        word: &str,
-        env: &BTreeMap<String, String>,
-    ) -> Result<Expansion, ExpandError> {
+    pub fn process(&self, word: &str, env: &impl Variables) -> Result<Expansion, ExpandError> {
         let mut state = State {
             lexer: *self,
             chars: word.chars().collect(),
@@ -87,18 +96,14 @@ pub struct ExpandError {
 }
 
 /// Expands one word the way a build does (quotes removed, `$VAR`/`${VAR...}` substituted).
-pub fn expand_word(
-    word: &str,
-    env: &BTreeMap<String, String>,
-    escape: char,
-) -> Result<String, ExpandError> {
+pub fn expand_word(word: &str, env: &impl Variables, escape: char) -> Result<String, ExpandError> {
     Lexer::new(escape).process(word, env).map(|e| e.value)
 }
 
 /// Splits and expands like a build does for words (e.g. a shell-form COPY line).
 pub fn expand_words(
     text: &str,
-    env: &BTreeMap<String, String>,
+    env: &impl Variables,
     escape: char,
 ) -> Result<Vec<String>, ExpandError> {
     Lexer::new(escape).process(text, env).map(|e| e.words)
@@ -150,7 +155,7 @@ struct State<'a> {
     lexer: Lexer,
     chars: Vec<char>,
     pos: usize,
-    env: &'a BTreeMap<String, String>,
+    env: &'a dyn Variables,
     raw_escapes: bool,
     depth: u32,
     used: BTreeSet<String>,
@@ -173,10 +178,10 @@ impl State<'_> {
     }
 
     fn lookup(&mut self, name: &str) -> Option<String> {
-        match self.env.get(name) {
+        match self.env.value(name) {
             Some(value) => {
                 self.used.insert(name.to_string());
-                Some(value.clone())
+                Some(value.to_string())
             }
             None => {
                 self.unset.insert(name.to_string());

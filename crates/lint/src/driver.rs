@@ -1,5 +1,8 @@
 //! Runs the rules over one file, then applies levels, ignores and pragmas.
 
+use std::collections::HashMap;
+use std::ops::RangeInclusive;
+
 use drydock_dockerfile::Span;
 
 use crate::config::Config;
@@ -89,21 +92,10 @@ pub fn lint(
     }
     let pragmas = pragmas(source, &file);
     let mut used: Vec<Vec<bool>> = pragmas.iter().map(|p| vec![false; p.ids.len()]).collect();
+    let mut suppressions = Suppressions::new(&pragmas);
     findings.retain(|(finding, rule)| {
         let Some(rule) = rule else { return true };
-        let mut keep = true;
-        for (p, used) in pragmas.iter().zip(used.iter_mut()) {
-            if !p.covers.contains(&finding.line) {
-                continue;
-            }
-            for (id, flag) in p.ids.iter().zip(used.iter_mut()) {
-                if names(rule, id) {
-                    *flag = true;
-                    keep = false;
-                }
-            }
-        }
-        keep
+        !suppressions.suppress(rule, finding.line, &mut used)
     });
     let mut out: Vec<Finding> = findings.into_iter().map(|(f, _)| f).collect();
     out.extend(configured(
@@ -114,6 +106,117 @@ pub fn lint(
     out
 }
 
+/// The pragma ids naming each rule, grouped by the lines they cover, so that a finding meets
+/// only the pragmas over its own line: many pragmas and many findings stay fast.
+struct Suppressions {
+    /// Per rule code: groups of ids covering the whole file, and groups covering one
+    /// instruction's lines, sorted by first line.
+    by_rule: HashMap<&'static str, (Vec<Group>, Vec<Group>)>,
+}
+
+/// A rule's code, whether the pragma is global, and the first and last line it covers.
+type GroupKey = (&'static str, bool, u32, u32);
+
+/// Ids (pragma, position in its list) covering the same lines; once one finding met them
+/// all are marked used, so later findings cost nothing more.
+struct Group {
+    covers: RangeInclusive<u32>,
+    ids: Vec<(usize, usize)>,
+    met: bool,
+    /// The last line covered by this group or any before it in the list.
+    reach: u32,
+}
+
+impl Suppressions {
+    fn new(pragmas: &[Pragma]) -> Suppressions {
+        let mut named: HashMap<String, Vec<&'static Rule>> = HashMap::new();
+        for rule in rules::all() {
+            let mut keys = vec![
+                rule.code.to_ascii_lowercase(),
+                rule.name.to_ascii_lowercase(),
+            ];
+            keys.extend(rule.hadolint.map(str::to_ascii_lowercase));
+            keys.dedup();
+            for key in keys {
+                named.entry(key).or_default().push(rule);
+            }
+        }
+        let mut groups: HashMap<GroupKey, Vec<(usize, usize)>> = HashMap::new();
+        for (p, pragma) in pragmas.iter().enumerate() {
+            for (i, id) in pragma.ids.iter().enumerate() {
+                let rules = named
+                    .get(&id.to_ascii_lowercase())
+                    .map_or(&[][..], Vec::as_slice);
+                for rule in rules {
+                    let key = (
+                        rule.code,
+                        pragma.global,
+                        *pragma.covers.start(),
+                        *pragma.covers.end(),
+                    );
+                    groups.entry(key).or_default().push((p, i));
+                }
+            }
+        }
+        let mut by_rule: HashMap<&'static str, (Vec<Group>, Vec<Group>)> = HashMap::new();
+        for ((code, global, start, end), ids) in groups {
+            let group = Group {
+                covers: start..=end,
+                ids,
+                met: false,
+                reach: end,
+            };
+            let (globals, locals) = by_rule.entry(code).or_default();
+            if global {
+                globals.push(group);
+            } else {
+                locals.push(group);
+            }
+        }
+        for (_, locals) in by_rule.values_mut() {
+            locals.sort_by_key(|g| (*g.covers.start(), *g.covers.end()));
+            let mut reach = 0;
+            for group in locals.iter_mut() {
+                reach = reach.max(*group.covers.end());
+                group.reach = reach;
+            }
+        }
+        Suppressions { by_rule }
+    }
+
+    /// Whether a pragma covering `line` names `rule`; marks the ids that do as used.
+    fn suppress(&mut self, rule: &Rule, line: u32, used: &mut [Vec<bool>]) -> bool {
+        let Some((globals, locals)) = self.by_rule.get_mut(rule.code) else {
+            return false;
+        };
+        let before = locals.partition_point(|g| *g.covers.start() <= line);
+        let covering = globals.iter_mut().chain(
+            locals
+                .get_mut(..before)
+                .unwrap_or(&mut [])
+                .iter_mut()
+                .rev()
+                .take_while(|g| g.reach >= line),
+        );
+        let mut suppressed = false;
+        for group in covering {
+            if !group.covers.contains(&line) {
+                continue;
+            }
+            suppressed = true;
+            if !group.met {
+                group.met = true;
+                for &(p, i) in &group.ids {
+                    if let Some(flag) = used.get_mut(p).and_then(|u| u.get_mut(i)) {
+                        *flag = true;
+                    }
+                }
+            }
+        }
+        suppressed
+    }
+}
+
 fn suppression_findings(
     name: &str,
     pragmas: &[Pragma],
@@ -122,6 +225,8 @@ fn suppression_findings(
     selection: &Selection,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Whether each rule ran, asked once per rule rather than once per id.
+    let mut ran: HashMap<&'static str, bool> = HashMap::new();
     for (p, used) in pragmas.iter().zip(used) {
         let span = Span {
             start: drydock_dockerfile::Pos {
@@ -144,7 +249,12 @@ fn suppression_findings(
                 )),
                 // A rule that did not run (ignored in config, or not selected) cannot be
                 // suppressed, so its pragma is not "unused".
-                Some(rule) if !was_used && selected(rule, selection) && !ignored(rule, config) => {
+                Some(rule)
+                    if !was_used
+                        && *ran.entry(rule.code).or_insert_with(|| {
+                            selected(rule, selection) && !ignored(rule, config)
+                        }) =>
+                {
                     let message = if p.global {
                         format!("`{id}` is ignored for the whole file but `{}` reports nothing here: remove it from the pragma", rule.name)
                     } else {
@@ -215,19 +325,28 @@ fn is_meta(id: &str) -> bool {
 /// names DL codes Drydock lacks must not fail every run for good. Parse errors never pass here.
 fn configured(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
     let named = |e: &crate::config::Entry, code: &str| e.id.eq_ignore_ascii_case(code);
+    // Per code: ignored, or the level an override gives it (the codes are few).
+    let mut verdicts: HashMap<String, (bool, Option<Level>)> = HashMap::new();
     findings
         .into_iter()
-        .filter(|f| !config.ignored.iter().any(|e| named(e, &f.code)))
-        .map(|mut f| {
-            if let Some((_, level)) = config
-                .overrides
-                .iter()
-                .rev()
-                .find(|(e, _)| named(e, &f.code))
-            {
-                f.level = *level;
+        .filter_map(|mut f| {
+            let (ignored, level) = *verdicts.entry(f.code.clone()).or_insert_with(|| {
+                let ignored = config.ignored.iter().any(|e| named(e, &f.code));
+                let level = config
+                    .overrides
+                    .iter()
+                    .rev()
+                    .find(|(e, _)| named(e, &f.code))
+                    .map(|(_, level)| *level);
+                (ignored, level)
+            });
+            if ignored {
+                return None;
             }
-            f
+            if let Some(level) = level {
+                f.level = level;
+            }
+            Some(f)
         })
         .collect()
 }

@@ -6,7 +6,7 @@
 //! the shell in effect for every instruction, and facts about the project around the file.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use drydock_dockerfile::{Args, Dockerfile, Instruction, Kind, Scope, Span, Stage};
 
@@ -127,8 +127,80 @@ pub struct Context<'a> {
     scripts: Vec<Option<Script>>,
     shells: Vec<ShellInfo>,
     scopes: OnceCell<Vec<Scope>>,
+    /// What a scope lookup outside the file sees: nothing.
+    no_scope: Scope,
     /// Byte offset where each line starts, so a rule reads a line without scanning the file.
     line_starts: Vec<usize>,
+    /// The stages, indexed once so that questions about them cost the same in a file of one
+    /// stage or thousands.
+    index: StageIndex,
+}
+
+/// Per instruction its stage; per stage its parent and whether it ships; stages by name.
+#[derive(Debug, Default)]
+struct StageIndex {
+    stage_of: Vec<Option<usize>>,
+    parents: Vec<Option<usize>>,
+    ships: Vec<bool>,
+    /// Stage indexes by ASCII-lowercased name, in file order.
+    named: HashMap<String, Vec<usize>>,
+}
+
+impl StageIndex {
+    fn new(instructions: usize, stages: &[Stage]) -> StageIndex {
+        let mut index = StageIndex {
+            stage_of: vec![None; instructions],
+            ..StageIndex::default()
+        };
+        for stage in stages {
+            for i in stage.instructions.clone() {
+                if let Some(slot) = index.stage_of.get_mut(i) {
+                    *slot = Some(stage.index);
+                }
+            }
+            if let Some(name) = &stage.name {
+                index
+                    .named
+                    .entry(name.value.to_ascii_lowercase())
+                    .or_default()
+                    .push(stage.index);
+            }
+        }
+        index.parents = stages
+            .iter()
+            .map(|s| {
+                let base = s.base.as_ref()?;
+                index.last_named(&base.value, s.index)
+            })
+            .collect();
+        index.ships = vec![false; stages.len()];
+        let mut current = stages.len().checked_sub(1);
+        while let Some(at) = current {
+            match index.ships.get_mut(at) {
+                Some(ships) if !*ships => *ships = true,
+                _ => break,
+            }
+            current = index.parents.get(at).copied().flatten();
+        }
+        index
+    }
+
+    /// The stages named `name` (ASCII case ignored), in file order.
+    fn named(&self, name: &str) -> &[usize] {
+        self.named
+            .get(&name.to_ascii_lowercase())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    fn first_named(&self, name: &str, before: usize) -> Option<usize> {
+        self.named(name).first().copied().filter(|&i| i < before)
+    }
+
+    fn last_named(&self, name: &str, before: usize) -> Option<usize> {
+        let named = self.named(name);
+        let n = named.partition_point(|&i| i < before);
+        n.checked_sub(1).and_then(|i| named.get(i)).copied()
+    }
 }
 
 impl<'a> Context<'a> {
@@ -139,7 +211,8 @@ impl<'a> Context<'a> {
         project: Project,
     ) -> Context<'a> {
         let stages = drydock_dockerfile::stages(file);
-        let shells = shells(file, &stages);
+        let index = StageIndex::new(file.instructions.len(), &stages);
+        let shells = shells(file, &stages, &index);
         let scripts = file
             .instructions
             .iter()
@@ -158,9 +231,11 @@ impl<'a> Context<'a> {
             scripts,
             shells,
             scopes: OnceCell::new(),
+            no_scope: Scope::default(),
             line_starts: std::iter::once(0)
                 .chain(source.match_indices('\n').map(|(i, _)| i + 1))
                 .collect(),
+            index,
         }
     }
 
@@ -188,7 +263,8 @@ impl<'a> Context<'a> {
 
     /// The stage holding instruction `index` (None for global ARGs before the first FROM).
     pub fn stage_of(&self, index: usize) -> Option<&Stage> {
-        self.stages.iter().find(|s| s.instructions.contains(&index))
+        let at = self.index.stage_of.get(index).copied().flatten()?;
+        self.stages.get(at)
     }
 
     /// The last stage: what `docker build` without `--target` produces.
@@ -198,40 +274,43 @@ impl<'a> Context<'a> {
 
     /// The earlier stage `stage` builds on (`FROM build`), if its base is one.
     pub fn parent(&self, stage: &Stage) -> Option<&Stage> {
-        let base = stage.base.as_ref()?;
-        self.stages.iter().take(stage.index).rev().find(|s| {
-            s.name
-                .as_ref()
-                .is_some_and(|n| n.value.eq_ignore_ascii_case(&base.value))
-        })
+        let at = self.index.parents.get(stage.index).copied().flatten()?;
+        self.stages.get(at)
     }
 
     /// Whether the stage's layers end up in the image `docker build` produces: the final stage
     /// and the stages it builds on through `FROM <stage>`. Other stages only feed `COPY --from`.
     pub fn ships(&self, stage: &Stage) -> bool {
-        let mut current = self.final_stage();
-        while let Some(s) = current {
-            if s.index == stage.index {
-                return true;
-            }
-            current = self.parent(s);
-        }
-        false
+        self.index.ships.get(stage.index).copied().unwrap_or(false)
     }
 
-    /// The stage with this name (case-insensitive, as BuildKit) or index.
+    /// The first stage with this name (case-insensitive, as BuildKit).
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
-        self.stages.iter().find(|s| {
-            s.name
-                .as_ref()
-                .is_some_and(|n| n.value.eq_ignore_ascii_case(name))
-        })
+        self.first_stage_named(name, usize::MAX)
+    }
+
+    /// The first stage with this name among the stages before stage `before`.
+    pub fn first_stage_named(&self, name: &str, before: usize) -> Option<&Stage> {
+        let at = self.index.first_named(name, before)?;
+        self.stages.get(at)
+    }
+
+    /// The last stage with this name among the stages before stage `before`: what `FROM
+    /// <name>` in stage `before` builds on.
+    pub fn last_stage_named(&self, name: &str, before: usize) -> Option<&Stage> {
+        let at = self.index.last_named(name, before)?;
+        self.stages.get(at)
     }
 
     /// The ARG/ENV variables each instruction sees (computed on first use).
     pub fn scopes(&self) -> &[Scope] {
         self.scopes
             .get_or_init(|| drydock_dockerfile::scopes(self.file, &BTreeMap::new()))
+    }
+
+    /// The ARG/ENV variables instruction `index` sees.
+    pub fn scope(&self, index: usize) -> &Scope {
+        self.scopes().get(index).unwrap_or(&self.no_scope)
     }
 
     /// The span from the keyword to the end of the instruction's first line: where findings
@@ -371,7 +450,7 @@ fn is_windows_image(image: &str) -> bool {
     .any(|w| image.contains(w))
 }
 
-fn shells(file: &Dockerfile, stages: &[Stage]) -> Vec<ShellInfo> {
+fn shells(file: &Dockerfile, stages: &[Stage], named: &StageIndex) -> Vec<ShellInfo> {
     let default = ShellInfo {
         posix: true,
         pipefail: false,
@@ -383,12 +462,8 @@ fn shells(file: &Dockerfile, stages: &[Stage]) -> Vec<ShellInfo> {
     let mut at_end: Vec<ShellInfo> = Vec::new();
     for stage in stages {
         let base = stage.base.as_ref().map_or("", |b| b.value.as_str());
-        let parent = stages.iter().take(stage.index).find(|s| {
-            s.name
-                .as_ref()
-                .is_some_and(|n| n.value.eq_ignore_ascii_case(base))
-        });
-        let mut current = match parent.and_then(|p| at_end.get(p.index)) {
+        let parent = named.first_named(base, stage.index);
+        let mut current = match parent.and_then(|p| at_end.get(p)) {
             Some(inherited) => inherited.clone(),
             None if is_windows_image(base) => ShellInfo {
                 posix: false,

@@ -50,11 +50,7 @@ fn check(cx: &Context, out: &mut Report) {
         if value.is_empty() || value.chars().all(|c| c.is_ascii_digit()) || image_like {
             continue;
         }
-        let known = cx.stages.iter().any(|s| {
-            s.name
-                .as_ref()
-                .is_some_and(|n| n.value.eq_ignore_ascii_case(&value))
-        });
+        let known = cx.stage_named(&value).is_some();
         if !known {
             let flag = if reference.copy { "--from" } else { "from" };
             out.add(

@@ -38,11 +38,7 @@ fn check(cx: &Context, out: &mut Report) {
         if image.eq_ignore_ascii_case("scratch")
             || image.contains('@')
             || image.contains('$')
-            || cx.stages[..stage.index].iter().any(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(image))
-            })
+            || cx.first_stage_named(image, stage.index).is_some()
         {
             continue;
         }

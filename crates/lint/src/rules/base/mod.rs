@@ -73,8 +73,8 @@ fn expanded(cx: &Context, index: usize, word: &str) -> Option<String> {
     if !word.contains('$') {
         return Some(word.to_string());
     }
-    let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-    match Lexer::new(cx.file.escape).process(word, &env) {
+    let env = cx.scope(index);
+    match Lexer::new(cx.file.escape).process(word, env) {
         Ok(e) if e.unset.is_empty() => Some(e.value),
         _ => None,
     }

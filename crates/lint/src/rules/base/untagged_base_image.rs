@@ -43,13 +43,7 @@ fn check(cx: &Context, out: &mut Report) {
         let Some(image) = expanded(cx, stage.from, &base.value) else {
             continue;
         };
-        let earlier_stage = cx.stages.get(..stage.index).is_some_and(|earlier| {
-            earlier.iter().any(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(&image))
-            })
-        });
+        let earlier_stage = cx.first_stage_named(&image, stage.index).is_some();
         if image.is_empty()
             || image.eq_ignore_ascii_case("scratch")
             || earlier_stage

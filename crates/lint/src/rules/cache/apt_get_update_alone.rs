@@ -44,17 +44,31 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Report) {
     for stage in &cx.stages {
-        let runs: Vec<_> = cx
-            .runs()
-            .filter(|(i, _, _)| stage.instructions.contains(i))
-            .map(|(i, ins, script)| {
+        let runs: Vec<_> = stage
+            .instructions
+            .clone()
+            .filter_map(|i| {
+                let (ins, script) = (cx.instructions().get(i)?, cx.script(i)?);
                 let pkgs: Vec<Package> =
                     script.commands.iter().filter_map(packages::read).collect();
-                (i, ins, pkgs)
+                Some((i, ins, pkgs))
             })
             .collect();
+        // Per manager, the RUNs (by position in `runs`) that install with it, so each update
+        // finds the next install without reading the RUNs in between.
+        let installs = |manager: Manager| -> Vec<usize> {
+            runs.iter()
+                .enumerate()
+                .filter(|(_, (_, _, pkgs))| {
+                    pkgs.iter()
+                        .any(|p| p.manager == manager && p.action == Action::Install)
+                })
+                .map(|(at, _)| at)
+                .collect()
+        };
+        let installs = [installs(Manager::Apt), installs(Manager::Apk)];
         for (at, (_, ins, pkgs)) in runs.iter().enumerate() {
-            for manager in [Manager::Apt, Manager::Apk] {
+            for (manager, installing) in [Manager::Apt, Manager::Apk].into_iter().zip(&installs) {
                 let Some(update) = pkgs
                     .iter()
                     .find(|p| p.manager == manager && p.action == Action::Update)
@@ -68,12 +82,15 @@ fn check(cx: &Context, out: &mut Report) {
                     continue;
                 }
                 // The first later RUN that installs with this manager.
-                let later = runs.iter().skip(at + 1).find_map(|(_, later, pkgs)| {
-                    let install = pkgs
-                        .iter()
-                        .position(|p| p.manager == manager && p.action == Action::Install)?;
-                    Some((later, pkgs, install))
-                });
+                let next = installing.get(installing.partition_point(|&i| i <= at));
+                let later = next
+                    .and_then(|&i| runs.get(i))
+                    .and_then(|(_, later, pkgs)| {
+                        let install = pkgs
+                            .iter()
+                            .position(|p| p.manager == manager && p.action == Action::Install)?;
+                        Some((later, pkgs, install))
+                    });
                 let Some((later, later_pkgs, install_at)) = later else {
                     continue;
                 };

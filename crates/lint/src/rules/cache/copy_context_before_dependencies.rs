@@ -59,18 +59,20 @@ struct Install {
 
 fn check(cx: &Context, out: &mut Report) {
     for stage in &cx.stages {
-        // Ecosystems installed so far in this stage, and the context copies not yet reported
-        // with the ecosystems installed before each.
+        // Ecosystems installed so far in this stage (each once), and the context copies not
+        // yet reported, grouped by the ecosystems installed before them: the groups are few,
+        // however many copies and RUNs the stage has.
         let mut seen: Vec<&'static str> = Vec::new();
-        let mut pending: Vec<(usize, Vec<&'static str>)> = Vec::new();
+        let mut pending: Vec<(Vec<&'static str>, Vec<usize>)> = Vec::new();
         for index in stage.instructions.clone() {
             let Some(ins) = cx.instructions().get(index) else {
                 continue;
             };
             match ins.kind {
-                Kind::Copy | Kind::Add if copies_context(ins) => {
-                    pending.push((index, seen.clone()));
-                }
+                Kind::Copy | Kind::Add if copies_context(ins) => match pending.last_mut() {
+                    Some((before, copies)) if *before == seen => copies.push(index),
+                    _ => pending.push((seen.clone(), vec![index])),
+                },
                 Kind::Run => {
                     let Some(script) = cx.script(index) else {
                         continue;
@@ -81,21 +83,27 @@ fn check(cx: &Context, out: &mut Report) {
                         f.name == "mount"
                             && f.value.as_deref().is_some_and(|v| v.contains("type=cache"))
                     });
-                    if !cached {
-                        pending.retain(|(copy, before)| {
+                    if !cached && !installs.is_empty() {
+                        pending.retain_mut(|(before, copies)| {
                             let hit = installs
                                 .iter()
                                 .find(|i| i.manifests.is_empty() || !before.contains(&i.ecosystem));
-                            match (hit, cx.instructions().get(*copy)) {
-                                (Some(hit), Some(copy_ins)) => {
+                            let Some(hit) = hit else { return true };
+                            copies.retain(|copy| match cx.instructions().get(*copy) {
+                                Some(copy_ins) => {
                                     report(cx, out, copy_ins, ins, hit);
                                     false
                                 }
-                                _ => true,
-                            }
+                                None => true,
+                            });
+                            !copies.is_empty()
                         });
                     }
-                    seen.extend(installs.iter().map(|i| i.ecosystem));
+                    for install in &installs {
+                        if !seen.contains(&install.ecosystem) {
+                            seen.push(install.ecosystem);
+                        }
+                    }
                 }
                 _ => {}
             }

@@ -55,10 +55,10 @@ fn check(cx: &Context, out: &mut Report) {
             },
             _ => continue,
         };
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
+        let env = cx.scope(index);
         for source in sources {
             let value = if source.value.contains('$') {
-                match Lexer::new(cx.file.escape).process(&source.value, &env) {
+                match Lexer::new(cx.file.escape).process(&source.value, env) {
                     Ok(e) if e.unset.is_empty() => e.value,
                     _ => continue,
                 }

@@ -78,12 +78,8 @@ fn check(cx: &Context, out: &mut Report) {
     let chain = lineage(cx, stage);
     let Some(root) = chain.last() else { return };
     let Some(base) = &root.base else { return };
-    let env = cx
-        .scopes()
-        .get(root.from)
-        .map(|s| s.env())
-        .unwrap_or_default();
-    let image = match Lexer::new(cx.file.escape).process(&base.value, &env) {
+    let env = cx.scope(root.from);
+    let image = match Lexer::new(cx.file.escape).process(&base.value, env) {
         Ok(e) if e.unset.is_empty() && !e.value.is_empty() => e.value.to_ascii_lowercase(),
         _ => return,
     };

@@ -20,25 +20,12 @@ pub const RULES: &[Rule] = &[
     untrusted_registry::RULE,
 ];
 
-/// The stage `stage` builds on, if it is an earlier stage of this file.
-fn parent<'a>(cx: &'a Context, stage: &Stage) -> Option<&'a Stage> {
-    let base = stage.base.as_ref()?;
-    cx.stages.get(..stage.index)?.iter().rev().find(|s| {
-        s.name
-            .as_ref()
-            .is_some_and(|n| n.value.eq_ignore_ascii_case(&base.value))
-    })
-}
-
 /// `stage`, then the stage it builds on, and so on up to the one built on an image.
 fn lineage<'a>(cx: &'a Context, stage: &'a Stage) -> Vec<&'a Stage> {
     let mut chain = vec![stage];
     let mut current = stage;
-    // Parents always come earlier, so the walk ends; the bound guards against surprises.
-    while let Some(up) = parent(cx, current) {
-        if chain.len() > cx.stages.len() {
-            break;
-        }
+    // Parents always come earlier, so the walk ends.
+    while let Some(up) = cx.parent(current).filter(|p| p.index < current.index) {
         chain.push(up);
         current = up;
     }
@@ -48,12 +35,31 @@ fn lineage<'a>(cx: &'a Context, stage: &'a Stage) -> Vec<&'a Stage> {
 /// The last `USER` the image produced by `stage` runs as: (instruction index, user as the
 /// build sees it). Looks through the stages it builds on.
 fn last_user(cx: &Context, stage: &Stage) -> Option<(usize, String)> {
-    lineage(cx, stage).into_iter().find_map(|s| {
-        s.instructions
-            .clone()
-            .rev()
-            .find_map(|i| Some((i, user_of(cx, i)?)))
-    })
+    lineage(cx, stage)
+        .into_iter()
+        .find_map(|s| own_last_user(cx, s))
+}
+
+/// [`last_user`] of every stage, parents first, so each stage is read once.
+fn last_users(cx: &Context) -> Vec<Option<(usize, String)>> {
+    let mut out: Vec<Option<(usize, String)>> = Vec::with_capacity(cx.stages.len());
+    for stage in &cx.stages {
+        let user = own_last_user(cx, stage).or_else(|| {
+            let parent = cx.parent(stage).filter(|p| p.index < stage.index)?;
+            out.get(parent.index).cloned().flatten()
+        });
+        out.push(user);
+    }
+    out
+}
+
+/// The last `USER` of the stage's own instructions.
+fn own_last_user(cx: &Context, stage: &Stage) -> Option<(usize, String)> {
+    stage
+        .instructions
+        .clone()
+        .rev()
+        .find_map(|i| Some((i, user_of(cx, i)?)))
 }
 
 /// The user a `USER` instruction sets, variables expanded where they are known.
@@ -69,8 +75,8 @@ fn user_of(cx: &Context, index: usize) -> Option<String> {
     if !raw.contains('$') {
         return Some(raw.to_string());
     }
-    let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-    match Lexer::new(cx.file.escape).process(raw, &env) {
+    let env = cx.scope(index);
+    match Lexer::new(cx.file.escape).process(raw, env) {
         Ok(e) if e.unset.is_empty() => Some(e.value),
         _ => Some(raw.to_string()),
     }

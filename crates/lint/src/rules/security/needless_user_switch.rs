@@ -36,7 +36,7 @@ use drydock_dockerfile::Kind;
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{last_user, parent, user_of};
+use super::{last_users, user_of};
 
 pub const RULE: Rule = Rule {
     code: "DD204",
@@ -55,16 +55,17 @@ struct InEffect {
 }
 
 fn check(cx: &Context, out: &mut Report) {
+    let last_users = last_users(cx);
     for stage in &cx.stages {
         // A stage built on an earlier one starts as that stage's last user.
-        let mut current: Option<InEffect> =
-            parent(cx, stage)
-                .and_then(|p| last_user(cx, p))
-                .map(|(_, user)| InEffect {
-                    index: None,
-                    user,
-                    used: true,
-                });
+        let mut current: Option<InEffect> = cx
+            .parent(stage)
+            .and_then(|p| last_users.get(p.index).cloned().flatten())
+            .map(|(_, user)| InEffect {
+                index: None,
+                user,
+                used: true,
+            });
         // The user in effect before the current USER, for switches that undo each other.
         let mut before: Option<String> = None;
         for index in stage.instructions.clone() {

@@ -44,22 +44,12 @@ fn check(cx: &Context, out: &mut Report) {
     }
     for stage in &cx.stages {
         let Some(base) = &stage.base else { continue };
-        let env = cx
-            .scopes()
-            .get(stage.from)
-            .map(|s| s.env())
-            .unwrap_or_default();
-        let image = match Lexer::new(cx.file.escape).process(&base.value, &env) {
+        let env = cx.scope(stage.from);
+        let image = match Lexer::new(cx.file.escape).process(&base.value, env) {
             Ok(e) if e.unset.is_empty() && !e.value.is_empty() => e.value,
             _ => continue,
         };
-        let earlier_stage = cx.stages.get(..stage.index).is_some_and(|earlier| {
-            earlier.iter().any(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(&image))
-            })
-        });
+        let earlier_stage = cx.first_stage_named(&image, stage.index).is_some();
         if image.eq_ignore_ascii_case("scratch") || earlier_stage {
             continue;
         }

@@ -62,8 +62,15 @@ const PROMPTING: &[&str] = &[
 ];
 
 fn check(cx: &Context, out: &mut Report) {
+    // The stage whose earlier RUN wrote `APT::Get::Assume-Yes` into apt's configuration.
+    let mut configured: Option<usize> = None;
     for (index, ins, script) in cx.runs() {
-        if assume_yes_configured(cx, index) {
+        let stage = cx.stage_of(index).map(|s| s.index);
+        let answered = stage.is_some() && configured == stage;
+        if script.words().any(|w| w.contains("Assume-Yes")) {
+            configured = stage;
+        }
+        if answered {
             continue;
         }
         for cmd in script.running("apt-get") {
@@ -108,17 +115,6 @@ fn answers_yes(cmd: &Command) -> bool {
         }
     }
     quiet >= 2
-}
-
-/// Whether an earlier RUN of the stage wrote `APT::Get::Assume-Yes` into apt's configuration.
-fn assume_yes_configured(cx: &Context, index: usize) -> bool {
-    let Some(stage) = cx.stage_of(index) else {
-        return false;
-    };
-    (stage.from..index).any(|i| {
-        cx.script(i)
-            .is_some_and(|s| s.words().any(|w| w.contains("Assume-Yes")))
-    })
 }
 
 #[cfg(test)]

@@ -69,40 +69,34 @@ pub(crate) fn is_lookup(cmd: &Command) -> bool {
             .is_some_and(|a| a.starts_with("-v") || a.starts_with("-V"))
 }
 
-/// Whether the stage holding instruction `index` builds on Alpine or BusyBox, where `/bin/sh` is
-/// BusyBox ash and `wget` is BusyBox's (no `--progress`, no bash unless installed): the image
-/// the chain of `FROM <stage>` starts from says so, or a RUN of the chain runs `apk`.
-pub(crate) fn busybox_stage(cx: &Context, index: usize) -> bool {
-    let mut stage = cx.stage_of(index);
-    // Follow `FROM <earlier stage>` to the image the chain starts from.
-    for _ in 0..cx.stages.len() {
-        let Some(current) = stage else { return false };
-        let uses_apk = current
+/// Per stage, whether it builds on Alpine or BusyBox, where `/bin/sh` is BusyBox ash and `wget`
+/// is BusyBox's (no `--progress`, no bash unless installed): the image the chain of
+/// `FROM <stage>` starts from says so, or a RUN of the chain runs `apk`. Worked out once for
+/// all stages, parents first, so a file of many RUNs and stages is read once.
+pub(crate) fn busybox_stages(cx: &Context) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::with_capacity(cx.stages.len());
+    for stage in &cx.stages {
+        let uses_apk = stage
             .instructions
             .clone()
             .filter_map(|i| cx.script(i))
             .any(|s| s.runs("apk"));
-        if uses_apk {
-            return true;
-        }
-        let base = current.base.as_ref().map_or("", |b| b.value.as_str());
-        match cx
-            .stages
-            .get(..current.index)
-            .unwrap_or(&[])
-            .iter()
-            .rev()
-            .find(|s| {
-                s.name
-                    .as_ref()
-                    .is_some_and(|n| n.value.eq_ignore_ascii_case(base))
-            }) {
-            Some(parent) => stage = Some(parent),
-            None => {
-                let image = base.to_ascii_lowercase();
-                return image.contains("alpine") || image.contains("busybox");
-            }
-        }
+        let base = stage.base.as_ref().map_or("", |b| b.value.as_str());
+        let busybox = uses_apk
+            || match cx.last_stage_named(base, stage.index) {
+                Some(parent) => out.get(parent.index).copied().unwrap_or(false),
+                None => {
+                    let image = base.to_ascii_lowercase();
+                    image.contains("alpine") || image.contains("busybox")
+                }
+            };
+        out.push(busybox);
     }
-    false
+    out
+}
+
+/// Whether the stage holding instruction `index` is a BusyBox one, by [`busybox_stages`].
+pub(crate) fn in_busybox_stage(cx: &Context, busybox: &[bool], index: usize) -> bool {
+    cx.stage_of(index)
+        .is_some_and(|s| busybox.get(s.index).copied().unwrap_or(false))
 }

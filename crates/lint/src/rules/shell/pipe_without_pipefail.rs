@@ -28,11 +28,13 @@
 //! On Alpine `/bin/sh` is BusyBox ash, which has it: `SHELL ["/bin/ash", "-o", "pipefail",
 //! "-c"]`, or begin the script with `set -o pipefail &&`.
 
+use std::collections::HashSet;
+
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 use crate::shell::{Command, Joint};
 
-use super::busybox_stage;
+use super::{busybox_stages, in_busybox_stage};
 
 pub const RULE: Rule = Rule {
     code: "DD401",
@@ -44,29 +46,40 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let mut fixed_stages = Vec::new();
+    let busybox = busybox_stages(cx);
+    let mut fixed_stages = HashSet::new();
     for (index, ins, script) in cx.runs() {
         if cx.shell(index).is_some_and(|sh| sh.pipefail) {
             continue;
         }
         let mut pipefail = false;
+        // The commands writing into the pipe so far: where the pipeline starts, whether they
+        // all only print (`echo`, `printf`) and whether one is `yes`.
+        let mut feeders = Feeders::default();
         for (at, cmd) in script.commands.iter().enumerate() {
+            if cmd.joint != Joint::Pipe {
+                feeders = Feeders {
+                    head: at,
+                    ..Feeders::default()
+                };
+            }
+            let before = feeders.clone();
+            feeders.add(cmd);
             if sets_pipefail(cmd) {
                 pipefail = true;
             }
             if cmd.joint != Joint::Pipe || pipefail {
                 continue;
             }
-            let feeders = feeders(&script.commands, at);
-            if feeders
-                .iter()
-                .all(|c| matches!(c.unwrapped().program(), "echo" | "printf"))
-                || feeders.iter().any(|c| c.unwrapped().is("yes"))
-            {
+            if before.only_print || before.yes {
                 continue;
             }
-            let source = feeders.first().map_or("", |c| c.name());
-            let alpine = busybox_stage(cx, index);
+            let source = script
+                .commands
+                .get(before.head)
+                .filter(|_| before.head < at)
+                .map_or("", |c| c.name());
+            let alpine = in_busybox_stage(cx, &busybox, index);
             let (shell, note) = if alpine {
                 (
                     r#"SHELL ["/bin/ash", "-o", "pipefail", "-c"]"#,
@@ -84,10 +97,9 @@ fn check(cx: &Context, out: &mut Report) {
             );
             // One SHELL per stage fixes every RUN after it: offer it once.
             let stage = cx.stage_of(index).map(|s| s.index);
-            if fixed_stages.contains(&stage) {
+            if !fixed_stages.insert(stage) {
                 out.add(cx.head(ins), message);
             } else {
-                fixed_stages.push(stage);
                 out.add_with_fix(
                     ins.keyword_span,
                     message,
@@ -111,23 +123,32 @@ fn sets_pipefail(cmd: &Command) -> bool {
         })
 }
 
-/// The commands that write into the pipe reaching `commands[at]`, first one first.
-fn feeders(commands: &[Command], at: usize) -> Vec<&Command> {
-    let mut out = Vec::new();
-    let mut i = at;
-    while i > 0 {
-        let Some(prev) = commands.get(i - 1) else {
-            break;
-        };
-        out.push(prev);
-        let joined_by_pipe = commands.get(i).is_some_and(|c| c.joint == Joint::Pipe);
-        if !joined_by_pipe || prev.joint != Joint::Pipe {
-            break;
+/// The commands of a pipeline before the one being looked at: kept as the commands go by, so
+/// a long pipeline is read once.
+#[derive(Debug, Clone)]
+struct Feeders {
+    /// Where the pipeline starts.
+    head: usize,
+    only_print: bool,
+    yes: bool,
+}
+
+impl Default for Feeders {
+    fn default() -> Feeders {
+        Feeders {
+            head: 0,
+            only_print: true,
+            yes: false,
         }
-        i -= 1;
     }
-    out.reverse();
-    out
+}
+
+impl Feeders {
+    fn add(&mut self, cmd: &Command) {
+        let cmd = cmd.unwrapped();
+        self.only_print &= matches!(cmd.program(), "echo" | "printf");
+        self.yes |= cmd.is("yes");
+    }
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{busybox_stage, short_cluster_has};
+use super::{busybox_stages, in_busybox_stage, short_cluster_has};
 
 pub const RULE: Rule = Rule {
     code: "DD410",
@@ -37,6 +37,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
+    let busybox = busybox_stages(cx);
     for (index, ins, script) in cx.runs() {
         // A RUN that sets the progress of one wget shows the author chose per download
         // (docker-library quiets the large archive and lets the signature print).
@@ -70,7 +71,7 @@ fn check(cx: &Context, out: &mut Report) {
             if quiet {
                 continue;
             }
-            let message = if busybox_stage(cx, index) {
+            let message = if in_busybox_stage(cx, &busybox, index) {
                 "BusyBox `wget` draws its progress bar into the build log: add `-q` (it has no `--progress`)"
             } else {
                 "`wget` writes a progress line for every 50 KB it downloads into the build log: add `--progress=dot:giga`"

@@ -29,6 +29,8 @@
 //! image never needs belong in `.dockerignore`. Only stages that end up in the final image are
 //! checked.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::finding::Level;
 use crate::rule::{mount_covers, Context, Report, Rule};
 use crate::rules::size::packages::{self, bare_name, option_value, Action, Manager, Package};
@@ -132,15 +134,19 @@ const ALL: [Leftover; 8] = [
 ];
 
 fn check(cx: &Context, out: &mut Report) {
-    // Leftovers of earlier RUNs not cleaned in their own RUN: (what, line, command).
+    // Leftovers of earlier RUNs not cleaned in their own RUN: (what, line, command), only the
+    // latest of each kind (the one a message names), so at most one per kind.
     let mut left: Vec<(Leftover, u32, String)> = Vec::new();
-    // Packages earlier RUNs installed: (manager, name, line, command).
-    let mut installed: Vec<(Manager, String, u32, String)> = Vec::new();
+    // Packages earlier RUNs installed: (manager, name) to the first (line, command).
+    let mut installed: HashMap<(Manager, String), (u32, String)> = HashMap::new();
     paths::walk(cx, |run: &RunView| {
         let line = run.ins.span.start.line;
         let mut filled: Vec<(Leftover, String)> = Vec::new();
+        // The kinds in `filled` and the kinds cleaned, each once.
+        let mut filled_kinds: Vec<Leftover> = Vec::new();
         let mut cleaned: Vec<Leftover> = Vec::new();
         let mut mine: Vec<(Manager, String, String)> = Vec::new();
+        let mut mine_names: HashSet<(Manager, String)> = HashSet::new();
         let mut finding: Option<String> = None;
         for step in run.steps {
             let pkg = packages::read(&step.command);
@@ -149,17 +155,22 @@ fn check(cx: &Context, out: &mut Report) {
             if let Some(pkg) = &pkg {
                 if let Some(what) = fills(pkg) {
                     filled.push((what, pkg.title()));
+                    if !filled_kinds.contains(&what) {
+                        filled_kinds.push(what);
+                    }
                 }
                 if pkg.action == Action::Install {
-                    mine.extend(
-                        install_names(pkg)
-                            .into_iter()
-                            .map(|n| (pkg.manager, n, pkg.title())),
-                    );
+                    for name in install_names(pkg) {
+                        mine_names.insert((pkg.manager, name.clone()));
+                        mine.push((pkg.manager, name, pkg.title()));
+                    }
                 }
             }
             if npm_install {
                 filled.push((Leftover::NpmCache, "npm install".to_string()));
+                if !filled_kinds.contains(&Leftover::NpmCache) {
+                    filled_kinds.push(Leftover::NpmCache);
+                }
             }
             // What this command cleans.
             let mut now: Vec<Leftover> = pkg.as_ref().map(cleans).unwrap_or(&[]).to_vec();
@@ -176,8 +187,10 @@ fn check(cx: &Context, out: &mut Report) {
                 );
             }
             for what in &now {
-                cleaned.push(*what);
-                let own = filled.iter().any(|(f, _)| f == what);
+                if !cleaned.contains(what) {
+                    cleaned.push(*what);
+                }
+                let own = filled_kinds.contains(what);
                 if own || finding.is_some() {
                     continue;
                 }
@@ -193,15 +206,14 @@ fn check(cx: &Context, out: &mut Report) {
             if let Some(pkg) = &pkg {
                 if pkg.action == Action::Remove && finding.is_none() {
                     let hit = pkg.names.iter().find_map(|n| {
-                        let n = bare_name(n);
-                        if mine.iter().any(|(m, x, _)| *m == pkg.manager && x == n) {
+                        let key = (pkg.manager, bare_name(n).to_string());
+                        if mine_names.contains(&key) {
                             return None;
                         }
-                        installed
-                            .iter()
-                            .find(|(m, x, _, _)| *m == pkg.manager && x == n)
+                        let (at, title) = installed.get(&key)?;
+                        Some((key.1, at, title))
                     });
-                    if let Some((_, name, at, title)) = hit {
+                    if let Some((name, at, title)) = hit {
                         finding = Some(format!(
                             "`{}` removes `{name}`, which the `{title}` on line {at} installed, but a later layer cannot shrink an earlier one: install, use and remove it in one RUN",
                             step.command.words.join(" ")
@@ -242,12 +254,13 @@ fn check(cx: &Context, out: &mut Report) {
             // Kept in a cache mount, it never reached the layer.
             let mounted = what.paths().iter().any(|p| mount_covers(run.ins, p));
             if !cleaned.contains(&what) && !mounted {
+                left.retain(|(l, _, _)| *l != what);
                 left.push((what, line, title));
             }
         }
         left.retain(|(what, at, _)| *at == line || !cleaned.contains(what));
         for (manager, name, title) in mine {
-            installed.push((manager, name, line, title));
+            installed.entry((manager, name)).or_insert((line, title));
         }
     });
 }

@@ -48,7 +48,7 @@ fn check(cx: &Context, out: &mut Report) {
         let in_scope = cx
             .scopes()
             .get(index)
-            .and_then(|s| s.vars.get("COMPOSER_NO_DEV"))
+            .and_then(|s| s.get("COMPOSER_NO_DEV"))
             .and_then(|v| v.value.as_deref())
             .is_some_and(truthy);
         let in_script = script

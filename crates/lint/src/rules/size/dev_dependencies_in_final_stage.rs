@@ -80,13 +80,8 @@ fn check(cx: &Context, out: &mut Report) {
         let scope = cx.scopes().get(index);
         let var = |name: &str| {
             scope
-                .and_then(|s| {
-                    s.vars
-                        .iter()
-                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                        .map(|(_, v)| v)
-                })
-                .and_then(|v| v.value.clone())
+                .and_then(|s| s.get_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.value.clone())
                 .unwrap_or_default()
         };
         let production_env = var("NODE_ENV") == "production"

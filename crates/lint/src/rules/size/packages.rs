@@ -6,7 +6,7 @@ use drydock_dockerfile::Instruction;
 use crate::rule::{mount_covers, Context};
 use crate::shell::Command;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Manager {
     /// `apt-get`, `apt`, `aptitude`.
     Apt,
@@ -153,12 +153,12 @@ pub fn installs_keeping_cache<'a>(
             continue;
         }
         let commands = &script.commands;
+        let cleaned = cleaned_after(commands, |c| {
+            read(c).is_some_and(|p| cleans(&p)) || removes_any(c, dirs)
+        });
         let found = commands.iter().enumerate().find_map(|(at, c)| {
             let pkg = read(c).filter(|p| p.manager == manager && keeps(p))?;
-            let cleaned = commands
-                .iter()
-                .skip(at + 1)
-                .any(|later| read(later).is_some_and(|p| cleans(&p)) || removes_any(later, dirs));
+            let cleaned = cleaned.get(at).copied().unwrap_or(false);
             (!cleaned).then_some(pkg)
         });
         if let Some(pkg) = found {
@@ -169,6 +169,20 @@ pub fn installs_keeping_cache<'a>(
 }
 
 /// Whether `cmd` is an `rm` (or `find ... -delete`) of something in one of `dirs`.
+/// For each command, whether a later one of the same script `cleans`: read once from the end,
+/// so a long RUN of many installs and one cleanup is not reread per install.
+pub fn cleaned_after(commands: &[Command], cleans: impl Fn(&Command) -> bool) -> Vec<bool> {
+    let mut out = vec![false; commands.len()];
+    let mut later = false;
+    for (at, command) in commands.iter().enumerate().rev() {
+        if let Some(slot) = out.get_mut(at) {
+            *slot = later;
+        }
+        later |= cleans(command);
+    }
+    out
+}
+
 pub fn removes_any(cmd: &Command, dirs: &[&str]) -> bool {
     let cmd = cmd.unwrapped();
     let deletes = cmd.is("rm") || (cmd.is("find") && cmd.args().iter().any(|a| a == "-delete"));

@@ -186,8 +186,8 @@ fn expand(cx: &Context, index: usize, word: &str) -> String {
     if !word.contains('$') {
         return word.to_string();
     }
-    let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-    if let Ok(expansion) = Lexer::new(cx.file.escape).process(word, &env) {
+    let env = cx.scope(index);
+    if let Ok(expansion) = Lexer::new(cx.file.escape).process(word, env) {
         if expansion.unset.is_empty() && !expansion.value.is_empty() {
             return expansion.value;
         }

@@ -48,7 +48,7 @@ fn check(cx: &Context, out: &mut Report) {
         let in_scope = cx
             .scopes()
             .get(index)
-            .and_then(|s| s.vars.get("PIP_NO_CACHE_DIR"))
+            .and_then(|s| s.get("PIP_NO_CACHE_DIR"))
             .and_then(|v| v.value.as_deref())
             .is_some_and(truthy);
         let in_script = script
@@ -58,6 +58,11 @@ fn check(cx: &Context, out: &mut Report) {
             continue;
         }
         let commands = &script.commands;
+        let cleaned = packages::cleaned_after(commands, |later| {
+            packages::read(later)
+                .is_some_and(|p| p.manager == Manager::Pip && p.action == Action::Clean)
+                || removes_any(later, CACHE)
+        });
         let found = commands.iter().enumerate().find_map(|(at, c)| {
             let pkg = packages::read(c)?;
             if pkg.manager != Manager::Pip
@@ -66,11 +71,7 @@ fn check(cx: &Context, out: &mut Report) {
             {
                 return None;
             }
-            let cleaned = commands.iter().skip(at + 1).any(|later| {
-                packages::read(later)
-                    .is_some_and(|p| p.manager == Manager::Pip && p.action == Action::Clean)
-                    || removes_any(later, CACHE)
-            });
+            let cleaned = cleaned.get(at).copied().unwrap_or(false);
             (!cleaned).then_some(pkg)
         });
         if let Some(pkg) = found {

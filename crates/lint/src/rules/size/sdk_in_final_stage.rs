@@ -90,10 +90,10 @@ fn check(cx: &Context, out: &mut Report) {
         }
     }
     for stage in chain.iter().rev() {
-        for (index, ins, script) in cx.runs() {
-            if !stage.instructions.contains(&index) {
+        for index in stage.instructions.clone() {
+            let (Some(ins), Some(script)) = (cx.instructions().get(index), cx.script(index)) else {
                 continue;
-            }
+            };
             let pkgs: Vec<_> = script.commands.iter().filter_map(packages::read).collect();
             for pkg in &pkgs {
                 if pkg.action != Action::Install {
@@ -167,12 +167,8 @@ fn expand_base(cx: &Context, stage: &Stage, base: &str) -> String {
     if !base.contains('$') {
         return base.to_string();
     }
-    let env = cx
-        .scopes()
-        .get(stage.from)
-        .map(|s| s.env())
-        .unwrap_or_default();
-    match Lexer::new(cx.file.escape).process(base, &env) {
+    let env = cx.scope(stage.from);
+    match Lexer::new(cx.file.escape).process(base, env) {
         Ok(e) if e.unset.is_empty() => e.value,
         _ => base.to_string(),
     }

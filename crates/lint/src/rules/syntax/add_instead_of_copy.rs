@@ -85,9 +85,9 @@ fn check(cx: &Context, out: &mut Report) {
         if sources.is_empty() {
             continue;
         }
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
+        let env = cx.scope(index);
         let local = sources.iter().all(|s| {
-            let Ok(path) = expand_word(&s.value, &env, cx.file.escape) else {
+            let Ok(path) = expand_word(&s.value, env, cx.file.escape) else {
                 return false;
             };
             is_plain_local(&s.value, &path)

@@ -49,8 +49,8 @@ fn check(cx: &Context, out: &mut Report) {
         if sources.len() < 2 {
             continue;
         }
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-        let Ok(expanded) = Lexer::new(cx.file.escape).process(&dest.value, &env) else {
+        let env = cx.scope(index);
+        let Ok(expanded) = Lexer::new(cx.file.escape).process(&dest.value, env) else {
             continue;
         };
         // A variable the file does not set (from the base image) might end with the slash.

@@ -27,7 +27,7 @@ use drydock_dockerfile::{Args, Kind, Lexer};
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{is_absolute, workdir_settled_before};
+use super::{is_absolute, workdir_settled};
 
 pub const RULE: Rule = Rule {
     code: "DD522",
@@ -39,8 +39,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
+    let settled = workdir_settled(cx);
     for stage in &cx.stages {
-        if workdir_settled_before(cx, stage) {
+        if settled.get(stage.index).copied().unwrap_or(false) {
             continue;
         }
         for index in stage.instructions.clone() {
@@ -58,8 +59,8 @@ fn check(cx: &Context, out: &mut Report) {
                 _ => None,
             };
             let Some(dest) = dest else { continue };
-            let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-            let Ok(expanded) = Lexer::new(cx.file.escape).process(&dest.value, &env) else {
+            let env = cx.scope(index);
+            let Ok(expanded) = Lexer::new(cx.file.escape).process(&dest.value, env) else {
                 continue;
             };
             // A variable the file does not set (from the base image) may be absolute.

@@ -42,11 +42,7 @@ fn check(cx: &Context, out: &mut Report) {
         if name.value.contains('$') {
             continue;
         }
-        let earlier = cx.stages.get(..at).unwrap_or(&[]).iter().find(|s| {
-            s.name
-                .as_ref()
-                .is_some_and(|n| n.value.eq_ignore_ascii_case(&name.value))
-        });
+        let earlier = cx.first_stage_named(&name.value, at);
         if let Some(earlier) = earlier {
             let line = earlier.name.as_ref().map_or(0, |n| n.span.start.line);
             out.add(

@@ -22,7 +22,9 @@
 //! ENV APP_BIN=$APP_HOME/bin
 //! ```
 
-use drydock_dockerfile::{Args, Kind, Lexer};
+use std::collections::HashMap;
+
+use drydock_dockerfile::{Args, Kind, Lexer, Variables};
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
@@ -41,21 +43,29 @@ fn check(cx: &Context, out: &mut Report) {
         let (Kind::Env, Args::KeyValues(pairs)) = (&ins.kind, &ins.args) else {
             continue;
         };
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
+        let env = cx.scope(index);
+        // Where each key is first set in this ENV, so a long ENV line is read once.
+        let mut first: HashMap<&str, usize> = HashMap::new();
         for (at, kv) in pairs.iter().enumerate() {
-            let Ok(expansion) = Lexer::new(cx.file.escape).process(&kv.value.value, &env) else {
+            first.entry(kv.key.value.as_str()).or_insert(at);
+        }
+        for (at, kv) in pairs.iter().enumerate() {
+            let Ok(expansion) = Lexer::new(cx.file.escape).process(&kv.value.value, env) else {
                 continue;
             };
             let referenced = expansion.used.iter().chain(&expansion.unset);
-            let earlier = pairs.get(..at).unwrap_or(&[]);
             for name in referenced {
                 if name == &kv.key.value {
                     continue;
                 }
-                let Some(setter) = earlier.iter().find(|p| &p.key.value == name) else {
+                let setter = first
+                    .get(name.as_str())
+                    .filter(|&&i| i < at)
+                    .and_then(|&i| pairs.get(i));
+                let Some(setter) = setter else {
                     continue;
                 };
-                let now = match env.get(name) {
+                let now = match env.value(name) {
                     Some(old) => format!("still `{old}`"),
                     None => "still unset".to_string(),
                 };

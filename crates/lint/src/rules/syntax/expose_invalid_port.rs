@@ -43,9 +43,9 @@ fn check(cx: &Context, out: &mut Report) {
         if ins.kind != Kind::Expose {
             continue;
         }
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
+        let env = cx.scope(index);
         for arg in ins.args.all() {
-            let Ok(value) = expand_word(&arg.value, &env, cx.file.escape) else {
+            let Ok(value) = expand_word(&arg.value, env, cx.file.escape) else {
                 continue;
             };
             if value.contains('$') || (arg.value.contains('$') && value.is_empty()) {

@@ -1,4 +1,4 @@
-use drydock_dockerfile::{Kind, Span, Stage};
+use drydock_dockerfile::{Kind, Span};
 
 use crate::rule::{Context, Rule};
 
@@ -79,50 +79,48 @@ pub(crate) fn span_text(cx: &Context, span: Span) -> String {
     out
 }
 
-/// The stages `stage` builds on through `FROM <earlier stage>`, nearest first.
-pub(crate) fn ancestors<'a>(cx: &'a Context, stage: &Stage) -> Vec<&'a Stage> {
-    let mut out: Vec<&Stage> = Vec::new();
-    let mut current = stage.clone();
-    while let Some(parent) = parent_of(cx, &current) {
-        if out.iter().any(|s| s.index == parent.index) {
-            break;
-        }
-        out.push(parent);
-        current = parent.clone();
+/// Per stage, the image its chain of `FROM <stage>` starts from, lowercased (parents first, so
+/// each stage is looked at once).
+pub(crate) fn root_images(cx: &Context) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(cx.stages.len());
+    for stage in &cx.stages {
+        let inherited = cx
+            .parent(stage)
+            .filter(|p| p.index < stage.index)
+            .and_then(|p| out.get(p.index).cloned());
+        out.push(inherited.unwrap_or_else(|| {
+            stage
+                .base
+                .as_ref()
+                .map_or_else(String::new, |b| b.value.to_ascii_lowercase())
+        }));
     }
     out
 }
 
-/// The image the stage's chain of `FROM <stage>` starts from, lowercased.
-pub(crate) fn root_image(cx: &Context, stage: &Stage) -> String {
-    let top = ancestors(cx, stage).last().copied().unwrap_or(stage);
-    top.base
-        .as_ref()
-        .map_or_else(String::new, |b| b.value.to_ascii_lowercase())
-}
-
-/// Whether the stage's working directory is fixed before its own instructions run: a stage
-/// it builds on set a WORKDIR, or it starts from `scratch`, where the directory is `/` and
-/// nothing can move it.
-pub(crate) fn workdir_settled_before(cx: &Context, stage: &Stage) -> bool {
-    let inherited = ancestors(cx, stage).iter().any(|s| {
-        s.instructions.clone().any(|i| {
+/// Per stage, whether its working directory is fixed before its own instructions run: a
+/// stage it builds on set a WORKDIR, or it starts from `scratch`, where the directory is `/`
+/// and nothing can move it.
+pub(crate) fn workdir_settled(cx: &Context) -> Vec<bool> {
+    let roots = root_images(cx);
+    // Whether the stage or one it builds on sets a WORKDIR.
+    let mut sets: Vec<bool> = Vec::with_capacity(cx.stages.len());
+    let mut settled = Vec::with_capacity(cx.stages.len());
+    for stage in &cx.stages {
+        let inherited = cx
+            .parent(stage)
+            .filter(|p| p.index < stage.index)
+            .is_some_and(|p| sets.get(p.index).copied().unwrap_or(false));
+        let own = stage.instructions.clone().any(|i| {
             cx.instructions()
                 .get(i)
                 .is_some_and(|ins| ins.kind == Kind::Workdir)
-        })
-    });
-    inherited || root_image(cx, stage) == "scratch"
-}
-
-/// The earlier stage `stage` is built `FROM`, if it is built on one.
-pub(crate) fn parent_of<'a>(cx: &'a Context, stage: &Stage) -> Option<&'a Stage> {
-    let base = stage.base.as_ref()?.value.as_str();
-    cx.stages.get(..stage.index)?.iter().rev().find(|s| {
-        s.name
-            .as_ref()
-            .is_some_and(|n| n.value.eq_ignore_ascii_case(base))
-    })
+        });
+        sets.push(inherited || own);
+        let scratch = roots.get(stage.index).is_some_and(|r| r == "scratch");
+        settled.push(inherited || scratch);
+    }
+    settled
 }
 
 /// `/x`, `\x`, `C:\x`, `c:/x`: absolute on Linux or Windows.

@@ -27,12 +27,12 @@
 //! COPY . .
 //! ```
 
-use drydock_dockerfile::{expand_word, Args, Kind};
+use drydock_dockerfile::{expand_word, Args, Kind, Scope, Variables};
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{is_absolute, workdir_settled_before};
+use super::{is_absolute, workdir_settled};
 
 pub const RULE: Rule = Rule {
     code: "DD501",
@@ -44,8 +44,9 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
+    let settled = workdir_settled(cx);
     for stage in &cx.stages {
-        if workdir_settled_before(cx, stage) {
+        if settled.get(stage.index).copied().unwrap_or(false) {
             continue;
         }
         let first = stage.instructions.clone().find_map(|i| {
@@ -56,13 +57,13 @@ fn check(cx: &Context, out: &mut Report) {
         let Args::Shell(arg) = &ins.args else {
             continue;
         };
-        let env = cx.scopes().get(index).map(|s| s.env()).unwrap_or_default();
-        let Ok(path) = expand_word(&arg.value, &env, cx.file.escape) else {
+        let env = cx.scope(index);
+        let Ok(path) = expand_word(&arg.value, env, cx.file.escape) else {
             continue;
         };
         // A variable the file does not set (the base image's `$HOME`) may hold an absolute path.
         let raw = arg.value.trim_matches(['"', '\'']);
-        if starts_with_unset(&arg.value, &env)
+        if starts_with_unset(&arg.value, env)
             || path.is_empty()
             || is_absolute(&path)
             || is_absolute(raw)
@@ -77,7 +78,7 @@ fn check(cx: &Context, out: &mut Report) {
 }
 
 /// `$HOME/app` with `HOME` not set in the file: the base image may set it to an absolute path.
-fn starts_with_unset(raw: &str, env: &std::collections::BTreeMap<String, String>) -> bool {
+fn starts_with_unset(raw: &str, env: &Scope) -> bool {
     let rest = raw.trim_matches('"').trim_matches('\'');
     let Some(rest) = rest.strip_prefix('$') else {
         return false;
@@ -87,7 +88,7 @@ fn starts_with_unset(raw: &str, env: &std::collections::BTreeMap<String, String>
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
-    !env.contains_key(&name)
+    env.value(&name).is_none()
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@
 //! FROM node:${NODE_VERSION}-slim
 //! ```
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
 use drydock_dockerfile::{Args, Kind, Lexer};
 
 use crate::finding::Level;
@@ -40,6 +43,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Report) {
     let scopes = cx.scopes();
+    let first_arg = OnceCell::new();
     for (index, ins) in cx.instructions().iter().enumerate() {
         if ins.kind != Kind::From {
             continue;
@@ -47,7 +51,6 @@ fn check(cx: &Context, out: &mut Report) {
         let Some(scope) = scopes.get(index) else {
             continue;
         };
-        let env = scope.env();
         let mut words = Vec::new();
         if let Args::Words(args) = &ins.args {
             if let Some(image) = args.first() {
@@ -60,28 +63,22 @@ fn check(cx: &Context, out: &mut Report) {
             }
         }
         for (text, span) in words {
-            let Ok(expansion) = Lexer::new(cx.file.escape).process(&text, &env) else {
+            let Ok(expansion) = Lexer::new(cx.file.escape).process(&text, scope) else {
                 continue;
             };
             let defaulted = with_default(&text);
             for name in &expansion.unset {
-                if scope.vars.contains_key(name)
+                if scope.contains(name)
                     || PLATFORM_ARGS.contains(&name.as_str())
                     || defaulted.contains(name)
                 {
                     continue;
                 }
-                let later = cx
-                    .instructions()
-                    .iter()
-                    .position(|i| {
-                        i.kind == Kind::Arg
-                            && i.args.all().iter().any(|a| {
-                                a.value.split_once('=').map_or(a.value.as_str(), |(n, _)| n) == name
-                            })
-                    })
-                    .and_then(|i| cx.instructions().get(i));
-                let near = scope.vars.keys().find(|v| {
+                let later = first_arg
+                    .get_or_init(|| first_args(cx))
+                    .get(name.as_str())
+                    .and_then(|&i| cx.instructions().get(i));
+                let near = scope.vars_near(name).into_iter().find(|v| {
                     v.eq_ignore_ascii_case(name) || (name.len() >= 4 && distance(name, v, 1) <= 1)
                 });
                 if let Some(near) = near {
@@ -107,6 +104,21 @@ fn check(cx: &Context, out: &mut Report) {
             }
         }
     }
+}
+
+/// The first ARG instruction declaring each name.
+fn first_args<'a>(cx: &Context<'a>) -> HashMap<&'a str, usize> {
+    let mut first = HashMap::new();
+    for (index, ins) in cx.instructions().iter().enumerate() {
+        if ins.kind != Kind::Arg {
+            continue;
+        }
+        for a in ins.args.all() {
+            let name = a.value.split_once('=').map_or(a.value.as_str(), |(n, _)| n);
+            first.entry(name).or_insert(index);
+        }
+    }
+    first
 }
 
 #[cfg(test)]

@@ -36,14 +36,15 @@
 //! COPY target/app-$VERSION.jar /app/app.jar
 //! ```
 
-use std::collections::BTreeSet;
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
 
 use drydock_dockerfile::{Args, Instruction, Kind, Lexer, Span};
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{ancestors, distance, root_image, span_text};
+use super::{distance, root_images, span_text};
 
 pub const RULE: Rule = Rule {
     code: "DD513",
@@ -127,36 +128,74 @@ const BASE_IMAGE_ENV: &[&str] = &[
 ];
 
 /// Where a variable is declared in the file.
+#[derive(Debug, Clone, Copy)]
 struct Declaration {
-    name: String,
     index: usize,
     line: u32,
     env: bool,
 }
 
+/// The declarations of the file by name, each list in file order, and what judging needs
+/// about the stages, made once so that many findings cost no rescans of the file.
+struct Known<'a> {
+    all: HashMap<&'a str, Vec<Declaration>>,
+    /// Only the ARGs.
+    args: HashMap<&'a str, Vec<Declaration>>,
+    roots: Vec<String>,
+    global_end: usize,
+    /// Per stage, where its subtree of stages built on it starts and ends in a depth-first
+    /// walk: a stage is an ancestor of another when its span holds the other's start.
+    spans: Vec<(usize, usize)>,
+}
+
+impl Known<'_> {
+    /// Whether stage `a` is `b` or a stage `b` builds on, directly or not.
+    fn above(&self, a: usize, b: usize) -> bool {
+        match (self.spans.get(a), self.spans.get(b)) {
+            (Some(&(start, end)), Some(&(at, _))) => start <= at && at < end,
+            _ => false,
+        }
+    }
+
+    fn of<'k>(map: &'k HashMap<&str, Vec<Declaration>>, name: &str) -> &'k [Declaration] {
+        map.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first declaration of `name` among instructions `range`.
+    fn first_in<'k>(
+        map: &'k HashMap<&str, Vec<Declaration>>,
+        name: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<&'k Declaration> {
+        let list = Known::of(map, name);
+        let at = list.partition_point(|d| d.index < range.start);
+        list.get(at).filter(|d| d.index < range.end)
+    }
+}
+
 fn check(cx: &Context, out: &mut Report) {
     let scopes = cx.scopes();
-    let declarations = declarations(cx);
+    let known = OnceCell::new();
     for (index, ins) in cx.instructions().iter().enumerate() {
         let Some(scope) = scopes.get(index) else {
             continue;
         };
-        let env = scope.env();
         let mut reported = BTreeSet::new();
         for (text, span) in words(ins) {
-            let Ok(expansion) = Lexer::new(cx.file.escape).process(&text, &env) else {
+            let Ok(expansion) = Lexer::new(cx.file.escape).process(&text, scope) else {
                 continue;
             };
             let defaulted = with_default(&text);
             for name in &expansion.unset {
-                if scope.vars.contains_key(name)
+                if scope.contains(name)
                     || ALWAYS_KNOWN.contains(&name.as_str())
                     || defaulted.contains(name)
                     || !reported.insert(name.clone())
                 {
                     continue;
                 }
-                let Some((message, fix)) = judge(cx, &declarations, index, name) else {
+                let known = known.get_or_init(|| known_of(cx));
+                let Some((message, fix)) = judge(cx, known, index, name) else {
                     continue;
                 };
                 let fix = fix
@@ -175,11 +214,10 @@ fn check(cx: &Context, out: &mut Report) {
 /// replacement of a typo.
 fn judge(
     cx: &Context,
-    declarations: &[Declaration],
+    known: &Known,
     index: usize,
     name: &str,
 ) -> Option<(String, Option<(String, String)>)> {
-    let global_end = drydock_dockerfile::global_instructions(cx.file).end;
     let Some(stage) = cx.stage_of(index) else {
         // A global ARG default: only earlier global ARGs and the builder's platform ARGs
         // could define it.
@@ -194,34 +232,37 @@ fn judge(
         ));
     };
     let this_stage = stage.instructions.clone();
-    let lineage = ancestors(cx, stage);
     let named = |s: &drydock_dockerfile::Stage| {
         s.name
             .as_ref()
             .map_or_else(|| format!("#{}", s.index), |n| format!("`{}`", n.value))
     };
     // Set later in this stage.
-    if let Some(d) = declarations
-        .iter()
-        .find(|d| d.name == name && this_stage.contains(&d.index) && d.index > index)
-    {
+    if let Some(d) = Known::first_in(&known.all, name, index + 1..this_stage.end) {
         let what = if d.env { "ENV" } else { "ARG" };
         return Some((
             format!("`${name}` is used before the {what} on line {} sets it, so it is empty here: declare it earlier", d.line),
             None,
         ));
     }
-    // An ARG of a stage this one builds on: ARGs are not inherited.
-    for parent in &lineage {
-        if let Some(d) = declarations
-            .iter()
-            .find(|d| d.name == name && !d.env && parent.instructions.contains(&d.index))
-        {
-            return Some((
-                format!("`${name}` is an ARG of stage {} (line {}), and ARGs do not carry over to stages built on it: add `ARG {name}` to this stage", named(parent), d.line),
-                None,
-            ));
+    // An ARG of a stage this one builds on: ARGs are not inherited. The nearest such stage
+    // is the latest one before this stage that declares the name and is above it.
+    let args = Known::of(&known.args, name);
+    let mut before = args.partition_point(|d| d.index < stage.from);
+    while let Some(d) = before.checked_sub(1).and_then(|i| args.get(i)) {
+        let Some(declaring) = cx.stage_of(d.index) else {
+            break;
+        };
+        if known.above(declaring.index, stage.index) {
+            let first = Known::first_in(&known.args, name, declaring.instructions.clone());
+            if let Some(d) = first {
+                return Some((
+                    format!("`${name}` is an ARG of stage {} (line {}), and ARGs do not carry over to stages built on it: add `ARG {name}` to this stage", named(declaring), d.line),
+                    None,
+                ));
+            }
         }
+        before = args.partition_point(|d| d.index < declaring.from);
     }
     if PLATFORM_ARGS.contains(&name) {
         return Some((
@@ -229,12 +270,9 @@ fn judge(
             None,
         ));
     }
-    let root = root_image(cx, stage);
-    if let Some(d) = declarations
-        .iter()
-        .find(|d| d.name == name && d.index < global_end)
-    {
-        if !maybe_from_image(&root, name) {
+    let root = known.roots.get(stage.index).map_or("", String::as_str);
+    if let Some(d) = Known::first_in(&known.all, name, 0..known.global_end) {
+        if !maybe_from_image(root, name) {
             return Some((
                 format!("`${name}` is a global ARG (line {}), which a stage sees only after `ARG {name}` inside it: add that line to this stage", d.line),
                 None,
@@ -242,23 +280,25 @@ fn judge(
         }
         return None;
     }
-    let in_scope: Vec<&String> = cx
-        .scopes()
-        .get(index)
-        .map(|s| s.vars.keys().collect())
-        .unwrap_or_default();
-    if let Some(near) = in_scope.iter().find(|v| is_typo(name, v)) {
+    let near = cx
+        .scope(index)
+        .vars_near(name)
+        .into_iter()
+        .find(|v| is_typo(name, v));
+    if let Some(near) = near {
         return Some((
             format!("`${name}` is not defined; did you mean `${near}`?"),
-            Some((name.to_string(), (*near).clone())),
+            Some((name.to_string(), near.to_string())),
         ));
     }
-    if let Some(d) = declarations.iter().find(|d| {
-        d.name == name
-            && !this_stage.contains(&d.index)
-            && !lineage.iter().any(|p| p.instructions.contains(&d.index))
-    }) {
-        if BASE_IMAGE_ENV.contains(&name) || maybe_from_image(&root, name) || root.contains('$') {
+    let elsewhere = Known::of(&known.all, name).iter().find(|d| {
+        !this_stage.contains(&d.index)
+            && !cx
+                .stage_of(d.index)
+                .is_some_and(|s| s.index != stage.index && known.above(s.index, stage.index))
+    });
+    if let Some(d) = elsewhere {
+        if BASE_IMAGE_ENV.contains(&name) || maybe_from_image(root, name) || root.contains('$') {
             return None;
         }
         let other = cx
@@ -278,8 +318,71 @@ fn judge(
     None
 }
 
+fn known_of<'a>(cx: &Context<'a>) -> Known<'a> {
+    let mut known = Known {
+        all: HashMap::new(),
+        args: HashMap::new(),
+        roots: root_images(cx),
+        global_end: drydock_dockerfile::global_instructions(cx.file).end,
+        spans: spans(cx),
+    };
+    for (name, d) in declarations(cx) {
+        if !d.env {
+            known.args.entry(name).or_default().push(d);
+        }
+        known.all.entry(name).or_default().push(d);
+    }
+    known
+}
+
+/// Per stage, the span of its subtree in a depth-first walk of the stages (children after
+/// their parent, in file order).
+fn spans(cx: &Context) -> Vec<(usize, usize)> {
+    let count = cx.stages.len();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut roots = Vec::new();
+    for stage in &cx.stages {
+        match cx.parent(stage).filter(|p| p.index < stage.index) {
+            Some(p) => children
+                .get_mut(p.index)
+                .into_iter()
+                .for_each(|c| c.push(stage.index)),
+            None => roots.push(stage.index),
+        }
+    }
+    let mut spans = vec![(0, 0); count];
+    let mut clock = 0;
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in roots {
+        stack.push((root, 0));
+        if let Some(span) = spans.get_mut(root) {
+            span.0 = clock;
+        }
+        clock += 1;
+        while let Some((stage, next)) = stack.last_mut() {
+            match children.get(*stage).and_then(|c| c.get(*next)) {
+                Some(&child) => {
+                    *next += 1;
+                    if let Some(span) = spans.get_mut(child) {
+                        span.0 = clock;
+                    }
+                    clock += 1;
+                    stack.push((child, 0));
+                }
+                None => {
+                    if let Some(span) = spans.get_mut(*stage) {
+                        span.1 = clock;
+                    }
+                    stack.pop();
+                }
+            }
+        }
+    }
+    spans
+}
+
 /// Every ARG and ENV of the file (ONBUILD triggers excluded: they run in another build).
-fn declarations(cx: &Context) -> Vec<Declaration> {
+fn declarations<'a>(cx: &Context<'a>) -> Vec<(&'a str, Declaration)> {
     let mut out = Vec::new();
     for (index, ins) in cx.instructions().iter().enumerate() {
         let line = ins.span.start.line;
@@ -287,22 +390,22 @@ fn declarations(cx: &Context) -> Vec<Declaration> {
             (Kind::Arg, Args::Words(words)) => {
                 for w in words {
                     let name = w.value.split_once('=').map_or(w.value.as_str(), |(n, _)| n);
-                    out.push(Declaration {
-                        name: name.to_string(),
+                    let d = Declaration {
                         index,
                         line,
                         env: false,
-                    });
+                    };
+                    out.push((name, d));
                 }
             }
             (Kind::Env, Args::KeyValues(pairs)) => {
                 for kv in pairs {
-                    out.push(Declaration {
-                        name: kv.key.value.clone(),
+                    let d = Declaration {
                         index,
                         line,
                         env: true,
-                    });
+                    };
+                    out.push((kv.key.value.as_str(), d));
                 }
             }
             _ => {}
