@@ -95,11 +95,7 @@ impl QuarantineEntry {
 }
 
 fn file_name(image_id: &str) -> String {
-    let safe: String = image_id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("{safe}.tar")
+    format!("{}.tar", drydock_store::file_stem(image_id))
 }
 
 /// Deletes an entry's archive and its record.

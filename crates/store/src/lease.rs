@@ -26,11 +26,7 @@ impl Drop for RunLease {
 }
 
 fn file_name(plan_id: &str) -> String {
-    let safe: String = plan_id
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    format!("{safe}.lock")
+    format!("{}.lock", crate::file_stem(plan_id))
 }
 
 impl Store {

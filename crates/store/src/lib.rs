@@ -47,6 +47,14 @@ pub fn data_dir() -> Option<std::path::PathBuf> {
     }
 }
 
+/// A name made from an id that is safe as a file name anywhere (letters and digits kept, every
+/// other character a dash), for the files the data directory keeps per object.
+pub fn file_stem(id: &str) -> String {
+    id.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
 /// The file name of the store in its data directory.
 pub const FILE_NAME: &str = "drydock.sqlite3";
 
