@@ -33,7 +33,7 @@ pub use ast::{Arg, Args, Directive, Dockerfile, Flag, Heredoc, Instruction, KeyV
 pub use dump::{dump, go_quote};
 pub use error::ParseError;
 pub use parser::parse;
-pub use scope::{scopes, Scope, Var, VarSource};
+pub use scope::{expansion_budget, scopes, scopes_within, Scope, Var, VarSource};
 pub use shell::{expand_word, expand_words, ExpandError, Expansion, Lexer, Variables};
 pub use span::{Pos, Span};
 pub use stages::{global_instructions, stages, Stage};

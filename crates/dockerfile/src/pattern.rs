@@ -129,12 +129,14 @@ pub(crate) fn trim_suffix(pattern: &str, value: &str, longest: bool) -> Result<S
 }
 
 /// `${var/pat/rep}` and `${var//pat/rep}`: replace the leftmost (or every) longest match.
+/// `spend` is asked for the bytes of each copy of the replacement; `None` when it refuses.
 pub(crate) fn replace(
     pattern: &str,
     value: &str,
     replacement: &str,
     all: bool,
-) -> Result<String, String> {
+    spend: &dyn Fn(usize) -> bool,
+) -> Result<Option<String>, String> {
     let pattern = Pattern::compile(pattern)?;
     let chars: Vec<char> = value.chars().collect();
     let mut out = String::new();
@@ -148,6 +150,9 @@ pub(crate) fn replace(
         match found {
             // Like Go, an empty match right after the previous match does not count.
             Some(len) if !(len == 0 && last_match_end == Some(pos)) => {
+                if !replacement.is_empty() && !spend(replacement.len()) {
+                    return Ok(None);
+                }
                 out.push_str(replacement);
                 last_match_end = Some(pos + len);
                 if len == 0 {
@@ -160,7 +165,7 @@ pub(crate) fn replace(
                 }
                 if !all {
                     out.extend(chars.get(pos..).unwrap_or(&[]));
-                    return Ok(out);
+                    return Ok(Some(out));
                 }
             }
             _ => {
@@ -171,7 +176,7 @@ pub(crate) fn replace(
             }
         }
     }
-    Ok(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -190,6 +195,8 @@ mod tests {
 
     #[test]
     fn replacing() -> Result<(), String> {
+        let free = |_| true;
+        let replace = |p, v, r, all| replace(p, v, r, all, &free).map(Option::unwrap_or_default);
         assert_eq!(replace("o", "foo", "0", false)?, "f0o");
         assert_eq!(replace("o", "foo", "0", true)?, "f00");
         assert_eq!(replace("a*", "xaab", "-", false)?, "x-");

@@ -18,15 +18,22 @@
 //!   subtree. Those ranges nest, so each name records where its ranges open and close, and
 //!   the last mark before a position says which ENV is in effect: an opened one, or the one a
 //!   closed one had shadowed.
+//!
+//! Expansion has a budget per file ([`expansion_budget`]): ENVs that each double the last
+//! (`ENV A2=$A1$A1`, `ENV A3=$A2$A2`...) would otherwise need memory exponential in the
+//! file. Every value the lexer copies out of a scope, here and in the rules, is taken from
+//! the budget; past it a variable reads as unset, a value built from one is unknown (`None`,
+//! like an ARG without a value), and [`Scope::expansion_cut`] says where that first happened.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::ast::{Args, Dockerfile, Kind};
-use crate::shell::{expand_word, Variables};
+use crate::shell::{Lexer, Variables};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VarSource {
@@ -37,9 +44,14 @@ pub enum VarSource {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Var {
-    /// `None` for an ARG declared without a value and not given one.
-    pub value: Option<String>,
+    /// `None` for an ARG declared without a value and not given one, and for a value past the
+    /// file's expansion budget (unknown). Shared, so a value seen from many places is not copied.
+    pub value: Option<Arc<str>>,
     pub source: VarSource,
+    /// Set from a value past the file's expansion budget: `value` is `None`, but the build
+    /// would give it one.
+    #[serde(default)]
+    pub unknown: bool,
     /// The instruction that declared it, if in this file (inherited ENV points at the parent
     /// stage's instruction).
     pub declared_at: usize,
@@ -118,8 +130,16 @@ impl Scope {
     /// file declares, see [`Scope::vars`]).
     pub fn env(&self) -> BTreeMap<String, String> {
         self.vars()
-            .filter_map(|(k, v)| Some((k.to_string(), v.value.clone()?)))
+            .filter_map(|(k, v)| Some((k.to_string(), v.value.as_deref()?.to_string())))
             .collect()
+    }
+
+    /// Where expansion first went past the file's budget, so far: the instruction index and
+    /// the budget in bytes. Every scope of a file shares the budget, so any of them answers
+    /// for the file; ask after the expansions (rules expand too).
+    pub fn expansion_cut(&self) -> Option<(usize, usize)> {
+        let at = self.table.budget.first_over.load(Ordering::Relaxed);
+        (at != usize::MAX).then_some((at, self.table.budget.limit))
     }
 }
 
@@ -127,13 +147,90 @@ impl Variables for Scope {
     fn value(&self, name: &str) -> Option<&str> {
         self.get(name)?.value.as_deref()
     }
+
+    fn spend(&self, bytes: usize) -> bool {
+        self.table.budget.spend(bytes, self.at)
+    }
+
+    fn unknown(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.unknown)
+    }
+}
+
+/// The bytes of variable values the expansions of a file of `source_len` bytes may copy:
+/// linear in the file, and roomy enough that no real Dockerfile comes near it.
+pub fn expansion_budget(source_len: usize) -> usize {
+    source_len.saturating_mul(64).max(16 << 20)
+}
+
+/// What is left of a file's expansion budget, and the first instruction that asked for more.
+#[derive(Debug)]
+struct Budget {
+    limit: usize,
+    left: AtomicUsize,
+    first_over: AtomicUsize,
+}
+
+impl Budget {
+    fn new(limit: usize) -> Budget {
+        Budget {
+            limit,
+            left: AtomicUsize::new(limit),
+            first_over: AtomicUsize::new(usize::MAX),
+        }
+    }
+
+    /// Takes `bytes` for instruction `at`; takes nothing and returns false when fewer are left.
+    fn spend(&self, bytes: usize, at: usize) -> bool {
+        let taken = self
+            .left
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(bytes)
+            })
+            .is_ok();
+        if !taken {
+            // The first time, not the lowest index: once the budget is spent every later
+            // lookup fails, wherever it is.
+            let _ = self.first_over.compare_exchange(
+                usize::MAX,
+                at,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+        }
+        taken
+    }
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new(expansion_budget(0))
+    }
 }
 
 /// One scope per instruction (the state before it runs). `build_args` are the
 /// `--build-arg` values (include platform args like `TARGETARCH` there if you know them); as in
-/// BuildKit they only apply to ARGs the file declares.
+/// BuildKit they only apply to ARGs the file declares. The expansion budget is reckoned from
+/// the instructions' text; with the source at hand, [`scopes_within`] is exact.
 pub fn scopes(dockerfile: &Dockerfile, build_args: &BTreeMap<String, String>) -> Vec<Scope> {
-    let table = Arc::new(Builder::new(dockerfile, build_args).build());
+    let size = dockerfile
+        .instructions
+        .iter()
+        .map(|ins| {
+            ins.original.len() + ins.heredocs.iter().map(|h| h.body.len()).sum::<usize>() + 1
+        })
+        .sum();
+    scopes_within(dockerfile, build_args, expansion_budget(size))
+}
+
+/// [`scopes`], with expansions copying at most `budget` bytes of variable values for the whole
+/// file (see [`expansion_budget`]).
+pub fn scopes_within(
+    dockerfile: &Dockerfile,
+    build_args: &BTreeMap<String, String>,
+    budget: usize,
+) -> Vec<Scope> {
+    let table = Arc::new(Builder::new(dockerfile, build_args, budget).build());
     (0..dockerfile.instructions.len())
         .map(|at| Scope {
             table: Arc::clone(&table),
@@ -202,6 +299,7 @@ impl Name {
 #[derive(Debug, Default)]
 struct Table {
     places: Vec<Place>,
+    budget: Budget,
     /// Sorted by name.
     names: Vec<Name>,
     /// Indexes into `names` sorted by lowercased name, then name (made on first use).
@@ -294,6 +392,41 @@ fn variants(name: &str) -> Vec<u64> {
         .collect()
 }
 
+/// What a declaration sets a variable to.
+enum Setting {
+    Value(Arc<str>),
+    /// An ARG without a value.
+    None,
+    /// Built from a value past the budget.
+    Unknown,
+}
+
+impl Setting {
+    fn of(var: &Var) -> Setting {
+        match &var.value {
+            Some(value) => Setting::Value(Arc::clone(value)),
+            None if var.unknown => Setting::Unknown,
+            None => Setting::None,
+        }
+    }
+
+    fn known(self) -> Option<Arc<str>> {
+        match self {
+            Setting::Value(value) => Some(value),
+            Setting::None | Setting::Unknown => None,
+        }
+    }
+
+    fn var(self, source: VarSource, declared_at: usize) -> Var {
+        Var {
+            unknown: matches!(self, Setting::Unknown),
+            value: self.known(),
+            source,
+            declared_at,
+        }
+    }
+}
+
 /// A stage as scopes see it: its instructions and the earlier stage it builds on.
 struct StageSpan {
     from: usize,
@@ -304,6 +437,7 @@ struct StageSpan {
 struct Builder<'a> {
     dockerfile: &'a Dockerfile,
     build_args: &'a BTreeMap<String, String>,
+    budget: Budget,
     places: Vec<Place>,
     names: Vec<Name>,
     ids: HashMap<String, usize>,
@@ -313,6 +447,7 @@ struct Builder<'a> {
 struct Partial<'b> {
     names: &'b [Name],
     ids: &'b HashMap<String, usize>,
+    budget: &'b Budget,
     place: Place,
     at: usize,
 }
@@ -331,13 +466,26 @@ impl Variables for Partial<'_> {
     fn value(&self, name: &str) -> Option<&str> {
         self.get(name)?.value.as_deref()
     }
+
+    fn spend(&self, bytes: usize) -> bool {
+        self.budget.spend(bytes, self.at)
+    }
+
+    fn unknown(&self, name: &str) -> bool {
+        self.get(name).is_some_and(|v| v.unknown)
+    }
 }
 
 impl<'a> Builder<'a> {
-    fn new(dockerfile: &'a Dockerfile, build_args: &'a BTreeMap<String, String>) -> Builder<'a> {
+    fn new(
+        dockerfile: &'a Dockerfile,
+        build_args: &'a BTreeMap<String, String>,
+        budget: usize,
+    ) -> Builder<'a> {
         Builder {
             dockerfile,
             build_args,
+            budget: Budget::new(budget),
             places: vec![Place::Global; dockerfile.instructions.len()],
             names: Vec::new(),
             ids: HashMap::new(),
@@ -388,6 +536,7 @@ impl<'a> Builder<'a> {
         names.sort_by(|a, b| a.name.cmp(&b.name));
         Table {
             places: self.places,
+            budget: self.budget,
             names,
             folded: OnceLock::new(),
             near: OnceLock::new(),
@@ -407,14 +556,21 @@ impl<'a> Builder<'a> {
         id
     }
 
-    fn expand(&self, raw: &str, place: Place, at: usize) -> String {
+    /// `raw` expanded as the build would (as written if the build would refuse it), or
+    /// unknown when a variable it reads was past the budget.
+    fn expand(&self, raw: &str, place: Place, at: usize) -> Setting {
         let vars = Partial {
             names: &self.names,
             ids: &self.ids,
+            budget: &self.budget,
             place,
             at,
         };
-        expand_word(raw, &vars, self.dockerfile.escape).unwrap_or_else(|_| raw.to_string())
+        match Lexer::new(self.dockerfile.escape).process(raw, &vars) {
+            Ok(expansion) if expansion.unknown => Setting::Unknown,
+            Ok(expansion) => Setting::Value(Arc::from(expansion.value)),
+            Err(_) => Setting::Value(Arc::from(raw)),
+        }
     }
 
     /// Global ARGs (in file order), and the stages with the stage each builds on: the latest
@@ -433,14 +589,16 @@ impl<'a> Builder<'a> {
                     };
                     let base = words
                         .first()
-                        .map(|b| self.expand(b, Place::Global, index).to_lowercase());
+                        .and_then(|b| self.expand(b, Place::Global, index).known())
+                        .map(|b| b.to_lowercase());
                     let parent = base.and_then(|b| named.get(&b).copied());
                     if let Some(last) = stages.last_mut() {
                         last.end = index;
                     }
                     if let [_, _, name] = words.as_slice() {
-                        let name = self.expand(name, Place::Global, index).to_lowercase();
-                        named.insert(name, stages.len());
+                        if let Some(name) = self.expand(name, Place::Global, index).known() {
+                            named.insert(name.to_lowercase(), stages.len());
+                        }
                     }
                     stages.push(StageSpan {
                         from: index,
@@ -449,28 +607,25 @@ impl<'a> Builder<'a> {
                     });
                 }
                 (Kind::Arg, Args::Words(words)) if stages.is_empty() => {
-                    let declared: Vec<(&str, Option<String>)> = words
+                    let declared: Vec<(&str, Setting)> = words
                         .iter()
                         .map(|word| {
                             let (name, default) = match word.value.split_once('=') {
                                 Some((name, default)) => (name, Some(default)),
                                 None => (word.value.as_str(), None),
                             };
-                            let value =
-                                self.build_args.get(name).cloned().or_else(|| {
-                                    default.map(|d| self.expand(d, Place::Global, index))
-                                });
+                            let value = match (self.build_args.get(name), default) {
+                                (Some(given), _) => Setting::Value(Arc::from(given.as_str())),
+                                (None, Some(d)) => self.expand(d, Place::Global, index),
+                                (None, None) => Setting::None,
+                            };
                             (name, value)
                         })
                         .collect();
                     for (name, value) in declared {
                         let id = self.id(name);
                         if let Some(entry) = self.names.get_mut(id) {
-                            entry.globals.push(Var {
-                                value,
-                                source: VarSource::GlobalArg,
-                                declared_at: index,
-                            });
+                            entry.globals.push(value.var(VarSource::GlobalArg, index));
                         }
                     }
                 }
@@ -503,45 +658,44 @@ impl<'a> Builder<'a> {
             }
             match (&ins.kind, &ins.args) {
                 (Kind::Arg, Args::Words(words)) => {
-                    let declared: Vec<(&str, Option<String>)> = words
+                    let declared: Vec<(&str, Setting)> = words
                         .iter()
                         .map(|word| {
                             let (name, default) = match word.value.split_once('=') {
                                 Some((name, default)) => (name, Some(default)),
                                 None => (word.value.as_str(), None),
                             };
-                            let value = self
-                                .build_args
-                                .get(name)
-                                .cloned()
-                                .or_else(|| default.map(|d| self.expand(d, place, index)))
-                                .or_else(|| {
-                                    let entry = self.names.get(*self.ids.get(name)?)?;
-                                    entry.globals.last()?.value.clone()
-                                });
+                            let value = match (self.build_args.get(name), default) {
+                                (Some(given), _) => Setting::Value(Arc::from(given.as_str())),
+                                (None, Some(d)) => self.expand(d, place, index),
+                                (None, None) => self
+                                    .ids
+                                    .get(name)
+                                    .and_then(|&id| self.names.get(id))
+                                    .and_then(|entry| entry.globals.last())
+                                    .map_or(Setting::None, Setting::of),
+                            };
                             (name, value)
                         })
                         .collect();
                     for (name, value) in declared {
                         let id = self.id(name);
                         if let Some(entry) = self.names.get_mut(id) {
-                            let var = Var {
-                                value,
-                                source: VarSource::Arg,
-                                declared_at: index,
-                            };
+                            let var = value.var(VarSource::Arg, index);
                             entry.args.push((here, stage, var));
                         }
                     }
                 }
                 (Kind::Env, Args::KeyValues(pairs)) => {
-                    let set: Vec<(String, String)> = pairs
+                    // A key past the budget names no variable we can know: it sets nothing.
+                    let set: Vec<(Arc<str>, Setting)> = pairs
                         .iter()
-                        .map(|kv| {
-                            (
-                                self.expand(&kv.key.value, place, index),
-                                self.expand(&kv.value.value, place, index),
-                            )
+                        .filter_map(|kv| {
+                            let Setting::Value(key) = self.expand(&kv.key.value, place, index)
+                            else {
+                                return None;
+                            };
+                            Some((key, self.expand(&kv.value.value, place, index)))
                         })
                         .collect();
                     for (key, value) in set {
@@ -550,11 +704,7 @@ impl<'a> Builder<'a> {
                             continue;
                         };
                         let env = entry.envs.len();
-                        let var = Var {
-                            value: Some(value),
-                            source: VarSource::Env,
-                            declared_at: index,
-                        };
+                        let var = value.var(VarSource::Env, index);
                         entry.envs.push((var, entry.open.last().copied()));
                         entry.marks.push(Mark {
                             pos: here + 1,

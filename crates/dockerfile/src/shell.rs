@@ -15,6 +15,20 @@ const MAX_NESTING: u32 = 64;
 pub trait Variables {
     /// The value of `name`, or `None` when it is not set.
     fn value(&self, name: &str) -> Option<&str>;
+
+    /// Takes `bytes` from the expansion budget of the file before the lexer copies that much
+    /// of a value; `false` (taking nothing) when less is left, and the lexer then reads the
+    /// variable as unset. A plain map has no budget.
+    fn spend(&self, bytes: usize) -> bool {
+        let _ = bytes;
+        true
+    }
+
+    /// Whether `name` is set to a value that was itself past the budget, so no one knows it.
+    fn unknown(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
 }
 
 impl Variables for BTreeMap<String, String> {
@@ -59,6 +73,7 @@ impl Lexer {
             depth: 0,
             used: BTreeSet::new(),
             unset: BTreeSet::new(),
+            unknown: false,
         };
         match state.until(None, self.raw_escapes) {
             Ok((value, words)) => Ok(Expansion {
@@ -66,6 +81,7 @@ impl Lexer {
                 words,
                 used: state.used,
                 unset: state.unset,
+                unknown: state.unknown,
             }),
             Err(message) => Err(ExpandError {
                 message: format!("failed to process {word:?}: {message}"),
@@ -84,8 +100,11 @@ pub struct Expansion {
     pub words: Vec<String>,
     /// Variables referenced and found in the environment.
     pub used: BTreeSet<String>,
-    /// Variables referenced but not set.
+    /// Variables referenced but not set, or whose value was past the expansion budget.
     pub unset: BTreeSet<String>,
+    /// Whether a value was past the expansion budget (see [`Variables::spend`]): such a
+    /// variable is in `unset` and expanded as if unset, so `value` is not what the build sees.
+    pub unknown: bool,
 }
 
 /// A substitution BuildKit would refuse (`${`, `${x:?msg}` with `x` unset, a bad pattern...).
@@ -160,6 +179,7 @@ struct State<'a> {
     depth: u32,
     used: BTreeSet<String>,
     unset: BTreeSet<String>,
+    unknown: bool,
 }
 
 type Lexed<T> = Result<T, String>;
@@ -179,15 +199,30 @@ impl State<'_> {
 
     fn lookup(&mut self, name: &str) -> Option<String> {
         match self.env.value(name) {
-            Some(value) => {
+            Some(value) if self.env.spend(value.len()) => {
                 self.used.insert(name.to_string());
                 Some(value.to_string())
+            }
+            Some(_) => {
+                self.over_budget(name);
+                None
+            }
+            None if self.env.unknown(name) => {
+                self.over_budget(name);
+                None
             }
             None => {
                 self.unset.insert(name.to_string());
                 None
             }
         }
+    }
+
+    /// `name` has a value, but it is unknown or copying it would pass the budget: it reads
+    /// as unset.
+    fn over_budget(&mut self, name: &str) {
+        self.unknown = true;
+        self.unset.insert(name.to_string());
     }
 
     /// Reads until `stop` (consumed) or the end. Returns the text and its words.
@@ -452,8 +487,17 @@ impl State<'_> {
         if self.lexer.skip_unset && value.is_none() {
             return Ok(format!("${{{name}/{pat}/{replacement}}}"));
         }
-        pattern::replace(&pat, &value.unwrap_or_default(), &replacement, all)
-            .map_err(|e| format!("invalid pattern ({pat}) in substitution: {e}"))
+        let env = self.env;
+        let replaced =
+            pattern::replace(&pat, &value.unwrap_or_default(), &replacement, all, &|n| {
+                env.spend(n)
+            })
+            .map_err(|e| format!("invalid pattern ({pat}) in substitution: {e}"))?;
+        // Each match copies the replacement: `${A//?/$A}` would square A.
+        Ok(replaced.unwrap_or_else(|| {
+            self.over_budget(name);
+            String::new()
+        }))
     }
 
     /// A variable name: letters, digits and `_`; or a run of digits; or one special parameter.

@@ -20,7 +20,7 @@ pub enum Selection {
 }
 
 /// Findings that are not rules: (code, level, what it means).
-pub fn meta_codes() -> [(&'static str, Level, &'static str); 3] {
+pub fn meta_codes() -> [(&'static str, Level, &'static str); 4] {
     [
         (
             PARSE_ERROR,
@@ -37,12 +37,18 @@ pub fn meta_codes() -> [(&'static str, Level, &'static str); 3] {
             Level::Style,
             "a suppression that suppressed nothing",
         ),
+        (
+            EXPANSION_LIMIT,
+            Level::Warning,
+            "variables expand to more than Drydock follows, so later values are unknown",
+        ),
     ]
 }
 
 const PARSE_ERROR: &str = "parse-error";
 const UNKNOWN: &str = "unknown-suppression";
 const UNUSED: &str = "unused-suppression";
+const EXPANSION_LIMIT: &str = "expansion-limit";
 
 /// Lints `source` (shown as `name` in findings). Findings come sorted by position.
 pub fn lint(
@@ -98,10 +104,9 @@ pub fn lint(
         !suppressions.suppress(rule, finding.line, &mut used)
     });
     let mut out: Vec<Finding> = findings.into_iter().map(|(f, _)| f).collect();
-    out.extend(configured(
-        suppression_findings(name, &pragmas, &used, config, selection),
-        config,
-    ));
+    let mut metas = suppression_findings(name, &pragmas, &used, config, selection);
+    metas.extend(expansion_finding(name, &cx));
+    out.extend(configured(metas, config));
     out.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     out
 }
@@ -267,6 +272,16 @@ fn suppression_findings(
         }
     }
     out
+}
+
+/// One finding for the file when variables expanded past its budget (ENVs that double the
+/// last one grow exponentially): at the first instruction where they did. Rules read the
+/// values past it as unset, so they stay quiet rather than judge a value they do not have.
+fn expansion_finding(name: &str, cx: &Context) -> Option<Finding> {
+    let (at, budget) = cx.expansion_cut()?;
+    let span = cx.head(cx.instructions().get(at)?);
+    let message = format!("variables here expand to more than Drydock follows ({budget} bytes): later values are treated as unknown, and findings that depend on them are not reported");
+    Some(meta(name, EXPANSION_LIMIT, Level::Warning, span, &message))
 }
 
 /// Config entries (`ignored`, `override`) that name no rule, as `unknown-suppression` findings

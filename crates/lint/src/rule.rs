@@ -302,10 +302,19 @@ impl<'a> Context<'a> {
         self.stages.get(at)
     }
 
-    /// The ARG/ENV variables each instruction sees (computed on first use).
+    /// The ARG/ENV variables each instruction sees (computed on first use). Expanding them
+    /// copies at most [`drydock_dockerfile::expansion_budget`] bytes of values for the file.
     pub fn scopes(&self) -> &[Scope] {
-        self.scopes
-            .get_or_init(|| drydock_dockerfile::scopes(self.file, &BTreeMap::new()))
+        self.scopes.get_or_init(|| {
+            let budget = drydock_dockerfile::expansion_budget(self.source.len());
+            drydock_dockerfile::scopes_within(self.file, &BTreeMap::new(), budget)
+        })
+    }
+
+    /// Where expansion first went past the file's budget, once rules have expanded: the
+    /// instruction index and the budget in bytes. `None` if no rule read the scopes.
+    pub fn expansion_cut(&self) -> Option<(usize, usize)> {
+        self.scopes.get()?.first()?.expansion_cut()
     }
 
     /// The ARG/ENV variables instruction `index` sees.

@@ -85,6 +85,93 @@ fn thousands_of_stages_built_on_each_other_cost_linear_memory() {
 }
 
 #[test]
+fn variable_expansion_bombs_cost_linear_memory() {
+    assert_linear(&[
+        "env lines doubling the one before",
+        "env lines using one big value",
+    ]);
+}
+
+#[test]
+fn removing_and_chmodding_copied_paths_costs_linear_memory() {
+    assert_linear(&[
+        "copies, then rm of each path",
+        "copies, then chmod of each path",
+        "copies, then rm of each path by glob",
+        "copies by glob, then rm and chmod of each path",
+    ]);
+}
+
+/// `lines` ENVs, each twice the one before: 2^lines bytes if expanded in full.
+fn doubling(lines: usize) -> String {
+    let mut source = String::from("FROM alpine:3.20\nENV A0=xxxxxxxx\n");
+    for i in 0..lines {
+        source.push_str(&format!("ENV A{}=$A{i}$A{i}\n", i + 1));
+    }
+    source.push_str(&format!(
+        "WORKDIR $A{lines}\nCOPY $A{lines} /app/\nRUN echo $A{lines}\n"
+    ));
+    source
+}
+
+/// Findings and peak heap bytes of linting `source` with every rule.
+fn lint_counted(source: &str) -> (Vec<drydock_lint::Finding>, usize) {
+    let before = HEAP.current_usage();
+    HEAP.reset_peak_usage();
+    let findings = lint(
+        "Dockerfile",
+        source,
+        &Config::default(),
+        Project {
+            dockerignore: Some(true),
+        },
+        &Selection::All,
+    );
+    (findings, HEAP.peak_usage().saturating_sub(before))
+}
+
+#[test]
+fn doubling_env_lines_end_in_one_expansion_limit_finding() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // Before the budget, 40 lines aborted the process (2^40 bytes asked for).
+    for lines in [60, 200] {
+        let (findings, peak) = lint_counted(&doubling(lines));
+        let limits: Vec<_> = findings
+            .iter()
+            .filter(|f| f.code == "expansion-limit")
+            .collect();
+        assert_eq!(limits.len(), 1, "{lines} lines: {findings:#?}");
+        // 16 MiB doubles past the budget at `ENV A22` (8 bytes x 2^21), on line 23.
+        assert_eq!(limits[0].line, 23, "{:?}", limits[0]);
+        assert!(
+            limits[0].message.contains("16777216 bytes"),
+            "{}",
+            limits[0].message
+        );
+        // The values kept come to at most the 16 MiB budget; lexing copies them a few times.
+        assert!(peak < 96 << 20, "{lines} lines: {} MB of heap", peak >> 20);
+        // Values past the budget are unknown: nothing is judged on them.
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.line <= 23 || f.line > lines as u32 + 2 || f.code != "DD513"),
+            "{findings:#?}"
+        );
+    }
+}
+
+#[test]
+fn ordinary_env_use_stays_within_the_budget() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let source = "ARG VERSION=1.4.2\nFROM eclipse-temurin:21-jre\nARG VERSION\nENV APP_HOME=/opt/app PATH=/opt/app/bin:$PATH\nENV JAR=$APP_HOME/app-$VERSION.jar\nWORKDIR $APP_HOME\nCOPY target/app-$VERSION.jar $JAR\nRUN chmod 644 $JAR\nUSER 1000\nCMD [\"java\", \"-jar\", \"/opt/app/app.jar\"]\n";
+    let (findings, _) = lint_counted(source);
+    assert!(
+        findings.iter().all(|f| f.code != "expansion-limit"),
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn every_other_hostile_shape_costs_linear_memory() {
     let named = [
         "env lines",
@@ -94,6 +181,12 @@ fn every_other_hostile_shape_costs_linear_memory() {
         "stage arg lines",
         "stages from a global arg",
         "stages built on the stage before",
+        "env lines doubling the one before",
+        "env lines using one big value",
+        "copies, then rm of each path",
+        "copies, then chmod of each path",
+        "copies, then rm of each path by glob",
+        "copies by glob, then rm and chmod of each path",
     ];
     let others: Vec<&str> = shapes::SHAPES
         .iter()

@@ -183,7 +183,54 @@ pub const SHAPES: &[Shape] = &[
             "",
         )
     }),
+    ("env lines doubling the one before", |n| {
+        grow(
+            n,
+            "FROM alpine:3.20\nENV A0=xxxxxxxx\n",
+            |i| format!("ENV A{}=$A{i}$A{i}\n", i + 1),
+            "",
+        )
+    }),
+    ("env lines using one big value", |n| {
+        let head = format!("FROM alpine:3.20\nENV BIG={}\n", "x".repeat(n / 2));
+        grow(n, &head, |i| format!("ENV B{i}=$BIG\n"), "")
+    }),
+    ("copies, then rm of each path", |n| {
+        written_then(n, |i| format!("RUN rm /d/f{i}\n"))
+    }),
+    ("copies, then chmod of each path", |n| {
+        written_then(n, |i| format!("RUN chmod +x /d/f{i}\n"))
+    }),
+    ("copies, then rm of each path by glob", |n| {
+        written_then(n, |i| format!("RUN rm -f /d/f{i}*\n"))
+    }),
+    ("copies by glob, then rm and chmod of each path", |n| {
+        let copies = grow(
+            n / 2,
+            "FROM debian:12\n",
+            |i| format!("COPY a{i}* /d/g{i}/\nCOPY b /d/f{i}\n"),
+            "",
+        );
+        grow(
+            n,
+            &copies,
+            |i| format!("RUN rm /d/g{i}/x /d/f{i}\nRUN chmod 755 /d/f{i}\n"),
+            "",
+        )
+    }),
 ];
+
+/// Half the file COPYs into `/d/f0`, `/d/f1`..., the other half runs `then(0)`, `then(1)`...
+/// on them: each RUN meets thousands of paths written before it.
+fn written_then(bytes: usize, then: impl FnMut(usize) -> String) -> String {
+    let copies = grow(
+        bytes / 2,
+        "FROM debian:12\n",
+        |i| format!("COPY a /d/f{i}\n"),
+        "",
+    );
+    grow(bytes, &copies, then, "")
+}
 
 /// `head`, then `piece(0)`, `piece(1)`... while the file is under `bytes`, then `tail`.
 fn grow(bytes: usize, head: &str, mut piece: impl FnMut(usize) -> String, tail: &str) -> String {

@@ -81,7 +81,7 @@ fn check(cx: &Context, out: &mut Report) {
         let var = |name: &str| {
             scope
                 .and_then(|s| s.get_ignore_ascii_case(name))
-                .and_then(|(_, v)| v.value.clone())
+                .and_then(|(_, v)| v.value.as_deref())
                 .unwrap_or_default()
         };
         let production_env = var("NODE_ENV") == "production"

@@ -66,7 +66,7 @@ fn check(cx: &Context, out: &mut Report) {
                     continue;
                 };
                 let now = match env.value(name) {
-                    Some(old) => format!("still `{old}`"),
+                    Some(old) => format!("still `{}`", shown(old)),
                     None => "still unset".to_string(),
                 };
                 out.add(
@@ -78,6 +78,16 @@ fn check(cx: &Context, out: &mut Report) {
                 );
             }
         }
+    }
+}
+
+/// A value as a message shows it: a long one is cut, so that many findings about one big
+/// value do not each carry a copy of it.
+fn shown(value: &str) -> String {
+    const MAX: usize = 80;
+    match value.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", value.get(..cut).unwrap_or(value)),
+        None => value.to_string(),
     }
 }
 
