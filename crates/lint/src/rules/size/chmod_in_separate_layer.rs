@@ -73,13 +73,8 @@ fn check(cx: &Context, out: &mut Report) {
                 if removed {
                     continue;
                 }
-                let hit = run.earlier.iter().rev().find(|w| {
-                    let inside = covers(&w.path, &path);
-                    let same = w.path == path;
-                    // A directory's own metadata is cheap to copy up; its files are not.
-                    (inside && (!same || !w.dir || recursive))
-                        || (recursive && covers(&path, &w.path))
-                });
+                // A directory's own metadata is cheap to copy up; its files are not.
+                let hit = run.earlier.last_changed_by(&path, recursive);
                 let Some(w) = hit else { continue };
                 let Some(origin) = cx.instructions().get(w.index) else {
                     continue;

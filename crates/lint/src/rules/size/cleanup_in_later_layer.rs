@@ -224,10 +224,7 @@ fn check(cx: &Context, out: &mut Report) {
             // Files an earlier instruction wrote.
             if finding.is_none() {
                 for (removed, written_as) in &step.removes {
-                    let hit =
-                        run.earlier.iter().rev().find(|w| {
-                            covers(removed, &w.path) || (w.dir && covers(&w.path, removed))
-                        });
+                    let hit = run.earlier.last_removed_by(removed);
                     if let Some(w) = hit {
                         let Some(origin) = cx.instructions().get(w.index) else {
                             continue;

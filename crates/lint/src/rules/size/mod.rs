@@ -14,6 +14,7 @@ pub mod packages;
 pub mod paths;
 pub mod pip_cache_kept;
 pub mod sdk_in_final_stage;
+pub mod written;
 pub mod yum_cache_kept;
 pub mod zypper_cache_kept;
 

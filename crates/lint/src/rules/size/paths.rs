@@ -10,6 +10,8 @@ use drydock_dockerfile::{Args, Instruction, Kind, Lexer};
 use crate::rule::{mount_covers, Context};
 use crate::shell::Command;
 
+use super::written::WrittenIndex;
+
 /// The working directory of a base image we cannot see.
 const UNKNOWN_DIR: &str = "/\u{0}workdir";
 
@@ -40,7 +42,7 @@ pub struct RunView<'a> {
     pub index: usize,
     pub ins: &'a Instruction,
     pub steps: &'a [Step],
-    pub earlier: &'a [Written],
+    pub earlier: &'a WrittenIndex,
 }
 
 impl RunView<'_> {
@@ -55,7 +57,7 @@ impl RunView<'_> {
 pub fn walk(cx: &Context, mut visit: impl FnMut(&RunView<'_>)) {
     let mut chain = super::shipping_chain(cx);
     chain.reverse();
-    let mut written: Vec<Written> = Vec::new();
+    let mut written = WrittenIndex::default();
     let mut workdir = UNKNOWN_DIR.to_string();
     for stage in chain {
         for index in stage.instructions.clone() {
@@ -69,7 +71,9 @@ pub fn walk(cx: &Context, mut visit: impl FnMut(&RunView<'_>)) {
                     }
                 }
                 Kind::Copy | Kind::Add => {
-                    written.extend(copy_writes(cx, index, ins, &workdir));
+                    for w in copy_writes(cx, index, ins, &workdir) {
+                        written.insert(w);
+                    }
                 }
                 Kind::Run => {
                     let Some(script) = cx.script(index) else {
@@ -82,15 +86,15 @@ pub fn walk(cx: &Context, mut visit: impl FnMut(&RunView<'_>)) {
                         steps: &steps,
                         earlier: &written,
                     });
-                    let mut mine: Vec<Written> = Vec::new();
+                    // This RUN's own writes go in as they happen: its later `rm`s remove them
+                    // too, and they come after everything written before it.
                     for step in &steps {
                         for (removed, _) in &step.removes {
-                            written.retain(|w| !covers(removed, &w.path));
-                            mine.retain(|w| !covers(removed, &w.path));
+                            written.remove_covered(removed);
                         }
                         for (path, dir) in &step.writes {
                             if !mount_covers(ins, path) {
-                                mine.push(Written {
+                                written.insert(Written {
                                     path: path.clone(),
                                     dir: *dir,
                                     index,
@@ -98,7 +102,6 @@ pub fn walk(cx: &Context, mut visit: impl FnMut(&RunView<'_>)) {
                             }
                         }
                     }
-                    written.extend(mine);
                 }
                 _ => {}
             }
@@ -119,7 +122,7 @@ pub fn covers(outer: &str, inner: &str) -> bool {
 }
 
 /// Shell-style match of one path component: `*` any run, `?` one char.
-fn glob(pattern: &str, name: &str) -> bool {
+pub(super) fn glob(pattern: &str, name: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     // Iterative matcher with one backtrack point: linear enough for path components.
