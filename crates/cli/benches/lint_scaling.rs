@@ -4,6 +4,9 @@
 //! 8 MB to that at 10 KB. Linear cost means a ratio near 1; before scopes were shared, 8,000
 //! ENV lines (95 KB) took over a minute. Asserts nothing about time.
 //!
+//! Words after `--` keep only the shapes whose name contains one of them
+//! (`cargo bench -p drydock-cli --bench lint_scaling -- doubling rm`).
+//!
 //! The linting is the library's, in this process (no start-up or output), so the heap can be
 //! counted; the shapes are the ones the lint crate's linear-cost test checks for memory.
 
@@ -37,7 +40,15 @@ fn main() {
     let run = |source: &str| lint("Dockerfile", source, &config, project, &Selection::All).len();
     println!("\nlint scaling benchmark: time per input KB (median run) and peak heap, by size");
     let mut worst: (f64, &str) = (0.0, "");
-    for (name, grow) in shapes::SHAPES {
+    // cargo passes `--bench`; other words pick shapes.
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let picked = shapes::SHAPES
+        .iter()
+        .filter(|(name, _)| wanted.is_empty() || wanted.iter().any(|w| name.contains(w.as_str())));
+    for (name, grow) in picked {
         println!("{name}");
         let mut first_per_kb = None;
         for (bytes, label) in SIZES {
