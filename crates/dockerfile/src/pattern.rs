@@ -1,6 +1,8 @@
 //! The glob patterns of `${var#pat}`, `${var%pat}` and `${var/pat/rep}`: BuildKit supports `*`
 //! and `?` (no bracket expressions) and a backslash before `*`, `?` or `\`. Matching runs as a
-//! set-of-states simulation, O(pattern x value), so no input can make it backtrack forever.
+//! set-of-states simulation, O(pattern x value), so no input can make it backtrack forever; and
+//! every step is taken from the file's expansion budget, so a long value matched again and again
+//! (`${A//*x/y}` tries a match at every position) costs a bounded amount of work, not minutes.
 
 #[derive(Clone, Copy, PartialEq)]
 enum Token {
@@ -55,8 +57,9 @@ impl Pattern {
         }
     }
 
-    /// Lengths (in chars) of the prefixes of `value` the whole pattern matches, ascending.
-    fn prefix_matches(&self, value: &[char]) -> Vec<usize> {
+    /// Lengths (in chars) of the prefixes of `value` the whole pattern matches, ascending;
+    /// `None` when `spend` refuses the work (one unit per pattern state per char read).
+    fn prefix_matches(&self, value: &[char], spend: &dyn Fn(usize) -> bool) -> Option<Vec<usize>> {
         let n = self.tokens.len();
         let mut states = vec![false; n + 1];
         if let Some(first) = states.first_mut() {
@@ -68,6 +71,9 @@ impl Pattern {
             found.push(0);
         }
         for (consumed, &ch) in value.iter().enumerate() {
+            if !spend(n + 1) {
+                return None;
+            }
             let mut next = vec![false; n + 1];
             for (i, token) in self.tokens.iter().enumerate() {
                 if states.get(i) != Some(&true) {
@@ -89,47 +95,63 @@ impl Pattern {
             }
             states = next;
         }
-        found
+        Some(found)
     }
 }
 
-/// `${var#pat}` (shortest) and `${var##pat}` (longest): remove a matching prefix.
-pub(crate) fn trim_prefix(pattern: &str, value: &str, longest: bool) -> Result<String, String> {
+/// `${var#pat}` (shortest) and `${var##pat}` (longest): remove a matching prefix. `None` when
+/// `spend` refuses the matching work.
+pub(crate) fn trim_prefix(
+    pattern: &str,
+    value: &str,
+    longest: bool,
+    spend: &dyn Fn(usize) -> bool,
+) -> Result<Option<String>, String> {
     let pattern = Pattern::compile(pattern)?;
     let chars: Vec<char> = value.chars().collect();
-    let matches = pattern.prefix_matches(&chars);
+    let Some(matches) = pattern.prefix_matches(&chars, spend) else {
+        return Ok(None);
+    };
     let cut = if longest {
         matches.last()
     } else {
         matches.first()
     };
-    Ok(match cut {
+    Ok(Some(match cut {
         Some(&cut) => chars.get(cut..).unwrap_or(&[]).iter().collect(),
         None => value.to_string(),
-    })
+    }))
 }
 
 /// `${var%pat}` (shortest) and `${var%%pat}` (longest): remove a matching suffix.
-pub(crate) fn trim_suffix(pattern: &str, value: &str, longest: bool) -> Result<String, String> {
+pub(crate) fn trim_suffix(
+    pattern: &str,
+    value: &str,
+    longest: bool,
+    spend: &dyn Fn(usize) -> bool,
+) -> Result<Option<String>, String> {
     let pattern = Pattern::compile(pattern)?.reversed();
     let reversed: Vec<char> = value.chars().rev().collect();
-    let matches = pattern.prefix_matches(&reversed);
+    let Some(matches) = pattern.prefix_matches(&reversed, spend) else {
+        return Ok(None);
+    };
     let cut = if longest {
         matches.last()
     } else {
         matches.first()
     };
-    Ok(match cut {
+    Ok(Some(match cut {
         Some(&cut) => {
             let keep = reversed.len().saturating_sub(cut);
             value.chars().take(keep).collect()
         }
         None => value.to_string(),
-    })
+    }))
 }
 
 /// `${var/pat/rep}` and `${var//pat/rep}`: replace the leftmost (or every) longest match.
-/// `spend` is asked for the bytes of each copy of the replacement; `None` when it refuses.
+/// `spend` is asked for the bytes of each copy of the replacement and for the matching work;
+/// `None` when it refuses.
 pub(crate) fn replace(
     pattern: &str,
     value: &str,
@@ -143,10 +165,10 @@ pub(crate) fn replace(
     let mut pos = 0;
     let mut last_match_end: Option<usize> = None;
     while pos <= chars.len() {
-        let found = pattern
-            .prefix_matches(chars.get(pos..).unwrap_or(&[]))
-            .last()
-            .copied();
+        let Some(matches) = pattern.prefix_matches(chars.get(pos..).unwrap_or(&[]), spend) else {
+            return Ok(None);
+        };
+        let found = matches.last().copied();
         match found {
             // Like Go, an empty match right after the previous match does not count.
             Some(len) if !(len == 0 && last_match_end == Some(pos)) => {
@@ -185,11 +207,42 @@ mod tests {
 
     #[test]
     fn prefix_and_suffix() -> Result<(), String> {
-        assert_eq!(trim_prefix("*/", "a/b/c", false)?, "b/c");
-        assert_eq!(trim_prefix("*/", "a/b/c", true)?, "c");
-        assert_eq!(trim_suffix(".*", "f.tar.gz", false)?, "f.tar");
-        assert_eq!(trim_suffix(".*", "f.tar.gz", true)?, "f");
-        assert_eq!(trim_prefix("x", "abc", false)?, "abc");
+        let free = |_| true;
+        let prefix = |p, v, l| trim_prefix(p, v, l, &free).map(Option::unwrap_or_default);
+        let suffix = |p, v, l| trim_suffix(p, v, l, &free).map(Option::unwrap_or_default);
+        assert_eq!(prefix("*/", "a/b/c", false)?, "b/c");
+        assert_eq!(prefix("*/", "a/b/c", true)?, "c");
+        assert_eq!(suffix(".*", "f.tar.gz", false)?, "f.tar");
+        assert_eq!(suffix(".*", "f.tar.gz", true)?, "f");
+        assert_eq!(prefix("x", "abc", false)?, "abc");
+        Ok(())
+    }
+
+    #[test]
+    fn matching_a_long_value_again_and_again_stops_at_the_budget() -> Result<(), String> {
+        use std::cell::Cell;
+        // `${A//*x/y}` on a value with no `x` tries a match at every position, each reading to
+        // the end: quadratic in the value. The work is taken from the budget, so it stops.
+        let value = "a".repeat(20_000);
+        let steps = Cell::new(0usize);
+        let budget = 1_000_000;
+        let spend = |n: usize| {
+            steps.set(steps.get() + n);
+            steps.get() <= budget
+        };
+        assert_eq!(replace("*x", &value, "y", true, &spend)?, None);
+        assert!(
+            steps.get() <= budget + 3,
+            "stopped at the budget: {}",
+            steps.get()
+        );
+        // A budget that covers the work gives the plain answer.
+        let short = "a".repeat(100);
+        steps.set(0);
+        assert_eq!(
+            replace("*x", &short, "y", true, &spend)?,
+            Some(short.clone())
+        );
         Ok(())
     }
 

@@ -456,12 +456,20 @@ impl State<'_> {
                     Some(rest) => (true, rest),
                     None => (false, word.as_str()),
                 };
+                let env = self.env;
+                let spend = |n| env.spend(n);
                 let trimmed = if op == '%' {
-                    pattern::trim_suffix(pat, &value, longest)
+                    pattern::trim_suffix(pat, &value, longest, &spend)
                 } else {
-                    pattern::trim_prefix(pat, &value, longest)
+                    pattern::trim_prefix(pat, &value, longest, &spend)
                 };
-                trimmed.map_err(|e| format!("invalid pattern ({pat}) in substitution: {e}"))
+                let trimmed =
+                    trimmed.map_err(|e| format!("invalid pattern ({pat}) in substitution: {e}"))?;
+                // The matching work was past the budget: what it gives is not known.
+                Ok(trimmed.unwrap_or_else(|| {
+                    self.over_budget(name);
+                    String::new()
+                }))
             }
         }
     }
@@ -493,7 +501,8 @@ impl State<'_> {
                 env.spend(n)
             })
             .map_err(|e| format!("invalid pattern ({pat}) in substitution: {e}"))?;
-        // Each match copies the replacement: `${A//?/$A}` would square A.
+        // Each match copies the replacement (`${A//?/$A}` would square A), and each match
+        // tried costs work (`${A//*x/y}` reads to the end of A at every position).
         Ok(replaced.unwrap_or_else(|| {
             self.over_budget(name);
             String::new()

@@ -195,6 +195,15 @@ pub const SHAPES: &[Shape] = &[
         let head = format!("FROM alpine:3.20\nENV BIG={}\n", "x".repeat(n / 2));
         grow(n, &head, |i| format!("ENV B{i}=$BIG\n"), "")
     }),
+    ("patterns matched again and again over one big value", |n| {
+        let head = format!("FROM alpine:3.20\nENV BIG={}\n", "x".repeat(n / 2));
+        grow(
+            n,
+            &head,
+            |i| format!("ENV P{i}=${{BIG//*y/z}} Q{i}=${{BIG%%*y}}\n"),
+            "",
+        )
+    }),
     ("copies, then rm of each path", |n| {
         written_then(n, |i| format!("RUN rm /d/f{i}\n"))
     }),
