@@ -34,6 +34,23 @@ fn layers_json(engine: &Dockerd, image: &str) -> Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
+/// `drydock layers --archive FILE` as JSON, which must succeed.
+fn archive_json(file: &Path) -> Value {
+    let out = drydock()
+        .args(["layers", "--archive"])
+        .arg(file)
+        .args(["--format", "json"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "drydock layers --archive {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
 /// The report's figures in one comparable value: totals, per layer
 /// `[size, added, modified, removed, hidden]`, and the wasted list.
 fn figures(report: &Value) -> Value {
@@ -281,18 +298,7 @@ fn a_saved_archive_reads_the_same_as_the_engine() {
     let file = dir.join("saved.tar");
     engine.docker(&["save", "fx/saved:1", "-o", &file.display().to_string()]);
 
-    let out = drydock()
-        .args(["layers", "--archive"])
-        .arg(&file)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let from_file: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let from_file = archive_json(&file);
     assert_eq!(from_file, from_engine, "same figures, steps and digests");
 
     // The OCI image layout with compressed layers, as newer engines and the containerd store
@@ -316,18 +322,7 @@ fn a_saved_archive_reads_the_same_as_the_engine() {
             "skopeo: {}",
             String::from_utf8_lossy(&copied.stderr)
         );
-        let out = drydock()
-            .args(["layers", "--archive"])
-            .arg(&oci)
-            .args(["--format", "json"])
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let from_oci: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let from_oci = archive_json(&oci);
         assert_eq!(from_oci, from_engine, "{compression}");
     }
 
@@ -589,18 +584,7 @@ fn a_crane_tarball_reads_the_same_from_the_file_as_from_the_engine_that_loaded_i
 
     engine.docker(&["load", "-i", &tarball.display().to_string()]);
     let from_engine = layers_json(&engine, "crane/app:1");
-    let out = drydock()
-        .args(["layers", "--archive"])
-        .arg(&tarball)
-        .args(["--format", "json"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let from_file: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let from_file = archive_json(&tarball);
     assert_eq!(from_file, from_engine, "same figures, steps and digests");
     assert_eq!(
         figures(&from_file),

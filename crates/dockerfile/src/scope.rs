@@ -558,6 +558,28 @@ impl<'a> Builder<'a> {
 
     /// `raw` expanded as the build would (as written if the build would refuse it), or
     /// unknown when a variable it reads was past the budget.
+    /// The name an `ARG name[=default]` declares and the value it takes: a build argument
+    /// given for it, else its default expanded where it stands, else (in a stage) the value of
+    /// the global ARG of that name.
+    fn declare<'w>(&self, word: &'w str, place: Place, at: usize) -> (&'w str, Setting) {
+        let (name, default) = match word.split_once('=') {
+            Some((name, default)) => (name, Some(default)),
+            None => (word, None),
+        };
+        let value = match (self.build_args.get(name), default, place) {
+            (Some(given), _, _) => Setting::Value(Arc::from(given.as_str())),
+            (None, Some(d), _) => self.expand(d, place, at),
+            (None, None, Place::Global) => Setting::None,
+            (None, None, _) => self
+                .ids
+                .get(name)
+                .and_then(|&id| self.names.get(id))
+                .and_then(|entry| entry.globals.last())
+                .map_or(Setting::None, Setting::of),
+        };
+        (name, value)
+    }
+
     fn expand(&self, raw: &str, place: Place, at: usize) -> Setting {
         let vars = Partial {
             names: &self.names,
@@ -609,18 +631,7 @@ impl<'a> Builder<'a> {
                 (Kind::Arg, Args::Words(words)) if stages.is_empty() => {
                     let declared: Vec<(&str, Setting)> = words
                         .iter()
-                        .map(|word| {
-                            let (name, default) = match word.value.split_once('=') {
-                                Some((name, default)) => (name, Some(default)),
-                                None => (word.value.as_str(), None),
-                            };
-                            let value = match (self.build_args.get(name), default) {
-                                (Some(given), _) => Setting::Value(Arc::from(given.as_str())),
-                                (None, Some(d)) => self.expand(d, Place::Global, index),
-                                (None, None) => Setting::None,
-                            };
-                            (name, value)
-                        })
+                        .map(|word| self.declare(&word.value, Place::Global, index))
                         .collect();
                     for (name, value) in declared {
                         let id = self.id(name);
@@ -660,23 +671,7 @@ impl<'a> Builder<'a> {
                 (Kind::Arg, Args::Words(words)) => {
                     let declared: Vec<(&str, Setting)> = words
                         .iter()
-                        .map(|word| {
-                            let (name, default) = match word.value.split_once('=') {
-                                Some((name, default)) => (name, Some(default)),
-                                None => (word.value.as_str(), None),
-                            };
-                            let value = match (self.build_args.get(name), default) {
-                                (Some(given), _) => Setting::Value(Arc::from(given.as_str())),
-                                (None, Some(d)) => self.expand(d, place, index),
-                                (None, None) => self
-                                    .ids
-                                    .get(name)
-                                    .and_then(|&id| self.names.get(id))
-                                    .and_then(|entry| entry.globals.last())
-                                    .map_or(Setting::None, Setting::of),
-                            };
-                            (name, value)
-                        })
+                        .map(|word| self.declare(&word.value, place, index))
                         .collect();
                     for (name, value) in declared {
                         let id = self.id(name);
