@@ -121,6 +121,9 @@ pub enum EngineError {
     #[error("cannot read the archive {file}: {detail}\n  fix: check that the file is there and readable")]
     ArchiveUnreadable { file: String, detail: String },
 
+    #[error("cannot write the archive {file}: {detail}\n  fix: free space on that disk (or lower the quarantine limit), or check that the directory is writable; nothing was removed because of it")]
+    ArchiveUnwritable { file: String, detail: String },
+
     #[error("lost the connection to the engine at {endpoint} while {what}: {detail}\n  fix: check that the engine is still running and try again")]
     Transport {
         endpoint: String,
@@ -158,6 +161,7 @@ impl EngineError {
             | EngineError::Failed { .. }
             | EngineError::DamagedArchive { .. }
             | EngineError::ArchiveUnreadable { .. }
+            | EngineError::ArchiveUnwritable { .. }
             | EngineError::Data { .. } => "internal",
         }
     }
@@ -442,6 +446,22 @@ mod tests {
         };
         let err = EngineError::from_load(full, "unix:///x", "/q/a.tar");
         assert!(matches!(err, EngineError::Failed { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_disk_that_cannot_take_the_archive_is_not_blamed_on_the_engine() {
+        let full = EngineError::ArchiveUnwritable {
+            file: "/q/sha256-a.partial".into(),
+            detail: "No space left on device (os error 28)".into(),
+        };
+        let text = full.to_string();
+        assert!(
+            text.starts_with("cannot write the archive /q/sha256-a.partial"),
+            "{text}"
+        );
+        assert!(!text.contains("engine"), "{text}");
+        assert!(text.contains("\n  fix: free space"), "{text}");
+        assert_eq!(full.code(), "internal");
     }
 
     #[test]

@@ -132,8 +132,9 @@ impl Engine {
     }
 
     async fn save_image_inner(&self, id: &str, file: &Path) -> Result<u64, EngineError> {
-        let io = |e: std::io::Error| EngineError::Data {
-            what: format!("saving image {id} to {}", file.display()),
+        // A local disk error (full, read-only) is ours, not the engine's answer.
+        let io = |e: std::io::Error| EngineError::ArchiveUnwritable {
+            file: file.display().to_string(),
             detail: e.to_string(),
         };
         let mut out = tokio::fs::File::create(file).await.map_err(io)?;
