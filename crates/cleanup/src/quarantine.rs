@@ -108,11 +108,7 @@ pub(crate) fn forget(store: &Store, entry: &Quarantined) -> Result<(), StoreErro
 /// Deletes image `image_id`'s archive and record, if it has one: the image is known to be on
 /// the engine with every reference it had, so the archive holds nothing the engine lacks.
 pub(crate) fn forget_image(store: &Store, image_id: &str) -> Result<(), StoreError> {
-    if let Some(entry) = store
-        .quarantine_list()?
-        .into_iter()
-        .find(|q| q.image_id == image_id)
-    {
+    if let Some(entry) = store.quarantine_of(image_id)? {
         forget(store, &entry)?;
     }
     Ok(())
@@ -121,11 +117,7 @@ pub(crate) fn forget_image(store: &Store, image_id: &str) -> Result<(), StoreErr
 /// The image stayed but lost `went`: its archive is kept for those references only, which a
 /// restore puts back.
 pub(crate) fn keep_only(store: &Store, image_id: &str, went: &[String]) -> Result<(), StoreError> {
-    if let Some(mut entry) = store
-        .quarantine_list()?
-        .into_iter()
-        .find(|q| q.image_id == image_id)
-    {
+    if let Some(mut entry) = store.quarantine_of(image_id)? {
         entry.tags = went.to_vec();
         store.quarantine_add(&entry)?;
     }

@@ -26,20 +26,7 @@ const FACTOR: f64 = 3.0;
 
 /// Peak heap bytes while linting `source`, above what was in use before.
 fn peak_bytes(source: &str) -> usize {
-    let before = HEAP.current_usage();
-    HEAP.reset_peak_usage();
-    let findings = lint(
-        "Dockerfile",
-        source,
-        &Config::default(),
-        Project {
-            dockerignore: Some(true),
-        },
-        &Selection::All,
-    );
-    let peak = HEAP.peak_usage().saturating_sub(before);
-    drop(findings);
-    peak
+    lint_counted(source).1
 }
 
 fn assert_linear(names: &[&str]) {

@@ -50,11 +50,25 @@ impl Store {
 
     /// Everything quarantined, oldest first (the order eviction takes).
     pub fn quarantine_list(&self) -> Result<Vec<Quarantined>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT image_id, tags, file, file_bytes, saved_at, plan_id FROM quarantine
-             ORDER BY saved_at, rowid",
-        )?;
-        let rows = stmt.query_map([], |r| {
+        self.read_quarantine("ORDER BY saved_at, rowid", params![])
+    }
+
+    /// The quarantined archive of image `image_id`, if it has one.
+    pub fn quarantine_of(&self, image_id: &str) -> Result<Option<Quarantined>, StoreError> {
+        Ok(self
+            .read_quarantine("WHERE image_id = ?1", params![image_id])?
+            .pop())
+    }
+
+    fn read_quarantine(
+        &self,
+        clause: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<Quarantined>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT image_id, tags, file, file_bytes, saved_at, plan_id FROM quarantine {clause}"
+        ))?;
+        let rows = stmt.query_map(args, |r| {
             let tags: String = r.get(1)?;
             Ok(Quarantined {
                 image_id: r.get(0)?,
@@ -109,7 +123,9 @@ mod tests {
             .collect();
         assert_eq!(ids, ["a", "b"]);
         assert_eq!(store.quarantine_list().expect("list")[1], q("b", 20));
+        assert_eq!(store.quarantine_of("a").expect("of a"), Some(q("a", 10)));
         assert!(store.quarantine_remove("a").expect("remove"));
+        assert_eq!(store.quarantine_of("a").expect("of a"), None);
         assert!(!store.quarantine_remove("a").expect("again"));
         assert_eq!(store.quarantine_list().expect("list").len(), 1);
     }
