@@ -114,6 +114,7 @@ fn test() -> Result {
     setup::ensure_tauri_driver()?;
     ui_deps()?;
     step("UI unit tests (vitest)", npm().args(["test"]))?;
+    step("UI type check (svelte-check)", npm().args(["run", "check"]))?;
     step("UI build", npm().args(["run", "build"]))?;
     step(
         "formatting (cargo fmt --check)",

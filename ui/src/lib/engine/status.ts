@@ -1,6 +1,8 @@
 export interface EngineStatus {
   endpoint: string;
   source: string;
+  /** The engine host's name (`docker info`'s Name). */
+  name: string;
   version: string;
   api_version: string;
   os: string;
