@@ -4,10 +4,11 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Journal, PlanView, PruneOutcome, PruneProgress, PruneSpec, QuarantineView, Restored,
   Schedule, ScheduledRun, SchedulePreview, ScheduleView,
-  BuildCacheRow, ContainerRow, EngineChoice, EngineStatus, ExportProgress, ImageDetail, ImageLayers, ImageRow, IpcError, LintRun, Overview,
+  BuildCacheRow, ContainerRow, EngineChoice, ExportProgress, ImageDetail, ImageLayers, ImageRow, LintRun, Overview,
   RuleDoc,
   VolumeRow,
 } from './types';
+import type { EngineStatus } from './engine/status';
 
 export const engineStatus = () => invoke<EngineStatus>('engine_status');
 export const overview = () => invoke<Overview>('overview');
@@ -45,7 +46,6 @@ export const quarantineRestore = (imageId: string) => invoke<Restored>('quaranti
 export const keepList = () => invoke<string[]>('keep_list');
 export const setKeepList = (keep: string[]) => invoke<string[]>('set_keep_list', { keep });
 
-/** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
 /** The scheduled clean-up: its terms, its last run, and whether the user has read about it. */
 export const scheduleGet = () => invoke<ScheduleView>('schedule_get');
 /** Marks the last scheduled run's notice as read. */
@@ -60,14 +60,7 @@ export function onScheduledCleanup(onRun: (run: ScheduledRun) => void): Promise<
   return listen<ScheduledRun>('scheduled-cleanup', (e) => onRun(e.payload));
 }
 
+/** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
 export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {
   return listen('engine-changed', () => onChange());
-}
-
-/** Errors cross IPC as `{code, message}`; anything else is wrapped so views handle one shape. */
-export function asIpcError(err: unknown): IpcError {
-  if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
-    return { code: String(err.code), message: String(err.message) };
-  }
-  return { code: 'internal', message: String(err) };
 }

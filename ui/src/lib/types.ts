@@ -11,7 +11,6 @@ export interface ImageDetail { history: HistoryRow[]; layers: Layer[]; container
 export interface VolumeRow { name: string; driver: string; mountpoint: string; size: number; containers: number; in_use: boolean }
 export interface BuildCacheRow { id: string; kind: string; description: string; size: number; in_use: boolean; shared: boolean; created: string; last_used: string | null; usage_count: number }
 export interface EngineChoice { source: string; endpoint: string; present: boolean; chosen: boolean }
-export type { EngineStatus, IpcError } from './engine/status';
 export type LintLevel = 'error' | 'warning' | 'info' | 'style';
 export interface Finding {
   file: string; line: number; column: number; end_line: number; end_column: number;
@@ -65,4 +64,3 @@ export interface ScheduledRun {
 }
 export interface ScheduleView { schedule: Schedule; last: ScheduledRun | null; next_run: number | null; last_read: boolean }
 export interface SchedulePreview { plan: PlanView; image_bytes: number; max_bytes: number; fits: boolean }
-export type CleanupTab = 'plan' | 'journal' | 'quarantine' | 'schedule';

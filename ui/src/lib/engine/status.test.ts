@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineSummary, splitError } from './status';
+import { engineSummary } from './status';
 
 describe('engineSummary', () => {
   it('names version, API and OS', () => {
@@ -9,12 +9,5 @@ describe('engineSummary', () => {
   it('copes with an engine that hides its version', () => {
     const s = { endpoint: 'x', source: 'x', name: '', version: '', api_version: '1.41', os: '', data_root: '' };
     expect(engineSummary(s)).toBe('Docker unknown version (API 1.41)');
-  });
-});
-
-describe('splitError', () => {
-  it('separates what happened from what to do', () => {
-    const e = { code: 'engine_unavailable', message: 'no Docker engine found\nlooked at: /var/run/docker.sock\n\nstart Docker' };
-    expect(splitError(e)).toEqual({ headline: 'no Docker engine found', detail: ['looked at: /var/run/docker.sock', 'start Docker'] });
   });
 });
