@@ -7,6 +7,7 @@
 pub mod config;
 pub mod files;
 pub mod finding;
+pub mod packages;
 pub mod pragma;
 pub mod rule;
 pub mod rules;

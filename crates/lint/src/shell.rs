@@ -104,6 +104,21 @@ impl Command {
         })
     }
 
+    /// Whether a cluster of one-letter options (`-qy`, `-fy`, `-qO-`) holds `letter` among the
+    /// letters it starts with. A cluster that starts with a digit or symbol is a value, not
+    /// options.
+    pub fn has_short_option(&self, letter: char) -> bool {
+        self.args().iter().any(|arg| {
+            arg.strip_prefix('-').is_some_and(|rest| {
+                rest.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && rest
+                        .chars()
+                        .take_while(char::is_ascii_alphabetic)
+                        .any(|c| c == letter)
+            })
+        })
+    }
+
     /// Whether any of `flags` is present (see [`Command::has_flag`]).
     pub fn has_any_flag(&self, flags: &[&str]) -> bool {
         flags.iter().any(|f| self.has_flag(f))

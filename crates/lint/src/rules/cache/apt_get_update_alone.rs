@@ -30,8 +30,8 @@
 //! yum, dnf and zypper refresh expired metadata on their own and are not checked.
 
 use crate::finding::Level;
+use crate::packages::{self, Action, Manager, Package};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager, Package};
 
 pub const RULE: Rule = Rule {
     code: "DD002",

@@ -36,8 +36,8 @@
 use drydock_dockerfile::{Args, Instruction, Kind};
 
 use crate::finding::Level;
+use crate::packages::{self, Action};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action};
 use crate::shell::Command;
 
 pub const RULE: Rule = Rule {
@@ -175,7 +175,7 @@ fn install(raw: &Command) -> Option<Install> {
     }
     let cmd = raw.unwrapped();
     let program = cmd.program();
-    let ops = cmd.operands_skipping(packages::NODE_VALUES);
+    let ops = packages::NODE.operands(&cmd);
     let sub = ops.first().copied();
     let manifest_only = ops.len() <= 1;
     let make = |ecosystem: &'static str, title: &str, manifests: &str| {

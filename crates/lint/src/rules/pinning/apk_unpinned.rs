@@ -24,9 +24,10 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::APK;
 use crate::rule::{Context, Report, Rule};
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD602",
@@ -37,24 +38,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// apk options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-t",
-    "--virtual",
-    "-X",
-    "--repository",
-    "-p",
-    "--root",
-    "--arch",
-    "--keys-dir",
-    "--cache-dir",
-    "--repositories-file",
-];
-
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("apk") {
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = APK.operands(&cmd);
             let Some((&"add", packages)) = args.split_first() else {
                 continue;
             };
@@ -110,5 +97,11 @@ mod tests {
             &RULE,
             "FROM alpine:3.20\nRUN apk del .build-deps && apk upgrade\n",
         );
+    }
+
+    // The pinning rule's apk list lacked `--timeout`, so its value read as the subcommand.
+    #[test]
+    fn a_timeout_value_is_not_the_subcommand() {
+        catches(&RULE, "FROM alpine:3.20\nRUN apk --timeout 30 add curl\n");
     }
 }

@@ -26,9 +26,10 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::APT;
 use crate::rule::{Context, Report, Rule};
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD601",
@@ -39,21 +40,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// apt options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-o",
-    "--option",
-    "-t",
-    "--target-release",
-    "--default-release",
-    "-c",
-    "--config-file",
-];
-
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("apt-get").chain(script.running("apt")) {
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = APT.operands(&cmd);
             let Some((&"install", packages)) = args.split_first() else {
                 continue;
             };
@@ -133,5 +123,11 @@ mod tests {
             &RULE,
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN apt-get install curl\n",
         );
+    }
+
+    // The pinning rules stopped reading at `--`; every word after it is a package.
+    #[test]
+    fn packages_after_a_double_dash_are_still_packages() {
+        catches(&RULE, "FROM debian:12\nRUN apt-get install -y -- curl\n");
     }
 }

@@ -22,9 +22,10 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::GEM;
 use crate::rule::{Context, Report, Rule};
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD605",
@@ -35,24 +36,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// gem options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-v",
-    "--version",
-    "-i",
-    "--install-dir",
-    "-n",
-    "--bindir",
-    "-s",
-    "--source",
-    "--platform",
-    "-P",
-    "--trust-policy",
-    "--build-root",
-    "-g",
-    "--file",
-];
-
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("gem") {
@@ -60,7 +43,7 @@ fn check(cx: &Context, out: &mut Report) {
             if cmd.has_any_flag(&["-v", "--version"]) {
                 continue;
             }
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = GEM.operands(&cmd);
             let Some((&("install" | "i"), gems)) = args.split_first() else {
                 continue;
             };

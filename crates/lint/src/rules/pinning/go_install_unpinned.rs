@@ -22,9 +22,10 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::GO;
 use crate::rule::{Context, Report, Rule};
 
-use super::{plain_args, unknowable};
+use super::unknowable;
 
 pub const RULE: Rule = Rule {
     code: "DD609",
@@ -35,37 +36,13 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// go build flags followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-o",
-    "-C",
-    "-p",
-    "-ldflags",
-    "-gcflags",
-    "-asmflags",
-    "-gccgoflags",
-    "-tags",
-    "-modfile",
-    "-mod",
-    "-pkgdir",
-    "-toolexec",
-    "-overlay",
-    "-exec",
-    "-buildmode",
-    "-compiler",
-    "-installsuffix",
-    "-pgo",
-    "-covermode",
-    "-coverpkg",
-];
-
 /// Version queries that resolve to something different over time.
 const MOVING: &[&str] = &["latest", "upgrade", "patch", "master", "main", "HEAD"];
 
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("go") {
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = GO.operands(&cmd);
             let targets: &[&str] = match args.as_slice() {
                 ["install" | "get", targets @ ..] => targets,
                 // Only the package is a target; what follows is the program's arguments.

@@ -1,5 +1,6 @@
 use drydock_dockerfile::Instruction;
 
+use crate::packages::RPM;
 use crate::rule::{Context, Report, Rule};
 use crate::shell::Command;
 
@@ -24,26 +25,6 @@ pub const RULES: &[Rule] = &[
     zypper_unpinned::RULE,
     go_install_unpinned::RULE,
 ];
-
-/// The arguments of `cmd` that are not options, skipping the value after each option in
-/// `takes_value` (written as a separate word: `-t bookworm-backports`). Stops at `--`.
-fn plain_args<'a>(cmd: &'a Command, takes_value: &[&str]) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut args = cmd.args().iter();
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            break;
-        }
-        if arg.starts_with('-') && arg.len() > 1 {
-            if takes_value.contains(&arg.as_str()) {
-                args.next();
-            }
-            continue;
-        }
-        out.push(arg.as_str());
-    }
-    out
-}
 
 /// Words a rule cannot judge: variables and substitutions, whose value the build decides.
 fn unknowable(word: &str) -> bool {
@@ -80,29 +61,6 @@ fn report(
     );
 }
 
-/// yum/dnf options followed by a value in the next word.
-const RPM_TAKES_VALUE: &[&str] = &[
-    "-c",
-    "--config",
-    "--installroot",
-    "--releasever",
-    "--setopt",
-    "-x",
-    "--exclude",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "--rpmverbosity",
-    "--forcearch",
-    "--downloaddir",
-    "--destdir",
-];
-
 /// What a yum/dnf command leaves unpinned: packages of `install`, or modules of
 /// `module install` (which pin with `:<stream>`).
 enum RpmUnpinned<'a> {
@@ -111,7 +69,7 @@ enum RpmUnpinned<'a> {
 }
 
 fn rpm_unpinned(cmd: &Command) -> Option<RpmUnpinned<'_>> {
-    let args = plain_args(cmd, RPM_TAKES_VALUE);
+    let args = RPM.operands(cmd);
     match args.as_slice() {
         ["install", packages @ ..] => Some(RpmUnpinned::Packages(
             packages
@@ -164,17 +122,4 @@ fn rpm_pinned(package: &str) -> bool {
         || package
             .rsplit_once('-')
             .is_some_and(|(_, version)| version.starts_with(|c: char| c.is_ascii_digit()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::shell::parse;
-
-    #[test]
-    fn plain_args_skip_options_and_their_values() {
-        let script = parse("apt-get -o Dpkg::Options::=--force-confnew install -t bookworm-backports -y curl -- -x");
-        let cmd = &script.commands[0];
-        assert_eq!(plain_args(cmd, &["-o", "-t"]), ["install", "curl"]);
-    }
 }

@@ -24,9 +24,10 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::NODE;
 use crate::rule::{Context, Report, Rule};
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD604",
@@ -37,26 +38,10 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// npm options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "--prefix",
-    "--registry",
-    "--cache",
-    "--tag",
-    "--loglevel",
-    "-w",
-    "--workspace",
-    "--userconfig",
-    "--omit",
-    "--include",
-    "--install-strategy",
-    "--location",
-];
-
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("npm") {
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = NODE.operands(&cmd);
             let Some((&("install" | "i" | "add" | "in"), packages)) = args.split_first() else {
                 continue;
             };
@@ -155,6 +140,15 @@ mod tests {
         passes(
             &RULE,
             "FROM node:22\nRUN npm run build && npm install --prefix /app\n",
+        );
+    }
+
+    // The pinning rule's npm list lacked `--only`: its value was reported as a package.
+    #[test]
+    fn an_only_value_is_not_a_package() {
+        passes(
+            &RULE,
+            "FROM node:22\nRUN npm install --only production express@4.19.2\n",
         );
     }
 }

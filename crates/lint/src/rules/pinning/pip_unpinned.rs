@@ -26,10 +26,10 @@
 //! Or pin on the command line: `pip install flask==3.0.3 gunicorn==22.0.0`.
 
 use crate::finding::Level;
+use crate::packages::{self, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::shell::Command;
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD603",
@@ -40,68 +40,24 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// pip options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-r",
-    "--requirement",
-    "-c",
-    "--constraint",
-    "-e",
-    "--editable",
-    "-i",
-    "--index-url",
-    "--extra-index-url",
-    "-f",
-    "--find-links",
-    "-t",
-    "--target",
-    "--prefix",
-    "--root",
-    "--src",
-    "--platform",
-    "--python-version",
-    "--implementation",
-    "--abi",
-    "--trusted-host",
-    "--cache-dir",
-    "--progress-bar",
-    "--log",
-    "--proxy",
-    "--retries",
-    "--timeout",
-    "--exists-action",
-    "--cert",
-    "--client-cert",
-    "--upgrade-strategy",
-    "--no-binary",
-    "--only-binary",
-    "--global-option",
-    "--install-option",
-    "-C",
-    "--config-settings",
-    "--report",
-    "-b",
-    "--build",
-];
-
 /// Version specifiers (PEP 440) and the direct reference marker (PEP 508).
 const SPECIFIERS: &[&str] = &["==", ">=", "<=", "~=", "!=", ">", "<", "@"];
 
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
-        for cmd in script.commands.iter().map(Command::unwrapped) {
-            let Some(pip) = as_pip(&cmd) else { continue };
-            if pip.has_any_flag(&["-c", "--constraint"]) {
+        for pkg in script.commands.iter().filter_map(packages::read) {
+            let pip = &pkg.command;
+            if pkg.manager != Manager::Pip
+                || pkg.subcommand != "install"
+                || pip.has_any_flag(&["-c", "--constraint"])
+            {
                 continue;
             }
-            let args = plain_args(&pip, TAKES_VALUE);
-            let Some((&"install", packages)) = args.split_first() else {
-                continue;
-            };
             let upgrade = pip.has_any_flag(&["-U", "--upgrade"]);
-            let unpinned: Vec<&str> = packages
+            let unpinned: Vec<&str> = pkg
+                .names
                 .iter()
-                .copied()
+                .map(String::as_str)
                 .filter(|p| !(pinned(p) || (upgrade && is_tooling(p))))
                 .collect();
             report(cx, out, ins, "pip install", &unpinned, |p| {
@@ -109,30 +65,6 @@ fn check(cx: &Context, out: &mut Report) {
             });
         }
     }
-}
-
-/// `pip ...`, `pip3.12 ...` or `python3 -m pip ...`, as a command named `pip`.
-fn as_pip(cmd: &Command) -> Option<Command> {
-    let program = cmd.program();
-    let versioned = |name: &str, prefix: &str| {
-        name.strip_prefix(prefix)
-            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
-    };
-    if versioned(program, "pip") {
-        return Some(cmd.clone());
-    }
-    if versioned(program, "python") {
-        if let [_, m, module, rest @ ..] = cmd.words.as_slice() {
-            if m == "-m" && module == "pip" {
-                let mut pip = cmd.clone();
-                pip.words = std::iter::once("pip".to_string())
-                    .chain(rest.iter().cloned())
-                    .collect();
-                return Some(pip);
-            }
-        }
-    }
-    None
 }
 
 fn pinned(package: &str) -> bool {
@@ -221,6 +153,25 @@ mod tests {
         passes(
             &RULE,
             "FROM python:3.12\nRUN pip install --index-url https://x/simple -r req.txt\n",
+        );
+    }
+
+    // The pinning rule's pip list lacked `--root-user-action`: its value was reported as an
+    // unpinned package.
+    #[test]
+    fn a_root_user_action_value_is_not_a_package() {
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install --root-user-action ignore flask==3.0\n",
+        );
+    }
+
+    // The pinning rule read only `python -m pip` with `-m` first; the size rules read any.
+    #[test]
+    fn python_options_before_dash_m_still_run_pip() {
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN python3 -I -m pip install flask\n",
         );
     }
 }

@@ -83,4 +83,11 @@ mod tests {
             "FROM centos:7\nRUN yum install -y $PKGS && yum update -y && yum clean all\n",
         );
     }
+
+    // The pinning rules' yum/dnf list lacked `-R` (`--randomwait`), so its value read as the
+    // subcommand.
+    #[test]
+    fn a_randomwait_value_is_not_the_subcommand() {
+        catches(&RULE, "FROM centos:7\nRUN yum -R 1 install -y httpd\n");
+    }
 }

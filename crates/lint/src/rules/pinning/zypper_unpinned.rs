@@ -23,10 +23,11 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::ZYPPER;
 use crate::rule::{Context, Report, Rule};
 use crate::shell::Command;
 
-use super::{plain_args, report, unknowable};
+use super::{report, unknowable};
 
 pub const RULE: Rule = Rule {
     code: "DD608",
@@ -37,27 +38,13 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// zypper options followed by a value in the next word.
-const TAKES_VALUE: &[&str] = &[
-    "-R",
-    "--root",
-    "-r",
-    "--repo",
-    "--from",
-    "-t",
-    "--type",
-    "-c",
-    "--config",
-    "--installroot",
-];
-
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("zypper") {
             if installs_non_packages(&cmd) {
                 continue;
             }
-            let args = plain_args(&cmd, TAKES_VALUE);
+            let args = ZYPPER.operands(&cmd);
             let Some((&("install" | "in"), packages)) = args.split_first() else {
                 continue;
             };
@@ -71,11 +58,17 @@ fn check(cx: &Context, out: &mut Report) {
 
 /// `-t pattern` and friends install things that have no version to pin.
 fn installs_non_packages(cmd: &Command) -> bool {
-    cmd.args()
-        .windows(2)
+    // `-t TYPE` is an option of the command; before the command, `-t` is `--terse`.
+    let args = cmd.args();
+    let sub = ZYPPER.subcommand(cmd);
+    let after = args
+        .iter()
+        .position(|a| Some(a.as_str()) == sub)
+        .map_or(args.len(), |at| at + 1);
+    let args = args.get(after..).unwrap_or(&[]);
+    args.windows(2)
         .any(|w| matches!(w[0].as_str(), "-t" | "--type") && w[1] != "package")
-        || cmd
-            .args()
+        || args
             .iter()
             .any(|a| a.starts_with("--type=") && a != "--type=package")
 }
@@ -121,5 +114,23 @@ mod tests {
             &RULE,
             "FROM opensuse/leap:15.6\nRUN zypper refresh && zypper update -y\n",
         );
+    }
+
+    // The pinning rule's zypper list lacked the global `--reposd-dir`, and read `-t` as taking a
+    // value on both sides of the command (before it, `-t` is `--terse`).
+    #[test]
+    fn global_options_are_read_as_zypper_reads_them() {
+        catches(
+            &RULE,
+            "FROM opensuse/leap\nRUN zypper --reposd-dir /r install -y curl\n",
+        );
+        catches(&RULE, "FROM opensuse/leap\nRUN zypper -t install -y curl\n");
+    }
+
+    // The shell rule's zypper list had `-D` and `-C` taking a value anywhere; after the command
+    // they are `--dry-run` and `--capability`, so the next word is a package.
+    #[test]
+    fn dry_run_after_the_command_takes_no_value() {
+        catches(&RULE, "FROM opensuse/leap\nRUN zypper install -y -D curl\n");
     }
 }

@@ -27,10 +27,8 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::{Manager, APT};
 use crate::rule::{Context, Report, Rule};
-use crate::shell::Command;
-
-use super::{short_cluster_has, subcommand_skipping};
 
 pub const RULE: Rule = Rule {
     code: "DD405",
@@ -42,15 +40,6 @@ pub const RULE: Rule = Rule {
 };
 
 /// apt-get's options that take a separate value.
-const TAKES_VALUE: &[&str] = &[
-    "-o",
-    "--option",
-    "-c",
-    "--config-file",
-    "-t",
-    "--target-release",
-];
-
 const PROMPTING: &[&str] = &[
     "install",
     "upgrade",
@@ -74,10 +63,10 @@ fn check(cx: &Context, out: &mut Report) {
             continue;
         }
         for cmd in script.running("apt-get") {
-            let Some(sub) = subcommand_skipping(&cmd, TAKES_VALUE) else {
+            let Some(sub) = APT.subcommand(&cmd) else {
                 continue;
             };
-            if !PROMPTING.contains(&sub) || answers_yes(&cmd) {
+            if !PROMPTING.contains(&sub) || Manager::Apt.answers_yes(&cmd) {
                 continue;
             }
             out.add(
@@ -87,34 +76,6 @@ fn check(cx: &Context, out: &mut Report) {
             break;
         }
     }
-}
-
-fn answers_yes(cmd: &Command) -> bool {
-    let args = cmd.args();
-    if short_cluster_has(cmd, 'y')
-        || args
-            .iter()
-            .any(|a| matches!(a.as_str(), "--yes" | "--assume-yes") || a.contains("Assume-Yes"))
-    {
-        return true;
-    }
-    // Quiet level 2 (`-qq`, `-q -q`, `-q=2`) implies -y.
-    let mut quiet = 0;
-    for arg in args {
-        if let Some(level) = arg
-            .strip_prefix("-q=")
-            .or_else(|| arg.strip_prefix("--quiet="))
-        {
-            quiet += level.parse::<u32>().unwrap_or(1);
-        } else if arg == "--quiet" {
-            quiet += 1;
-        } else if let Some(rest) = arg.strip_prefix('-') {
-            if !rest.starts_with('-') && rest.chars().all(|c| c.is_ascii_alphabetic()) {
-                quiet += u32::try_from(rest.matches('q').count()).unwrap_or(0);
-            }
-        }
-    }
-    quiet >= 2
 }
 
 #[cfg(test)]
@@ -166,5 +127,14 @@ mod tests {
         passes(&RULE, "FROM debian\nRUN echo 'APT::Get::Assume-Yes \"true\";' > /etc/apt/apt.conf.d/90y\nRUN apt-get install python3\n");
         passes(&RULE, "FROM debian\nRUN apt-get update && apt-get clean\n");
         passes(&RULE, "FROM debian\nRUN echo apt-get install x\n");
+    }
+
+    // The rule's own option list lacked `--default-release`, so its value read as the subcommand.
+    #[test]
+    fn a_default_release_value_is_not_the_subcommand() {
+        catches(
+            &RULE,
+            "FROM debian\nRUN apt-get --default-release bookworm install python3\n",
+        );
     }
 }

@@ -23,6 +23,7 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::APT;
 use crate::rule::{Context, Report, Rule};
 
 pub const RULE: Rule = Rule {
@@ -44,7 +45,7 @@ fn check(cx: &Context, out: &mut Report) {
             if !cmd.is("apt") {
                 continue;
             }
-            let sub = cmd.subcommand().unwrap_or("");
+            let sub = APT.subcommand(&cmd).unwrap_or("");
             let instead = match sub {
                 "update" | "upgrade" | "install" | "reinstall" | "remove" | "purge"
                 | "autoremove" | "dist-upgrade" | "source" | "build-dep" | "clean"
@@ -104,5 +105,19 @@ mod tests {
         );
         passes(&RULE, "FROM ubuntu\nRUN rm -rf /var/lib/apt/lists/*\n");
         passes(&RULE, "FROM ubuntu\nRUN command -v apt || true\n");
+    }
+
+    // The subcommand was read without skipping `-o`'s value: the message named `apt Dpkg::...`.
+    #[test]
+    fn an_option_value_is_not_named_as_the_subcommand() {
+        let found = hits(
+            &RULE,
+            "FROM ubuntu\nRUN apt -o Dpkg::Use-Pty=0 install -y curl\n",
+        );
+        assert!(
+            found[0].message.contains("use `apt-get install`"),
+            "{}",
+            found[0].message
+        );
     }
 }

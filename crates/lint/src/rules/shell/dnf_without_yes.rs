@@ -23,8 +23,8 @@
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::yum_without_yes::{PROMPTING, TAKES_VALUE};
-use super::{short_cluster_has, subcommand_skipping};
+use super::yum_without_yes::PROMPTING;
+use crate::packages::{Manager, RPM};
 
 pub const RULE: Rule = Rule {
     code: "DD407",
@@ -43,27 +43,21 @@ fn check(cx: &Context, out: &mut Report) {
             .map(crate::shell::Command::unwrapped)
             .filter(|c| matches!(c.program(), "dnf" | "dnf5"));
         for cmd in commands {
-            let Some(mut sub) = subcommand_skipping(&cmd, TAKES_VALUE) else {
+            let operands = RPM.operands(&cmd);
+            let Some(mut sub) = operands.first().copied() else {
                 continue;
             };
             let mut shown = sub.to_string();
             if sub == "group" || sub == "module" {
                 // `dnf group install x`: the action is the next operand.
-                let operands = cmd.operands();
-                let action = operands
-                    .iter()
-                    .skip_while(|o| **o != sub)
-                    .nth(1)
-                    .copied()
-                    .unwrap_or("");
+                let action = operands.get(1).copied().unwrap_or("");
                 if !matches!(action, "install" | "remove" | "upgrade" | "update") {
                     continue;
                 }
                 shown = format!("{sub} {action}");
                 sub = action;
             }
-            let yes = short_cluster_has(&cmd, 'y') || cmd.args().iter().any(|a| a == "--assumeyes");
-            if PROMPTING.contains(&sub) && !yes {
+            if PROMPTING.contains(&sub) && !Manager::Dnf.answers_yes(&cmd) {
                 out.add(
                     cx.head(ins),
                     format!(
@@ -112,5 +106,14 @@ mod tests {
         );
         passes(&RULE, "FROM fedora\nRUN microdnf install httpd\n");
         passes(&RULE, "FROM fedora\nRUN dnf makecache && dnf group list\n");
+    }
+
+    // The shell rules' yum/dnf list lacked `--downloaddir`, so its value read as the subcommand.
+    #[test]
+    fn a_downloaddir_value_is_not_the_subcommand() {
+        catches(
+            &RULE,
+            "FROM fedora\nRUN dnf --downloaddir /tmp/rpms install httpd\n",
+        );
     }
 }

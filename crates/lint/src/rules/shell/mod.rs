@@ -27,38 +27,6 @@ pub const RULES: &[Rule] = &[
     bin_sh_symlink::RULE,
 ];
 
-/// Whether a cluster of one-letter options (`-qy`, `-fy`, `-qO-`) holds `letter` among the
-/// letters it starts with. A cluster that starts with a digit or symbol is a value, not
-/// options.
-pub(crate) fn short_cluster_has(cmd: &Command, letter: char) -> bool {
-    cmd.args().iter().any(|arg| {
-        arg.strip_prefix('-').is_some_and(|rest| {
-            rest.starts_with(|c: char| c.is_ascii_alphabetic())
-                && rest
-                    .chars()
-                    .take_while(char::is_ascii_alphabetic)
-                    .any(|c| c == letter)
-        })
-    })
-}
-
-/// The first operand, skipping the values of the options in `takes_value` (`-o x`, `-c x`):
-/// `apt-get -o Dpkg::Options::=--force-confold install x` gives `install`.
-pub(crate) fn subcommand_skipping<'c>(cmd: &'c Command, takes_value: &[&str]) -> Option<&'c str> {
-    let mut args = cmd.args().iter();
-    while let Some(arg) = args.next() {
-        if arg == "--" {
-            return args.next().map(String::as_str);
-        }
-        if takes_value.contains(&arg.as_str()) {
-            args.next();
-        } else if !(arg.starts_with('-') && arg.len() > 1) {
-            return Some(arg);
-        }
-    }
-    None
-}
-
 /// Whether `cmd` only asks where a program is (`command -v ps`), which the unwrapping of
 /// `command` would otherwise read as running it.
 pub(crate) fn is_lookup(cmd: &Command) -> bool {

@@ -25,7 +25,7 @@
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{busybox_stages, in_busybox_stage, short_cluster_has};
+use super::{busybox_stages, in_busybox_stage};
 
 pub const RULE: Rule = Rule {
     code: "DD410",
@@ -56,7 +56,7 @@ fn check(cx: &Context, out: &mut Report) {
                 continue;
             }
             let args = cmd.args();
-            let quiet = short_cluster_has(&cmd, 'q')
+            let quiet = cmd.has_short_option('q')
                 || args.iter().any(|a| {
                     matches!(
                         a.as_str(),

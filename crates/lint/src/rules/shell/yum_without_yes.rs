@@ -22,7 +22,7 @@
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{short_cluster_has, subcommand_skipping};
+use crate::packages::{Manager, RPM};
 
 pub const RULE: Rule = Rule {
     code: "DD406",
@@ -34,27 +34,6 @@ pub const RULE: Rule = Rule {
 };
 
 /// Options of yum (and dnf) that take a separate value.
-pub(crate) const TAKES_VALUE: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "-R",
-    "--randomwait",
-    "--installroot",
-    "--releasever",
-    "--enablerepo",
-    "--disablerepo",
-    "-x",
-    "--exclude",
-    "--setopt",
-    "--repo",
-    "--repoid",
-    "--forcearch",
-];
-
 /// Subcommands that ask before changing anything.
 pub(crate) const PROMPTING: &[&str] = &[
     "install",
@@ -73,11 +52,10 @@ pub(crate) const PROMPTING: &[&str] = &[
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("yum") {
-            let Some(sub) = subcommand_skipping(&cmd, TAKES_VALUE) else {
+            let Some(sub) = RPM.subcommand(&cmd) else {
                 continue;
             };
-            let yes = short_cluster_has(&cmd, 'y') || cmd.args().iter().any(|a| a == "--assumeyes");
-            if PROMPTING.contains(&sub) && !yes {
+            if PROMPTING.contains(&sub) && !Manager::Yum.answers_yes(&cmd) {
                 out.add(
                     cx.head(ins),
                     format!("`yum {sub}` stops at an \"Is this ok [y/N]\" prompt that a build answers with no: add `-y`"),

@@ -24,7 +24,7 @@
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::{short_cluster_has, subcommand_skipping};
+use crate::packages::{Manager, ZYPPER};
 
 pub const RULE: Rule = Rule {
     code: "DD408",
@@ -36,20 +36,6 @@ pub const RULE: Rule = Rule {
 };
 
 /// Global options that take a separate value.
-const TAKES_VALUE: &[&str] = &[
-    "-c",
-    "--config",
-    "-R",
-    "--root",
-    "--reposd-dir",
-    "--cache-dir",
-    "-D",
-    "-C",
-    "--raw-cache-dir",
-    "--solv-cache-dir",
-    "--pkg-cache-dir",
-];
-
 const PROMPTING: &[&str] = &[
     "install",
     "in",
@@ -67,16 +53,10 @@ const PROMPTING: &[&str] = &[
 fn check(cx: &Context, out: &mut Report) {
     for (_, ins, script) in cx.runs() {
         for cmd in script.running("zypper") {
-            let Some(sub) = subcommand_skipping(&cmd, TAKES_VALUE) else {
+            let Some(sub) = ZYPPER.subcommand(&cmd) else {
                 continue;
             };
-            let quiet = short_cluster_has(&cmd, 'n')
-                || short_cluster_has(&cmd, 'y')
-                || cmd
-                    .args()
-                    .iter()
-                    .any(|a| a == "--non-interactive" || a == "--no-confirm");
-            if PROMPTING.contains(&sub) && !quiet {
+            if PROMPTING.contains(&sub) && !Manager::Zypper.answers_yes(&cmd) {
                 out.add(
                     cx.head(ins),
                     format!("`zypper {sub}` stops at a prompt nobody can answer in a build: use `zypper --non-interactive {sub}`"),

@@ -21,8 +21,9 @@
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::caches;
 
 pub const RULE: Rule = Rule {
     code: "DD106",
@@ -34,12 +35,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let hits = packages::installs_keeping_cache(
+    let hits = caches::installs_keeping_cache(
         cx,
         Manager::Apk,
         |p| {
             // `--no-network` installs from what is already there and downloads nothing.
-            p.action == Action::Install && !p.command.has_any_flag(&["--no-cache", "--no-network"])
+            p.action == Action::Install && !p.skips_cache()
         },
         |p| p.action == Action::Clean,
         Manager::Apk.cache_dirs(),

@@ -26,8 +26,8 @@
 use drydock_dockerfile::Kind;
 
 use crate::finding::Level;
+use crate::packages::{self, Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
 use crate::rules::size::shipping_chain;
 
 pub const RULE: Rule = Rule {
@@ -60,12 +60,10 @@ fn check(cx: &Context, out: &mut Report) {
                 let Some(pkg) = packages::read(cmd) else {
                     continue;
                 };
-                let c = &pkg.command;
                 if pkg.manager != Manager::Apt
                     || pkg.action != Action::Install
-                    || c.is("aptitude")
-                    || c.has_flag("--no-install-recommends")
-                    || c.args().iter().any(|a| off(a))
+                    || pkg.command.is("aptitude")
+                    || pkg.skips_recommends()
                 {
                     continue;
                 }
@@ -83,17 +81,6 @@ fn check(cx: &Context, out: &mut Report) {
             }
         }
     }
-}
-
-/// `-o APT::Install-Recommends=false` (or `=0`, `"false"`), as one word or the option's value.
-fn off(word: &str) -> bool {
-    let Some((_, value)) = word.split_once("Install-Recommends") else {
-        return false;
-    };
-    let value = value
-        .trim_start_matches(['=', ' ', '"'])
-        .to_ascii_lowercase();
-    value.starts_with("false") || value.starts_with('0') || value.starts_with("no")
 }
 
 #[cfg(test)]

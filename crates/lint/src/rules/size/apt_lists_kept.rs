@@ -23,8 +23,9 @@
 //! Stages that only feed `COPY --from` are not checked: their lists never ship.
 
 use crate::finding::Level;
+use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::caches;
 
 pub const RULE: Rule = Rule {
     code: "DD105",
@@ -36,12 +37,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let hits = packages::installs_keeping_cache(
+    let hits = caches::installs_keeping_cache(
         cx,
         Manager::Apt,
         |p| p.action == Action::Update,
         // `apt-get dist-clean` (APT 2.7+) removes the lists too.
-        |p| p.action == Action::Clean && p.command.subcommand() == Some("dist-clean"),
+        |p| p.cleans_lists(),
         &["/var/lib/apt/lists"],
     );
     for (ins, pkg) in hits {
@@ -117,5 +118,14 @@ mod tests {
             "FROM debian:12 AS build\nRUN apt-get update\nFROM scratch\nCOPY --from=build /x /x\n",
         );
         passes(&RULE, "FROM debian:12\nRUN apt-get install -y ./x.deb\n");
+    }
+
+    // `dist-clean` was read as the first operand, without skipping `-o`'s value.
+    #[test]
+    fn dist_clean_after_an_option_value_still_removes_the_lists() {
+        passes(
+            &RULE,
+            "FROM debian:12\nRUN apt-get update && apt-get install -y x && apt-get -o Debug::NoLocking=1 dist-clean\n",
+        );
     }
 }

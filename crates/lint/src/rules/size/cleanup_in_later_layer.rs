@@ -32,8 +32,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::finding::Level;
+use crate::packages::{self, bare_name, option_value, Action, Manager, Package};
 use crate::rule::{mount_covers, Context, Report, Rule};
-use crate::rules::size::packages::{self, bare_name, option_value, Action, Manager, Package};
 use crate::rules::size::paths::{self, covers, RunView};
 
 pub const RULE: Rule = Rule {
@@ -88,20 +88,15 @@ impl Leftover {
 
 /// What one command leaves behind.
 fn fills(pkg: &Package) -> Option<Leftover> {
-    let cmd = &pkg.command;
     match (pkg.manager, pkg.action) {
         (Manager::Apt, Action::Update) => Some(Leftover::AptLists),
         (Manager::Apt, Action::Install) => Some(Leftover::AptArchives),
         (Manager::Apk, Action::Update) => Some(Leftover::ApkCache),
-        (Manager::Apk, Action::Install) if !cmd.has_any_flag(&["--no-cache", "--no-network"]) => {
-            Some(Leftover::ApkCache)
-        }
+        (Manager::Apk, Action::Install) if !pkg.skips_cache() => Some(Leftover::ApkCache),
         (Manager::Yum, Action::Install | Action::Update) => Some(Leftover::YumCache),
         (Manager::Dnf, Action::Install | Action::Update) => Some(Leftover::DnfCache),
         (Manager::Zypper, Action::Install | Action::Update) => Some(Leftover::ZypperCache),
-        (Manager::Pip, Action::Install) if !cmd.has_flag("--no-cache-dir") => {
-            Some(Leftover::PipCache)
-        }
+        (Manager::Pip, Action::Install) if !pkg.skips_cache() => Some(Leftover::PipCache),
         _ => None,
     }
 }
@@ -109,7 +104,7 @@ fn fills(pkg: &Package) -> Option<Leftover> {
 /// What one command cleans: a package manager's clean command.
 fn cleans(pkg: &Package) -> &'static [Leftover] {
     match (pkg.manager, pkg.action) {
-        (Manager::Apt, Action::Clean) if pkg.command.subcommand() == Some("dist-clean") => {
+        (Manager::Apt, Action::Clean) if pkg.cleans_lists() => {
             &[Leftover::AptLists, Leftover::AptArchives]
         }
         (Manager::Apt, Action::Clean) => &[Leftover::AptArchives],

@@ -43,8 +43,8 @@
 //! ```
 
 use crate::finding::Level;
+use crate::packages::NODE;
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::NODE_VALUES;
 use crate::rules::size::{purpose, Purpose};
 use crate::shell::Command;
 
@@ -160,7 +160,7 @@ fn on(cmd: &Command, flag: &str) -> bool {
 
 fn read(cmd: &Command) -> Node {
     let program = cmd.program();
-    let ops = cmd.operands_skipping(NODE_VALUES);
+    let ops = NODE.operands(cmd);
     let sub = ops.first().copied();
     let manifest_only = ops.len() <= 1;
     let omit_dev = cmd
@@ -261,5 +261,12 @@ mod tests {
             &RULE,
             "FROM node:22 AS build\nRUN npm ci && npm run build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
         );
+    }
+
+    // The node list lacked `--tag`: its value read as a package, so the install looked like one
+    // of named packages rather than of the manifest.
+    #[test]
+    fn a_tag_value_is_not_a_package() {
+        catches(&RULE, "FROM node:22\nRUN npm install --tag next\n");
     }
 }

@@ -22,8 +22,9 @@
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::caches;
 
 pub const RULE: Rule = Rule {
     code: "DD108",
@@ -35,7 +36,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let hits = packages::installs_keeping_cache(
+    let hits = caches::installs_keeping_cache(
         cx,
         Manager::Dnf,
         |p| p.action == Action::Install,
@@ -95,5 +96,14 @@ mod tests {
             "FROM fedora:40\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y x\n",
         );
         passes(&RULE, "FROM centos:7\nRUN yum install -y x\n");
+    }
+
+    // The size rules' yum/dnf list lacked `--forcearch`, so its value read as the subcommand.
+    #[test]
+    fn a_forcearch_value_is_not_the_subcommand() {
+        catches(
+            &RULE,
+            "FROM fedora\nRUN dnf --forcearch aarch64 install -y x\n",
+        );
     }
 }

@@ -24,8 +24,9 @@
 //! that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::packages::{self, Action, Manager};
 use crate::rule::{mount_covers, Context, Report, Rule};
-use crate::rules::size::packages::{self, removes_any, Action, Manager};
+use crate::rules::size::caches::{self, removes_any};
 use crate::rules::size::truthy;
 
 pub const RULE: Rule = Rule {
@@ -58,17 +59,14 @@ fn check(cx: &Context, out: &mut Report) {
             continue;
         }
         let commands = &script.commands;
-        let cleaned = packages::cleaned_after(commands, |later| {
+        let cleaned = caches::cleaned_after(commands, |later| {
             packages::read(later)
                 .is_some_and(|p| p.manager == Manager::Pip && p.action == Action::Clean)
                 || removes_any(later, CACHE)
         });
         let found = commands.iter().enumerate().find_map(|(at, c)| {
             let pkg = packages::read(c)?;
-            if pkg.manager != Manager::Pip
-                || pkg.action != Action::Install
-                || pkg.command.has_flag("--no-cache-dir")
-            {
+            if pkg.manager != Manager::Pip || pkg.action != Action::Install || pkg.skips_cache() {
                 return None;
             }
             let cleaned = cleaned.get(at).copied().unwrap_or(false);

@@ -43,8 +43,8 @@
 use drydock_dockerfile::{Args, Kind, Lexer, Stage};
 
 use crate::finding::Level;
+use crate::packages::{self, bare_name, Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, bare_name, Action, Manager};
 use crate::rules::size::{purpose, shipping_chain, Purpose};
 
 pub const RULE: Rule = Rule {

@@ -22,8 +22,9 @@
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::caches;
 
 pub const RULE: Rule = Rule {
     code: "DD107",
@@ -35,7 +36,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let hits = packages::installs_keeping_cache(
+    let hits = caches::installs_keeping_cache(
         cx,
         Manager::Yum,
         |p| p.action == Action::Install,
@@ -93,6 +94,16 @@ mod tests {
         passes(
             &RULE,
             "FROM centos:7 AS build\nRUN yum install -y gcc\nFROM scratch\nCOPY --from=build /x /x\n",
+        );
+    }
+
+    // The size rules' yum/dnf list lacked the long `--config`, so its value read as the
+    // subcommand.
+    #[test]
+    fn a_config_value_is_not_the_subcommand() {
+        catches(
+            &RULE,
+            "FROM centos:7\nRUN yum --config /etc/yum.conf install -y httpd\n",
         );
     }
 }

@@ -21,8 +21,9 @@
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
-use crate::rules::size::packages::{self, Action, Manager};
+use crate::rules::size::caches;
 
 pub const RULE: Rule = Rule {
     code: "DD109",
@@ -34,7 +35,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    let hits = packages::installs_keeping_cache(
+    let hits = caches::installs_keeping_cache(
         cx,
         Manager::Zypper,
         |p| p.action == Action::Install,
@@ -87,6 +88,16 @@ mod tests {
         passes(
             &RULE,
             "FROM opensuse/leap:15\nRUN --mount=type=cache,target=/var/cache/zypp zypper in -y x\n",
+        );
+    }
+
+    // The size rules' zypper list lacked the global `--config`, so its value read as the
+    // subcommand.
+    #[test]
+    fn a_config_value_is_not_the_subcommand() {
+        catches(
+            &RULE,
+            "FROM opensuse/leap\nRUN zypper --config /etc/zypp/zypper.conf install -y curl\n",
         );
     }
 }
