@@ -28,7 +28,7 @@ const LAYER_FETCHES_IN_FLIGHT: usize = 8;
 const DF_API_CEILING: (u32, u32) = (1, 51);
 
 pub struct Engine {
-    /// For callers outside this crate: each answer must begin within the user's timeout.
+    /// Each answer must begin within the user's timeout.
     docker: Docker,
     /// For this crate's long requests, which [`Engine::patiently`] watches instead.
     patient: Docker,
@@ -145,11 +145,11 @@ impl Engine {
         &self.server
     }
 
-    /// The bollard client, for domain crates that drive the engine: each request's answer must
-    /// begin within the user's timeout (`--timeout`), so a followed event stream starts or
-    /// fails in time. Long work (removals, exports, loads) goes through this type's methods,
-    /// which wait as long as the engine shows it is working.
-    pub fn docker(&self) -> &Docker {
+    /// The bollard client whose answers must begin within the user's timeout (`--timeout`), so
+    /// a followed event stream starts or fails in time. Long work (removals, exports, loads)
+    /// goes through the patient client instead, which waits as long as the engine shows it is
+    /// working. Other crates go through this type's methods: the engine crate owns every read.
+    pub(crate) fn docker(&self) -> &Docker {
         &self.docker
     }
 
