@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::finding::{Finding, Level};
 use crate::pragma::{pragmas, Pragma};
 use crate::rule::{Context, Project, Report, Rule};
-use crate::rules;
+use crate::rules::{self, names, UnknownRule};
 
 /// Which rules run: all, or only those named (by code, name or hadolint code).
 #[derive(Debug, Clone, Default)]
@@ -244,17 +244,17 @@ fn suppression_findings(
             },
         };
         for (id, was_used) in p.ids.iter().zip(used) {
-            match rules::find(id) {
-                None => out.push(meta(
+            match rules::resolve(id) {
+                Err(unknown) => out.push(meta(
                     name,
                     UNKNOWN,
-                    unknown_level(id),
+                    unknown_level(&unknown),
                     span,
-                    &unknown_message(id),
+                    &unknown_message(&unknown),
                 )),
                 // A rule that did not run (ignored in config, or not selected) cannot be
                 // suppressed, so its pragma is not "unused".
-                Some(rule)
+                Ok(rule)
                     if !was_used
                         && *ran.entry(rule.code).or_insert_with(|| {
                             selected(rule, selection) && !ignored(rule, config)
@@ -267,7 +267,7 @@ fn suppression_findings(
                     };
                     out.push(meta(name, UNUSED, Level::Style, span, &message));
                 }
-                Some(_) => {}
+                Ok(_) => {}
             }
         }
     }
@@ -293,8 +293,9 @@ pub fn config_findings(config: &Config) -> Vec<Finding> {
         .iter()
         .chain(config.overrides.iter().map(|(entry, _)| entry));
     let mut out: Vec<Finding> = entries
-        .filter(|e| rules::find(&e.id).is_none() && !is_meta(&e.id))
-        .map(|e| {
+        .filter(|e| !is_meta(&e.id))
+        .filter_map(|e| Some((e, rules::resolve(&e.id).err()?)))
+        .map(|(e, unknown)| {
             let width = u32::try_from(e.id.chars().count()).unwrap_or(0);
             let span = Span {
                 start: drydock_dockerfile::Pos {
@@ -310,9 +311,9 @@ pub fn config_findings(config: &Config) -> Vec<Finding> {
             meta(
                 &file,
                 UNKNOWN,
-                unknown_level(&e.id),
+                unknown_level(&unknown),
                 span,
-                &unknown_message(&e.id),
+                &unknown_message(&unknown),
             )
         })
         .collect();
@@ -322,11 +323,10 @@ pub fn config_findings(config: &Config) -> Vec<Finding> {
 
 /// A hadolint or ShellCheck code Drydock does not check is expected in a migrated project
 /// (style: reported, but under the default threshold); anything else is likely a typo.
-fn unknown_level(id: &str) -> Level {
-    if hadolint_shaped(id) {
-        Level::Style
-    } else {
-        Level::Warning
+fn unknown_level(unknown: &UnknownRule) -> Level {
+    match unknown {
+        UnknownRule::Hadolint { .. } => Level::Style,
+        UnknownRule::Unknown { .. } => Level::Warning,
     }
 }
 
@@ -366,18 +366,14 @@ fn configured(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
         .collect()
 }
 
-fn hadolint_shaped(id: &str) -> bool {
-    let upper = id.to_ascii_uppercase();
-    (upper.starts_with("DL") || upper.starts_with("SC"))
-        && upper.len() > 2
-        && upper[2..].chars().all(|c| c.is_ascii_digit())
-}
-
-fn unknown_message(id: &str) -> String {
-    if hadolint_shaped(id) {
-        format!("Drydock has no rule matching hadolint's `{id}`, so this suppression does nothing here; see `drydock rule --list`")
-    } else {
-        format!("no rule is called `{id}`: check the spelling against `drydock rule --list`")
+fn unknown_message(unknown: &UnknownRule) -> String {
+    match unknown {
+        UnknownRule::Hadolint { .. } => {
+            format!("{unknown}, so this suppression does nothing here; see `drydock rule --list`")
+        }
+        UnknownRule::Unknown { .. } => {
+            format!("{unknown}: check the spelling against `drydock rule --list`")
+        }
     }
 }
 
@@ -395,13 +391,6 @@ fn meta(name: &str, code: &str, level: Level, span: Span, message: &str) -> Find
         hadolint: None,
         fix: None,
     }
-}
-
-/// Whether `id` refers to `rule` (its code, name or hadolint code, any case).
-pub(crate) fn names(rule: &Rule, id: &str) -> bool {
-    rule.code.eq_ignore_ascii_case(id)
-        || rule.name.eq_ignore_ascii_case(id)
-        || rule.hadolint.is_some_and(|h| h.eq_ignore_ascii_case(id))
 }
 
 fn selected(rule: &Rule, selection: &Selection) -> bool {

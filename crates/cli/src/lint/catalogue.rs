@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use drydock_lint::{meta_codes, rules, Rule};
+use drydock_lint::rules::{self, UnknownRule};
+use drydock_lint::{meta_codes, Rule};
 
 use crate::args::RuleArgs;
 use crate::commands::Outcome;
@@ -23,14 +24,17 @@ pub fn rule(args: &RuleArgs) -> Result<Outcome, String> {
 
 fn explain(id: &str) -> Result<String, String> {
     let mut out = String::new();
-    if let Some(rule) = rules::find(id) {
-        let _ = writeln!(out, "{} {}", rule.code, rule.name);
-        let _ = writeln!(out, "category: {}", rules::category_of(rule));
-        let _ = writeln!(out, "level:    {}", rule.level);
-        let _ = writeln!(out, "hadolint: {}", rule.hadolint.unwrap_or("-"));
-        let _ = writeln!(out, "\n{}", rule.doc());
-        return Ok(out);
-    }
+    let unknown = match rules::resolve(id) {
+        Ok(rule) => {
+            let _ = writeln!(out, "{} {}", rule.code, rule.name);
+            let _ = writeln!(out, "category: {}", rules::category_of(rule));
+            let _ = writeln!(out, "level:    {}", rule.level);
+            let _ = writeln!(out, "hadolint: {}", rule.hadolint.unwrap_or("-"));
+            let _ = writeln!(out, "\n{}", rule.doc());
+            return Ok(out);
+        }
+        Err(unknown) => unknown,
+    };
     if let Some((code, level, what)) = meta_codes()
         .into_iter()
         .find(|(code, _, _)| code.eq_ignore_ascii_case(id))
@@ -48,7 +52,7 @@ fn explain(id: &str) -> Result<String, String> {
         };
         return Ok(out);
     }
-    Err(unknown(id))
+    Err(explained(&unknown))
 }
 
 fn list() -> String {
@@ -94,112 +98,21 @@ fn list() -> String {
 /// (hadolint command lines carry them over, and ignoring a rule that does not exist is
 /// harmless).
 pub fn check_id(flag: &str, id: &str, hadolint_ok: bool) -> Result<(), String> {
-    if rules::find(id).is_some() || (hadolint_ok && hadolint_shaped(id)) {
-        return Ok(());
+    match rules::resolve(id) {
+        Ok(_) => Ok(()),
+        Err(UnknownRule::Hadolint { .. }) if hadolint_ok => Ok(()),
+        Err(unknown) => Err(format!("{flag} {id}: {}", explained(&unknown))),
     }
-    Err(format!("{flag} {id}: {}", unknown(id)))
-}
-
-fn hadolint_shaped(id: &str) -> bool {
-    let upper = id.to_ascii_uppercase();
-    (upper.starts_with("DL") || upper.starts_with("SC"))
-        && upper.len() > 2
-        && upper[2..].chars().all(|c| c.is_ascii_digit())
 }
 
 /// The message for a name that is no rule, with the closest one when there is one.
-fn unknown(id: &str) -> String {
-    if hadolint_shaped(id) {
-        return format!(
-            "Drydock has no rule matching hadolint's `{id}`\nfix: `drydock rule --list` shows the hadolint code each rule matches"
-        );
-    }
-    match closest(id) {
-        Some((name, code)) => format!(
-            "no rule is called `{id}`\nfix: did you mean `{name}` ({code})? `drydock rule --list` lists every rule"
-        ),
-        None => format!("no rule is called `{id}`\nfix: `drydock rule --list` lists every rule"),
-    }
-}
-
-/// The known name nearest to `id`: one that contains it, else the smallest edit distance
-/// within a third of its length. Returns (name, code).
-fn closest(id: &str) -> Option<(String, String)> {
-    let id = id.to_ascii_lowercase();
-    let mut names: Vec<(String, String)> = rules::all()
-        .flat_map(|r| {
-            let mut names = vec![
-                (r.name.to_string(), r.code.to_string()),
-                (r.code.to_ascii_lowercase(), r.code.to_string()),
-            ];
-            if let Some(h) = r.hadolint {
-                names.push((h.to_ascii_lowercase(), r.code.to_string()));
-            }
-            names
-        })
-        .collect();
-    names.extend(
-        meta_codes()
-            .iter()
-            .map(|(code, _, _)| (code.to_string(), code.to_string())),
-    );
-    if id.chars().count() >= 4 {
-        if let Some(found) = names.iter().find(|(name, _)| name.contains(&id)) {
-            return Some(shown(found));
-        }
-    }
-    let limit = (id.chars().count() / 3).max(1);
-    names
-        .iter()
-        .map(|n| (distance(&id, &n.0), n))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, n)| shown(n))
-}
-
-/// Codes are shown upper case, as they are written.
-fn shown((name, code): &(String, String)) -> (String, String) {
-    if name.eq_ignore_ascii_case(code) {
-        (code.clone(), code.clone())
-    } else {
-        (name.clone(), code.clone())
-    }
-}
-
-/// Levenshtein distance in chars.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                previous
-            } else {
-                1 + previous.min(row[j]).min(current)
-            };
-            previous = current;
-        }
-    }
-    row[b.len()]
+fn explained(unknown: &UnknownRule) -> String {
+    format!("{unknown}\nfix: {}", unknown.fix())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn misspelt_names_get_the_nearest_rule() {
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(
-            closest("latest-base-imag"),
-            Some(("latest-base-image".into(), "DD301".into()))
-        );
-        assert_eq!(closest("dd3011"), Some(("DD301".into(), "DD301".into())));
-        assert_eq!(closest("zzzzzzzzzz"), None);
-    }
 
     #[test]
     fn hadolint_codes_without_a_rule_are_only_fine_to_ignore() {

@@ -4,6 +4,11 @@
 
 use crate::rule::Rule;
 
+pub(crate) use lookup::names;
+pub use lookup::{resolve, Suggestion, UnknownRule};
+
+mod lookup;
+
 pub mod base;
 pub mod cache;
 pub mod context;
@@ -52,9 +57,9 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     CATEGORIES.iter().flat_map(|(_, _, rules)| rules.iter())
 }
 
-/// The rule a code, name or hadolint code refers to (any case).
+/// The rule a code, name or hadolint code refers to (any case); [`resolve`] says why not.
 pub fn find(id: &str) -> Option<&'static Rule> {
-    all().find(|rule| crate::driver::names(rule, id))
+    resolve(id).ok()
 }
 
 /// The category a rule belongs to.
