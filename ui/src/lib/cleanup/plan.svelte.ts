@@ -10,6 +10,9 @@ import { asIpcError, type IpcError } from '../errors';
 import { debouncedLatest, defaultForm, defaultSpec, formToSpec, nothingChosen, specKey, type PlanForm } from './plan';
 import type { PlanView, PruneOutcome, PruneProgress, PruneSpec } from '../types';
 
+/** The Plan tab's form, kept for the session so leaving the view and coming back keeps it. */
+export const savedForm: PlanForm = defaultForm();
+
 /** Where a prune is. `planning` is one-click's single plan; the Plan tab plans beside the flow. */
 export type PrunePhase =
   | { name: 'idle' }

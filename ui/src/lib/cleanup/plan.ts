@@ -109,9 +109,6 @@ export function defaultForm(): PlanForm {
   };
 }
 
-/** The plan form, kept for the session so leaving the view and coming back keeps it. */
-export const savedForm: PlanForm = defaultForm();
-
 export function formToSpec(form: PlanForm): PruneSpec {
   return {
     one_click: false,
