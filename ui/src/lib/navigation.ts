@@ -4,12 +4,15 @@ import { getContext, setContext } from 'svelte';
 
 const OPEN_ENGINE = Symbol('open the Engine view');
 
-/** Called by App while it starts: lets any component below it open the Engine view. */
-export function provideOpenEngine(open: () => void): void {
+/**
+ * Called by App while it starts: lets any component below it open the Engine view. The Engine
+ * view passes null for its own part of the tree: there is nowhere to send the user.
+ */
+export function provideOpenEngine(open: (() => void) | null): void {
   setContext(OPEN_ENGINE, open);
 }
 
-/** The way to open the Engine view, when the component sits inside App (not in a lone render). */
-export function openEngineView(): (() => void) | undefined {
-  return getContext<(() => void) | undefined>(OPEN_ENGINE);
+/** The way to open the Engine view, when the component sits inside App and outside that view. */
+export function openEngineView(): (() => void) | null {
+  return getContext<(() => void) | null | undefined>(OPEN_ENGINE) ?? null;
 }
