@@ -1,7 +1,7 @@
 //! The desktop shell's commands against a throwaway engine (no window needed).
 
 use drydock_app::{commands_for_tests as commands, AppState};
-use drydock_engine::{HostEnv, Selection};
+use drydock_engine::{ErrorCode, HostEnv, Selection};
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
 use drydock_testkit::Dockerd;
 
@@ -36,7 +36,7 @@ fn engine_status_names_the_engine_and_errors_carry_a_code() {
     let err = runtime()
         .block_on(commands::engine_status_for(&nowhere))
         .expect_err("no engine");
-    assert_eq!(err.code, "engine_unavailable");
+    assert_eq!(err.code, ErrorCode::EngineUnavailable);
     assert!(
         err.message.contains("/nonexistent/d.sock") && err.message.contains("fix:"),
         "{}",
@@ -142,7 +142,7 @@ fn switching_engines_moves_every_view() {
             Some("unix:///nonexistent/x.sock".into()),
         ))
         .expect_err("bad");
-    assert_eq!(err.code, "engine_unavailable");
+    assert_eq!(err.code, ErrorCode::EngineUnavailable);
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn the_layer_explorer_reads_an_image_once_and_then_from_the_store() {
             |_| {},
         ))
         .expect_err("no such image");
-    assert_eq!(err.code, "not_found");
+    assert_eq!(err.code, ErrorCode::NotFound);
 }
 
 #[test]
@@ -240,7 +240,7 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
             |_| {},
         ))
         .expect_err("an unknown plan never runs");
-    assert_eq!(unknown.code, "invalid_input");
+    assert_eq!(unknown.code, ErrorCode::InvalidInput);
     let bad = rt
         .block_on(commands::cleanup_plan_for(
             &state,
@@ -248,7 +248,7 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
             Spec::default(),
         ))
         .expect_err("an empty selection");
-    assert_eq!(bad.code, "invalid_input");
+    assert_eq!(bad.code, ErrorCode::InvalidInput);
 
     let spec = Spec {
         images: Some(ImageChoice::Dangling),
@@ -277,7 +277,7 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
             |_| {},
         ))
         .expect_err("a plan runs only on its engine");
-    assert_eq!(moved.code, "invalid_input");
+    assert_eq!(moved.code, ErrorCode::InvalidInput);
     assert!(moved.message.contains(&engine.host()), "{}", moved.message);
     assert!(
         !elsewhere.seen().iter().any(|s| s.method == "DELETE"),
@@ -296,7 +296,7 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
         ))
         .expect("runs");
     assert!(steps > plan.items.len(), "progress for every item");
-    assert_eq!(outcome.actual_reclaim, Some(plan.predicted_reclaim));
+    assert_eq!(outcome.outcome.actual_reclaim, Some(plan.predicted_reclaim));
     let again = rt
         .block_on(commands::prune_run_for(
             &state,
@@ -306,7 +306,7 @@ fn cleanup_runs_only_a_plan_it_showed_and_journals_it() {
             |_| {},
         ))
         .expect_err("a plan runs once");
-    assert_eq!(again.code, "invalid_input");
+    assert_eq!(again.code, ErrorCode::InvalidInput);
 
     let journal = rt
         .block_on(commands::cleanup_journal_for(&state, &cleanup))
@@ -348,12 +348,12 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
         ))
         .expect("preview");
     assert!(
-        preview.fits && preview.plan.items.is_empty(),
+        preview.gc.as_ref().is_some_and(|gc| gc.fits) && preview.items.is_empty(),
         "20 GB is plenty"
     );
     let terms = Schedule {
         enabled: true,
-        max_bytes: preview.image_bytes - 50_000,
+        max_bytes: preview.gc.as_ref().expect("gc sizes").image_bytes - 50_000,
         every_hours: 24,
         quarantine: false,
     };
@@ -365,7 +365,7 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
             None,
         ))
         .expect_err("on without a preview");
-    assert_eq!(refused.code, "invalid_input");
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
     let preview = rt
         .block_on(commands::schedule_preview_for(
             &state,
@@ -373,7 +373,7 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
             terms.clone(),
         ))
         .expect("preview");
-    let planned: Vec<&str> = preview.plan.items.iter().map(|i| i.id.as_str()).collect();
+    let planned: Vec<&str> = preview.items.iter().map(|i| i.id.as_str()).collect();
     assert_eq!(planned, [older.as_str()], "least recently used first");
     let other_terms = Schedule {
         max_bytes: terms.max_bytes - 1,
@@ -384,10 +384,10 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
             &state,
             &cleanup,
             other_terms,
-            Some(preview.plan.plan_id.clone()),
+            Some(preview.plan_id.clone()),
         ))
         .expect_err("the preview was of other terms");
-    assert_eq!(refused.code, "invalid_input");
+    assert_eq!(refused.code, ErrorCode::InvalidInput);
     assert!(!gone(&older), "nothing removed by a refusal");
 
     let on = rt
@@ -395,15 +395,12 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
             &state,
             &cleanup,
             terms.clone(),
-            Some(preview.plan.plan_id.clone()),
+            Some(preview.plan_id.clone()),
         ))
         .expect("turned on");
     let first = on.last.clone().expect("ran at once");
     assert_eq!((first.removed, first.error.as_deref()), (1, None));
-    assert_eq!(
-        first.plan_id.as_deref(),
-        Some(preview.plan.plan_id.as_str())
-    );
+    assert_eq!(first.plan_id.as_deref(), Some(preview.plan_id.as_str()));
     assert!(on.schedule.enabled && !on.last_read);
     assert!(gone(&older) && !gone(&newer));
     let journal = rt
@@ -415,10 +412,10 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
             &state,
             &cleanup,
             terms.clone(),
-            Some(preview.plan.plan_id.clone()),
+            Some(preview.plan_id.clone()),
         ))
         .expect_err("a preview turns it on once");
-    assert_eq!(reused.code, "invalid_input");
+    assert_eq!(reused.code, ErrorCode::InvalidInput);
     assert!(
         commands::schedule_read_for(&cleanup)
             .expect("read")

@@ -4,36 +4,32 @@
 use crate::commands::{on_engine, IpcError};
 use crate::state::AppState;
 use drydock_cleanup::{
-    execute, prepare, record_uses, restore, saved_keep, set_saved_keep, CleanupError, Options,
-    Outcome, Prepared, Progress, QuarantineEntry, QuarantinePolicy, Restored, Spec,
+    execute, plan_spec, record_uses, restore, saved_keep, set_saved_keep, CleanupError,
+    JournalReport, Options, PlanBook, PlanReport, Progress, QuarantinePolicy, QuarantineReport,
+    Restored, RunReport, Spec, Terms,
 };
-use drydock_prune::Item;
-use drydock_store::{Entry, Run, Store};
-use serde::Serialize;
+use drydock_engine::ErrorCode;
+use drydock_store::Store;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use tauri::ipc::Channel;
 
-impl From<CleanupError> for IpcError {
-    fn from(err: CleanupError) -> Self {
-        IpcError {
-            code: err.code().to_owned(),
-            message: err.to_string(),
-        }
-    }
-}
-
 /// How many prepared plans are remembered: a plan is run by id, and only a recent one.
 const PLANS_KEPT: usize = 16;
+/// Schedule previews remembered: the schedule is turned on only with the plan of one of them.
+const PREVIEWS_KEPT: usize = 8;
+/// The journal as the Cleanup view lists it.
+const JOURNAL_RUNS: usize = 200;
+const JOURNAL_ENTRIES: usize = 500;
 
 /// The journal store, the data directory and the plans shown but not yet run.
 pub struct CleanupState {
     data_dir: PathBuf,
     journal: Result<Mutex<Store>, String>,
-    plans: Mutex<Vec<(String, Prepared)>>,
+    plans: PlanBook,
     /// Schedule previews shown; turning the schedule on takes one of them.
-    pub(crate) previews: Mutex<Vec<crate::schedule::Seen>>,
+    pub(crate) previews: PlanBook<Terms>,
     cancel: AtomicBool,
     running: AtomicBool,
 }
@@ -55,26 +51,31 @@ impl CleanupState {
         CleanupState {
             data_dir,
             journal,
-            plans: Mutex::new(Vec::new()),
-            previews: Mutex::new(Vec::new()),
+            plans: PlanBook::new(PLANS_KEPT),
+            previews: PlanBook::new(PREVIEWS_KEPT),
             cancel: AtomicBool::new(false),
             running: AtomicBool::new(false),
         }
     }
 
     /// The cleanup lock, unless a cleanup is already running.
-    pub(crate) fn hold(&self) -> Option<Running<'_>> {
-        (!self.running.swap(true, Ordering::SeqCst)).then_some(Running(&self.running))
+    pub(crate) fn hold(&self) -> Result<Running<'_>, IpcError> {
+        if self.running.swap(true, Ordering::SeqCst) {
+            return Err(CleanupError::Busy.into());
+        }
+        Ok(Running(&self.running))
     }
 
     /// Cleanup removes things only when it can record them: no journal, no cleanup.
     pub(crate) fn journal(&self) -> Result<&Mutex<Store>, IpcError> {
-        self.journal.as_ref().map_err(|e| IpcError {
-            code: "internal".into(),
-            message: format!(
-                "the journal could not be opened, so nothing will be removed: {e}\n  fix: check that {} is writable",
-                self.data_dir.display()
-            ),
+        self.journal.as_ref().map_err(|e| {
+            IpcError::new(
+                ErrorCode::Internal,
+                format!(
+                    "the journal could not be opened, so nothing will be removed: {e}\n  fix: check that {} is writable",
+                    self.data_dir.display()
+                ),
+            )
         })
     }
 
@@ -83,10 +84,9 @@ impl CleanupState {
         f: impl FnOnce(&Store) -> Result<T, CleanupError>,
     ) -> Result<T, IpcError> {
         let journal = self.journal()?;
-        let store = journal.lock().map_err(|_| IpcError {
-            code: "internal".into(),
-            message: "the journal is unavailable".into(),
-        })?;
+        let store = journal
+            .lock()
+            .map_err(|_| IpcError::new(ErrorCode::Internal, "the journal is unavailable"))?;
         f(&store).map_err(IpcError::from)
     }
 
@@ -95,48 +95,20 @@ impl CleanupState {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanView {
-    pub plan_id: String,
-    pub planned_at: i64,
-    pub items: Vec<Item>,
-    pub predicted_reclaim: u64,
-    pub kept: Vec<(String, String)>,
-}
-
-/// The plan as the UI shows it.
-pub fn plan_view(prepared: &Prepared) -> PlanView {
-    PlanView {
-        plan_id: prepared.plan_id.clone(),
-        planned_at: prepared.planned_at,
-        items: prepared.plan.items.clone(),
-        predicted_reclaim: prepared.plan.predicted_reclaim,
-        kept: prepared.plan.kept.clone(),
-    }
-}
-
 pub async fn cleanup_plan_for(
     state: &AppState,
     cleanup: &CleanupState,
     spec: Spec,
-) -> Result<PlanView, IpcError> {
-    let keep = cleanup.with_store(saved_keep)?;
-    let request = spec
-        .request(&keep)
-        .map_err(|e| IpcError::from(CleanupError::from(e)))?;
-    let why = if spec.one_click { "one-click" } else { "prune" };
+) -> Result<PlanReport, IpcError> {
+    let journal = cleanup.journal()?;
     let now = drydock_cleanup::unix_now();
     let prepared = on_engine(state, |engine| async move {
-        prepare(&engine, request, why, now).await
+        plan_spec(&engine, journal, &spec, now).await
     })
     .await?;
-    let view = plan_view(&prepared);
-    if let Ok(mut plans) = cleanup.plans.lock() {
-        plans.push((prepared.plan_id.clone(), prepared));
-        let excess = plans.len().saturating_sub(PLANS_KEPT);
-        plans.drain(..excess);
-    }
-    Ok(view)
+    let report = PlanReport::of(&prepared, None);
+    cleanup.plans.shown(prepared, ());
+    Ok(report)
 }
 
 pub async fn prune_run_for(
@@ -145,27 +117,13 @@ pub async fn prune_run_for(
     plan_id: String,
     quarantine: bool,
     progress: impl FnMut(&Progress) + Send,
-) -> Result<Outcome, IpcError> {
-    let prepared = cleanup
+) -> Result<RunReport, IpcError> {
+    let (prepared, ()) = cleanup
         .plans
-        .lock()
-        .ok()
-        .and_then(|plans| {
-            plans
-                .iter()
-                .find(|(id, _)| *id == plan_id)
-                .map(|(_, p)| p.clone())
-        })
-        .ok_or_else(|| IpcError {
-            code: "invalid_input".into(),
-            message: "this plan is no longer known: plan again and confirm the new plan".into(),
-        })?;
-    let Some(running) = cleanup.hold() else {
-        return Err(IpcError {
-            code: "in_use".into(),
-            message: "a cleanup is already running: wait for it to finish".into(),
-        });
-    };
+        .find(&plan_id, |_| true)
+        .ok_or(CleanupError::UnknownPlan)?;
+    let plan = PlanReport::of(&prepared, None);
+    let running = cleanup.hold()?;
     cleanup.cancel.store(false, Ordering::SeqCst);
     let result = async {
         let journal = cleanup.journal()?;
@@ -185,20 +143,9 @@ pub async fn prune_run_for(
     }
     .await;
     drop(running);
-    if result.is_ok() {
-        // A plan runs once: running it again would skip everything as already gone.
-        if let Ok(mut plans) = cleanup.plans.lock() {
-            plans.retain(|(id, _)| *id != plan_id);
-        }
-    }
-    result
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Journal {
-    pub runs: Vec<Run>,
-    pub entries: Vec<Entry>,
-    pub total_freed: u64,
+    let outcome = result?;
+    cleanup.plans.ran(&plan_id);
+    Ok(RunReport { plan, outcome })
 }
 
 /// Settles removals an earlier run left unsettled, when the engine answers; otherwise they are
@@ -215,39 +162,22 @@ async fn settle_left_over(state: &AppState, cleanup: &CleanupState) {
 pub async fn cleanup_journal_for(
     state: &AppState,
     cleanup: &CleanupState,
-) -> Result<Journal, IpcError> {
+) -> Result<JournalReport, IpcError> {
     settle_left_over(state, cleanup).await;
-    cleanup.with_store(|s| {
-        Ok(Journal {
-            runs: s.runs(200)?,
-            entries: s.journal(None, 500)?,
-            total_freed: s.total_freed()?,
-        })
-    })
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct QuarantineView {
-    pub entries: Vec<QuarantineEntry>,
-    pub max_bytes: u64,
-    pub max_days: u32,
-    pub dir: String,
+    cleanup.with_store(|s| JournalReport::read(s, JOURNAL_RUNS, JOURNAL_ENTRIES))
 }
 
 pub async fn quarantine_list_for(
     state: &AppState,
     cleanup: &CleanupState,
-) -> Result<QuarantineView, IpcError> {
+) -> Result<QuarantineReport, IpcError> {
     // Settling decides which archives stay (an image known to be there keeps none).
     settle_left_over(state, cleanup).await;
-    let policy = cleanup.policy()?;
-    let entries = QuarantineEntry::list(cleanup.journal()?, &policy, drydock_cleanup::unix_now())?;
-    Ok(QuarantineView {
-        entries,
-        max_bytes: policy.max_bytes,
-        max_days: policy.max_days,
-        dir: policy.dir.display().to_string(),
-    })
+    Ok(QuarantineReport::read(
+        cleanup.journal()?,
+        &cleanup.data_dir,
+        drydock_cleanup::unix_now(),
+    )?)
 }
 
 pub async fn quarantine_restore_for(
@@ -278,7 +208,7 @@ pub async fn cleanup_plan(
     state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
     spec: Spec,
-) -> Result<PlanView, IpcError> {
+) -> Result<PlanReport, IpcError> {
     cleanup_plan_for(&state, &cleanup, spec).await
 }
 
@@ -289,7 +219,7 @@ pub async fn prune_run(
     plan_id: String,
     quarantine: bool,
     channel: Channel<Progress>,
-) -> Result<Outcome, IpcError> {
+) -> Result<RunReport, IpcError> {
     prune_run_for(&state, &cleanup, plan_id, quarantine, |p| {
         let _ = channel.send(p.clone());
     })
@@ -305,7 +235,7 @@ pub fn prune_cancel(cleanup: tauri::State<'_, CleanupState>) {
 pub async fn cleanup_journal(
     state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
-) -> Result<Journal, IpcError> {
+) -> Result<JournalReport, IpcError> {
     cleanup_journal_for(&state, &cleanup).await
 }
 
@@ -313,7 +243,7 @@ pub async fn cleanup_journal(
 pub async fn quarantine_list(
     state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
-) -> Result<QuarantineView, IpcError> {
+) -> Result<QuarantineReport, IpcError> {
     quarantine_list_for(&state, &cleanup).await
 }
 

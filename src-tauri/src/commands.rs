@@ -3,27 +3,42 @@
 
 use crate::state::AppState;
 use drydock_charts::{reclaimable_by_category, top_images_by_unique_size};
-use drydock_engine::{discover, EngineError, EngineStatus};
+use drydock_cleanup::CleanupError;
+use drydock_engine::{discover, EngineError, EngineStatus, ErrorCode};
 use drydock_inventory::{
     build_cache_rows, container_rows, docker_bytes, image_rows, volume_rows, BuildCacheRow,
     ContainerRow, DfReport, HistoryRow, ImageRow, Layer, VolumeRow,
 };
 use serde::Serialize;
 use std::future::Future;
+use ts_rs::TS;
 
-/// Errors cross IPC as `{code, message}`; the UI branches on `code`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// Errors cross IPC as `{code, message}`; the UI branches on `code`, and shows `message` (which
+/// ends with a `fix:` line where there is one) as text.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
+}
+
+impl IpcError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> IpcError {
+        IpcError {
+            code,
+            message: message.into(),
+        }
+    }
 }
 
 impl From<EngineError> for IpcError {
     fn from(err: EngineError) -> Self {
-        IpcError {
-            code: err.code().to_owned(),
-            message: err.to_string(),
-        }
+        IpcError::new(err.code(), err.to_string())
+    }
+}
+
+impl From<CleanupError> for IpcError {
+    fn from(err: CleanupError) -> Self {
+        IpcError::new(err.code(), err.to_string())
     }
 }
 
@@ -50,14 +65,14 @@ where
     }
     .map_err(Into::into);
     if let Err(err) = &result {
-        if err.code == "engine_unavailable" {
+        if err.code == ErrorCode::EngineUnavailable {
             state.forget_engine().await;
         }
     }
     result
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Overview {
     pub report: DfReport,
     /// Bytes Docker holds in all: images, containers, volumes and build cache.
@@ -67,14 +82,14 @@ pub struct Overview {
     pub top_images_chart: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ImageDetail {
     pub history: Vec<HistoryRow>,
     pub layers: Vec<Layer>,
     pub containers: Vec<ContainerRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct EngineChoice {
     pub source: String,
     pub endpoint: String,

@@ -46,7 +46,7 @@ impl LayerCache {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct ImageLayers {
     pub report: LayerReport,
     pub tree: FileTree,

@@ -3,6 +3,7 @@
 
 mod cleanup;
 mod commands;
+pub mod contract;
 mod layers;
 mod lint;
 mod schedule;

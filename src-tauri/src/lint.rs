@@ -7,6 +7,7 @@ use drydock_lint::{files, rules, Config, Finding, Level, Selection};
 use serde::Serialize;
 
 use crate::commands::IpcError;
+use drydock_engine::ErrorCode;
 
 /// A rule as the app shows it: the same text `drydock rule CODE` prints.
 #[derive(Debug, Clone, Serialize)]
@@ -55,10 +56,7 @@ pub fn rule_docs() -> Vec<RuleDoc> {
 }
 
 fn invalid(message: String) -> IpcError {
-    IpcError {
-        code: "invalid_input".into(),
-        message,
-    }
+    IpcError::new(ErrorCode::InvalidInput, message)
 }
 
 /// `~/x` means the home directory, as users type it.
@@ -153,10 +151,7 @@ pub async fn lint_path(path: String) -> Result<LintRun, IpcError> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     tokio::task::spawn_blocking(move || lint_path_for(&path, home.as_deref()))
         .await
-        .map_err(|e| IpcError {
-            code: "internal".into(),
-            message: format!("the lint task stopped: {e}"),
-        })?
+        .map_err(|e| IpcError::new(ErrorCode::Internal, format!("the lint task stopped: {e}")))?
 }
 
 #[cfg(test)]
@@ -192,7 +187,7 @@ mod tests {
         let secret = dir.path().join("credentials");
         std::fs::write(&secret, "aws_secret_access_key = hunter2\nRUN-LIKE line\n").expect("write");
         let e = lint_path_for(&secret.display().to_string(), None).expect_err("refused");
-        assert_eq!(e.code, "invalid_input");
+        assert_eq!(e.code, ErrorCode::InvalidInput);
         assert!(!e.message.contains("hunter2"), "{}", e.message);
         assert!(
             e.message.contains("not named like a Dockerfile"),
@@ -208,7 +203,7 @@ mod tests {
     #[test]
     fn errors_say_what_to_do() {
         let e = lint_path_for("  ", None).expect_err("empty");
-        assert_eq!(e.code, "invalid_input");
+        assert_eq!(e.code, ErrorCode::InvalidInput);
         let e = lint_path_for("/nonexistent/drydock", None).expect_err("missing");
         assert!(e.message.contains("/nonexistent/drydock"), "{}", e.message);
     }

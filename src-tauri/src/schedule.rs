@@ -2,73 +2,28 @@
 //! that plan runs at once, and later runs come on time while the app is open, each journaled like
 //! any prune. A run's result stays until the user has read it, so a notice is never missed.
 
-use crate::cleanup::{plan_view, CleanupState, PlanView};
+use crate::cleanup::CleanupState;
 use crate::commands::{on_engine, IpcError};
 use crate::state::AppState;
 use drydock_cleanup::{
-    last_scheduled, not_run, prepare_scheduled, run_scheduled, unix_now, Prepared, Schedule,
-    ScheduledRun,
+    consented, last_scheduled, mark_read, not_run, prepare_scheduled, run_scheduled, unix_now,
+    PlanReport, Prepared, Schedule, ScheduleReport, ScheduledRun, Terms,
 };
 use drydock_prune::GcPlan;
-use serde::Serialize;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager};
 
 /// How often the app looks whether a run is due: a laptop that wakes after its run time gets it
 /// within this, and reading one setting this often costs nothing.
 const CHECK_EVERY: Duration = Duration::from_secs(60);
-/// Previews remembered: the schedule is turned on only with the plan of one of them.
-const PREVIEWS_KEPT: usize = 8;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct ScheduleView {
-    pub schedule: Schedule,
-    pub last: Option<ScheduledRun>,
-    /// When the next run is due (seconds since the epoch); `None` while off.
-    pub next_run: Option<i64>,
-    /// Whether the user has dismissed the notice of the last run.
-    pub last_read: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SchedulePreview {
-    pub plan: PlanView,
-    pub image_bytes: u64,
-    pub max_bytes: u64,
-    pub fits: bool,
-}
-
-/// A preview as the user saw it: the terms and the plan they were shown.
-pub struct Seen {
-    schedule: Schedule,
-    prepared: Prepared,
-    gc: GcPlan,
-}
-
-const READ_KEY: &str = "schedule.read";
-
-pub fn schedule_get_for(cleanup: &CleanupState) -> Result<ScheduleView, IpcError> {
-    cleanup.with_store(|s| {
-        let schedule = Schedule::load(s)?;
-        let last = last_scheduled(s)?;
-        let read: Option<i64> = s.setting(READ_KEY)?;
-        Ok(ScheduleView {
-            next_run: schedule.next_run(last.as_ref()).map(|t| t.max(0)),
-            last_read: last.as_ref().is_none_or(|run| read == Some(run.at)),
-            schedule,
-            last,
-        })
-    })
+pub fn schedule_get_for(cleanup: &CleanupState) -> Result<ScheduleReport, IpcError> {
+    cleanup.with_store(ScheduleReport::read)
 }
 
 /// Marks the last run's notice as read.
-pub fn schedule_read_for(cleanup: &CleanupState) -> Result<ScheduleView, IpcError> {
-    cleanup.with_store(|s| {
-        if let Some(run) = last_scheduled(s)? {
-            s.set_setting(READ_KEY, &run.at)?;
-        }
-        Ok(())
-    })?;
+pub fn schedule_read_for(cleanup: &CleanupState) -> Result<ScheduleReport, IpcError> {
+    cleanup.with_store(mark_read)?;
     schedule_get_for(cleanup)
 }
 
@@ -77,72 +32,34 @@ pub async fn schedule_preview_for(
     state: &AppState,
     cleanup: &CleanupState,
     schedule: Schedule,
-) -> Result<SchedulePreview, IpcError> {
+) -> Result<PlanReport, IpcError> {
     let journal = cleanup.journal()?;
     let terms = schedule.clone();
     let (prepared, gc) = on_engine(state, |engine| async move {
         prepare_scheduled(&engine, journal, &terms, unix_now()).await
     })
     .await?;
-    let preview = SchedulePreview {
-        plan: plan_view(&prepared),
-        image_bytes: gc.image_bytes,
-        max_bytes: gc.max_bytes,
-        fits: gc.fits,
-    };
-    if let Ok(mut seen) = cleanup.previews.lock() {
-        seen.push(Seen {
-            schedule,
-            prepared,
-            gc,
-        });
-        let excess = seen.len().saturating_sub(PREVIEWS_KEPT);
-        seen.drain(..excess);
-    }
+    let preview = PlanReport::of(&prepared, Some(&gc));
+    cleanup.previews.shown(prepared, Terms { schedule, gc });
     Ok(preview)
 }
 
 /// Saves the schedule. Turning it on (or changing its terms while on) takes the id of a preview
-/// on the same terms: the user agreed to that plan, and it runs now; later runs need no one.
-/// Turning it off needs nothing.
+/// on the same terms (the consent rule, [`consented`]); that plan runs now.
 pub async fn schedule_set_for(
     state: &AppState,
     cleanup: &CleanupState,
     schedule: Schedule,
     plan_id: Option<String>,
-) -> Result<ScheduleView, IpcError> {
+) -> Result<ScheduleReport, IpcError> {
     schedule.check().map_err(IpcError::from)?;
-    if !schedule.enabled {
+    let Some(seen) = consented(&cleanup.previews, &schedule, plan_id.as_deref())? else {
         cleanup.with_store(|s| schedule.save(s))?;
         return schedule_get_for(cleanup);
-    }
-    let seen = cleanup.previews.lock().ok().and_then(|mut seen| {
-        let at = seen.iter().position(|s| {
-            Some(&s.prepared.plan_id) == plan_id.as_ref() && s.schedule.same_terms(&schedule)
-        })?;
-        Some(seen.remove(at))
-    });
-    let Some(seen) = seen else {
-        return Err(IpcError {
-            code: "invalid_input".into(),
-            message: "turn the schedule on from a preview of these terms: preview again and confirm what it shows".into(),
-        });
     };
-    let Some(_running) = cleanup.hold() else {
-        return Err(IpcError {
-            code: "in_use".into(),
-            message: "a cleanup is already running: wait for it to finish, then turn the schedule on again".into(),
-        });
-    };
+    let _running = cleanup.hold()?;
     cleanup.with_store(|s| schedule.save(s))?;
-    run_now(
-        state,
-        cleanup,
-        &schedule,
-        Some((seen.prepared, seen.gc)),
-        unix_now(),
-    )
-    .await?;
+    run_now(state, cleanup, &schedule, Some(seen), unix_now()).await?;
     schedule_get_for(cleanup)
 }
 
@@ -153,7 +70,7 @@ pub async fn scheduled_tick_for(
     cleanup: &CleanupState,
     now: i64,
 ) -> Result<Option<ScheduledRun>, IpcError> {
-    let Some(_running) = cleanup.hold() else {
+    let Ok(_running) = cleanup.hold() else {
         return Ok(None);
     };
     let (schedule, last) = cleanup.with_store(|s| Ok((Schedule::load(s)?, last_scheduled(s)?)))?;
@@ -210,12 +127,12 @@ pub fn start(app: AppHandle) {
 }
 
 #[tauri::command]
-pub fn schedule_get(cleanup: tauri::State<'_, CleanupState>) -> Result<ScheduleView, IpcError> {
+pub fn schedule_get(cleanup: tauri::State<'_, CleanupState>) -> Result<ScheduleReport, IpcError> {
     schedule_get_for(&cleanup)
 }
 
 #[tauri::command]
-pub fn schedule_read(cleanup: tauri::State<'_, CleanupState>) -> Result<ScheduleView, IpcError> {
+pub fn schedule_read(cleanup: tauri::State<'_, CleanupState>) -> Result<ScheduleReport, IpcError> {
     schedule_read_for(&cleanup)
 }
 
@@ -224,7 +141,7 @@ pub async fn schedule_preview(
     state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
     schedule: Schedule,
-) -> Result<SchedulePreview, IpcError> {
+) -> Result<PlanReport, IpcError> {
     schedule_preview_for(&state, &cleanup, schedule).await
 }
 
@@ -234,6 +151,6 @@ pub async fn schedule_set(
     cleanup: tauri::State<'_, CleanupState>,
     schedule: Schedule,
     plan_id: Option<String>,
-) -> Result<ScheduleView, IpcError> {
+) -> Result<ScheduleReport, IpcError> {
     schedule_set_for(&state, &cleanup, schedule, plan_id).await
 }

@@ -1,4 +1,4 @@
-use drydock_engine::EngineError;
+use drydock_engine::{EngineError, ErrorCode};
 use drydock_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -19,17 +19,38 @@ pub enum CleanupError {
     Ambiguous(String, String),
     #[error("the quarantine archive {path} is missing or unreadable: {detail}")]
     Archive { path: String, detail: String },
+    #[error("--volumes: no volume is called {} on this engine\n  fix: nothing was removed; `docker volume ls` lists the volumes (names are matched exactly)", quoted(.0))]
+    NoSuchVolumes(Vec<String>),
+    #[error("this plan is no longer known: plan again and confirm the new plan")]
+    UnknownPlan,
+    #[error("turn the schedule on from a preview of these terms: preview again and confirm what it shows")]
+    NoConsent,
+    #[error("a cleanup is already running: wait for it to finish")]
+    Busy,
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 impl CleanupError {
     /// The code the app's UI branches on, as the engine's errors do.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             CleanupError::Engine(e) => e.code(),
-            CleanupError::NotQuarantined(_) => "not_found",
-            CleanupError::Invalid(_) | CleanupError::Ambiguous(..) => "invalid_input",
+            CleanupError::NotQuarantined(_) => ErrorCode::NotFound,
+            CleanupError::Invalid(_)
+            | CleanupError::Ambiguous(..)
+            | CleanupError::NoSuchVolumes(_)
+            | CleanupError::UnknownPlan
+            | CleanupError::NoConsent => ErrorCode::InvalidInput,
+            CleanupError::Busy => ErrorCode::InUse,
             CleanupError::Store(_) | CleanupError::Changed(_) | CleanupError::Archive { .. } => {
-                "internal"
+                ErrorCode::Internal
             }
         }
     }

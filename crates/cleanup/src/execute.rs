@@ -7,7 +7,7 @@ use crate::quarantine::{self, QuarantinePolicy};
 use crate::settle::{settle, settle_one, Settlement};
 use crate::state::engine_state;
 use crate::with_store;
-use drydock_engine::{Engine, EngineError};
+use drydock_engine::{Engine, EngineError, ErrorCode};
 use drydock_inventory::{docker_bytes, DiskUsage};
 use drydock_prune::{plan, EngineState, Item, Kind, Plan, Request};
 use drydock_store::{Entry, Run, Store};
@@ -58,6 +58,8 @@ pub struct Options<'a> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PruneStep"))]
 #[serde(rename_all = "lowercase")]
 pub enum Step {
     Checking,
@@ -69,6 +71,8 @@ pub enum Step {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PruneProgress"))]
 pub struct Progress {
     /// Items finished (removed or skipped) so far, of `total`.
     pub done: usize,
@@ -79,6 +83,8 @@ pub struct Progress {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SkippedItem"))]
 pub struct Skipped {
     pub kind: Kind,
     pub id: String,
@@ -86,11 +92,11 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// What a run did; [`crate::RunReport`] puts it beside the plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "RunOutcome"))]
 pub struct Outcome {
-    pub plan_id: String,
-    pub plan: Vec<Item>,
-    pub predicted_reclaim: u64,
     pub removed: Vec<Item>,
     pub skipped: Vec<Skipped>,
     /// The drop in the engine's disk use, df before and after; `None` if the engine could not
@@ -248,9 +254,6 @@ pub async fn execute(
     run.stopped.clone_from(&stopped);
     with_store(journal, |s| s.finish_run(&run))?;
     Ok(Outcome {
-        plan_id: prepared.plan_id.clone(),
-        plan: prepared.plan.items.clone(),
-        predicted_reclaim: prepared.plan.predicted_reclaim,
         removed,
         skipped,
         actual_reclaim: actual,
@@ -342,8 +345,8 @@ async fn remove_one(
 ) -> Result<Removal, Stop> {
     let refused = |e: &EngineError| -> Result<Removal, Stop> {
         match e.code() {
-            "engine_unavailable" => Err(Stop::Before(e.to_string())),
-            "not_found" => Ok(Removal::Refused("already gone".to_owned())),
+            ErrorCode::EngineUnavailable => Err(Stop::Before(e.to_string())),
+            ErrorCode::NotFound => Ok(Removal::Refused("already gone".to_owned())),
             _ => Ok(Removal::Refused(format!("the engine refused: {e}"))),
         }
     };
@@ -375,7 +378,7 @@ async fn remove_one(
                 .await
             {
                 Ok(entry) => saved = Some(entry),
-                Err(e) if e.code() == "engine_unavailable" => {
+                Err(e) if e.code() == ErrorCode::EngineUnavailable => {
                     return Err(Stop::Before(e.to_string()))
                 }
                 Err(e) => {
@@ -432,7 +435,7 @@ async fn remove_one(
             with_store(journal, |s| s.journal_abandon(key)).map_err(unwritable)?;
             return Ok(Removal::NotYet);
         }
-        Err(e) if e.code() == "not_found" => {
+        Err(e) if e.code() == ErrorCode::NotFound => {
             with_store(journal, |s| s.journal_abandon(key)).map_err(unwritable)?;
             return Ok(Removal::Refused("already gone".to_owned()));
         }
@@ -456,7 +459,7 @@ async fn remove_one(
         ))),
         Ok(Settlement::NotDone) => match &failure {
             // The answer was lost but the engine did nothing: it can be asked again later.
-            Some(f) if f.code() == "engine_unavailable" => {
+            Some(f) if f.code() == ErrorCode::EngineUnavailable => {
                 Ok(Removal::Refused(format!("not removed: {f}")))
             }
             Some(f) => refused(f),

@@ -4,28 +4,35 @@
 //! not known is settled against the engine later, never assumed), and measured (engine disk use before and after). Images can be quarantined (saved) first and
 //! restored later with the same id and tags.
 //!
-//! Both clients (the CLI and the app) call these functions; neither removes anything itself.
+//! Both clients (the CLI and the app) call these functions; neither removes anything itself. The
+//! use cases they share live here too: planning from what a person chose ([`plan_spec`]), the
+//! book of plans shown but not yet run ([`PlanBook`]), the schedule's consent rule
+//! ([`consented`]), and the reports both show ([`PlanReport`], [`RunReport`], ...).
 
+mod book;
 mod error;
 mod execute;
 mod gc;
 mod quarantine;
+mod report;
 mod schedule;
 mod settle;
 mod spec;
 mod state;
 mod usage;
 
+pub use book::PlanBook;
 pub use error::CleanupError;
 pub use execute::{execute, prepare, Options, Outcome, Prepared, Progress, Skipped, Step};
 pub use gc::prepare_gc;
 pub use quarantine::{restore, QuarantineEntry, QuarantinePolicy, Restored};
+pub use report::{GcFit, JournalReport, Kept, PlanReport, QuarantineReport, RunReport};
 pub use schedule::{
-    last_scheduled, not_run, prepare_scheduled, run_scheduled, Schedule, ScheduledRun, MAX_HOURS,
-    MIN_HOURS,
+    consented, last_scheduled, mark_read, not_run, prepare_scheduled, run_scheduled, Schedule,
+    ScheduleReport, ScheduledRun, Terms, MAX_HOURS, MIN_HOURS,
 };
 pub use settle::{settle, Settled};
-pub use spec::{parse_size, saved_keep, set_saved_keep, ImageChoice, Spec, SpecError};
+pub use spec::{parse_size, plan_spec, saved_keep, set_saved_keep, ImageChoice, Spec, SpecError};
 pub use state::engine_state;
 pub use usage::record_uses;
 

@@ -59,6 +59,7 @@ impl QuarantinePolicy {
 
 /// A quarantined image as the CLI and the app list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarantineEntry {
     pub image_id: String,
     pub tags: Vec<String>,
@@ -196,6 +197,7 @@ pub(crate) async fn save(
 
 /// What a restore brought back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Restored {
     pub image_id: String,
     pub tags: Vec<String>,

@@ -3,6 +3,7 @@
 //! is off until the user turns it on with the current plan in front of them; every run goes
 //! through the same checks and journal as a confirmed prune, and its result is kept to report.
 
+use crate::book::PlanBook;
 use crate::error::CleanupError;
 use crate::execute::{execute, Options, Outcome, Prepared};
 use crate::gc::prepare_gc;
@@ -16,6 +17,7 @@ use std::sync::Mutex;
 
 const SETTINGS_KEY: &str = "schedule";
 const LAST_KEY: &str = "schedule.last";
+const READ_KEY: &str = "schedule.read";
 const HOUR: i64 = 3600;
 /// After a run that could not reach the engine, the next try comes this much later rather than
 /// a whole interval later.
@@ -27,6 +29,7 @@ pub const MAX_HOURS: u32 = 24 * 7;
 /// What the user agreed to. Off by default; the limit and interval start at values that suit a
 /// laptop (20 GB, daily).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Schedule {
     pub enabled: bool,
     /// Docker's image bytes (each shared layer once) are brought under this.
@@ -49,6 +52,7 @@ impl Default for Schedule {
 
 /// How a scheduled run ended, kept for the app to report after the fact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScheduledRun {
     pub at: i64,
     /// The journal's plan id; `None` when nothing was planned (it fit, or the engine was away).
@@ -124,6 +128,67 @@ pub fn last_scheduled(store: &Store) -> Result<Option<ScheduledRun>, CleanupErro
     Ok(store.setting(LAST_KEY)?)
 }
 
+/// The schedule as its screen shows it: the terms, the last run, when the next is due, and
+/// whether the user has read about the last run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ScheduleReport {
+    pub schedule: Schedule,
+    pub last: Option<ScheduledRun>,
+    /// When the next run is due (seconds since the epoch); `None` while off.
+    pub next_run: Option<i64>,
+    /// Whether the user has dismissed the notice of the last run.
+    pub last_read: bool,
+}
+
+impl ScheduleReport {
+    pub fn read(store: &Store) -> Result<ScheduleReport, CleanupError> {
+        let schedule = Schedule::load(store)?;
+        let last = last_scheduled(store)?;
+        let read: Option<i64> = store.setting(READ_KEY)?;
+        Ok(ScheduleReport {
+            next_run: schedule.next_run(last.as_ref()).map(|t| t.max(0)),
+            last_read: last.as_ref().is_none_or(|run| read == Some(run.at)),
+            schedule,
+            last,
+        })
+    }
+}
+
+/// Marks the last run's notice as read, so it is not shown again.
+pub fn mark_read(store: &Store) -> Result<(), CleanupError> {
+    if let Some(run) = last_scheduled(store)? {
+        store.set_setting(READ_KEY, &run.at)?;
+    }
+    Ok(())
+}
+
+/// A schedule preview as the user saw it: the terms beside the plan they were shown.
+#[derive(Debug, Clone)]
+pub struct Terms {
+    pub schedule: Schedule,
+    pub gc: drydock_prune::GcPlan,
+}
+
+/// The consent rule. Turning the schedule on is the `--yes` of every later run, so it takes the
+/// id of a preview the user saw on exactly these terms; that plan is the one that runs first.
+/// Turning it off needs nothing.
+pub fn consented(
+    previews: &PlanBook<Terms>,
+    schedule: &Schedule,
+    plan_id: Option<&str>,
+) -> Result<Option<(Prepared, drydock_prune::GcPlan)>, CleanupError> {
+    if !schedule.enabled {
+        return Ok(None);
+    }
+    let (prepared, terms) = plan_id
+        .and_then(|id| previews.find(id, |t| t.schedule.same_terms(schedule)))
+        .ok_or(CleanupError::NoConsent)?;
+    // A preview consents once.
+    previews.ran(&prepared.plan_id);
+    Ok(Some((prepared, terms.gc)))
+}
+
 /// Plans what a scheduled run with `schedule`'s limit would remove now (nothing is removed), with
 /// the saved keep list applied. The app shows this before the user turns the schedule on.
 pub async fn prepare_scheduled(
@@ -168,12 +233,10 @@ pub async fn run_scheduled(
             quarantine: if schedule.quarantine { policy } else { None },
             cancel: None,
         };
+        run.plan_id = Some(prepared.plan_id.clone());
         match execute(engine, journal, &prepared, &opts, |_| {}).await {
             Ok(outcome) => record_outcome(&mut run, &outcome),
-            Err(err) => {
-                run.plan_id = Some(prepared.plan_id.clone());
-                run.error = Some(err.to_string());
-            }
+            Err(err) => run.error = Some(err.to_string()),
         }
     }
     remember(journal, run)
@@ -216,7 +279,6 @@ impl ScheduledRun {
 }
 
 fn record_outcome(run: &mut ScheduledRun, outcome: &Outcome) {
-    run.plan_id = Some(outcome.plan_id.clone());
     run.removed = outcome.removed.len();
     run.skipped = outcome.skipped.len();
     run.freed = outcome.actual_reclaim;

@@ -2,13 +2,17 @@
 //! into the planner's [`Request`]. Also the persistent keep list and size limits people type.
 
 use crate::error::CleanupError;
+use crate::execute::{prepare, Prepared};
+use drydock_engine::Engine;
 use drydock_prune::{
     parse_age, Filters, ImageScope, ImageSelect, LabelFilter, Request, VolumeSelect,
 };
 use drydock_store::Store;
 use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ImageChoice {
     Dangling,
@@ -18,6 +22,8 @@ pub enum ImageChoice {
 /// One prune selection. `one_click` stands for the safe default plan and ignores the rest but
 /// `keep`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PruneSpec"))]
 #[serde(default)]
 pub struct Spec {
     pub one_click: bool,
@@ -127,6 +133,35 @@ impl Spec {
 }
 
 const KEEP_KEY: &str = "keep";
+
+/// Plans `spec` against the engine as it is now, with the saved keep list: the plan both front
+/// ends show before anything is removed. A volume named in `spec` that the engine does not have
+/// is a mistake to report, not an item to skip quietly.
+pub async fn plan_spec(
+    engine: &Engine,
+    journal: &Mutex<Store>,
+    spec: &Spec,
+    now: i64,
+) -> Result<Prepared, CleanupError> {
+    let keep = saved_keep(&*crate::lock(journal)?)?;
+    let request = spec.request(&keep)?;
+    let why = if spec.one_click { "one-click" } else { "prune" };
+    let prepared = prepare(engine, request, why, now).await?;
+    if !spec.volumes.is_empty() {
+        // The df answer the plan was just made from.
+        let usage = engine.disk_usage_cached().await?;
+        let missing: Vec<String> = spec
+            .volumes
+            .iter()
+            .filter(|name| !usage.volumes.iter().any(|v| &v.name == *name))
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            return Err(CleanupError::NoSuchVolumes(missing));
+        }
+    }
+    Ok(prepared)
+}
 
 /// The persistent keep list (globs on `repo:tag`), empty when never set.
 pub fn saved_keep(store: &Store) -> Result<Vec<String>, CleanupError> {

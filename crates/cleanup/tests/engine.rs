@@ -449,7 +449,7 @@ fn quarantine_round_trip_restores_the_same_id_and_tags() {
     let err = rt
         .block_on(restore(&eng, &journal, &short))
         .expect_err("nothing left");
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code(), drydock_engine::ErrorCode::NotFound);
 }
 
 #[test]

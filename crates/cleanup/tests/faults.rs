@@ -290,7 +290,7 @@ fn a_plan_runs_only_on_the_engine_it_was_made_on() {
             |_| {},
         ))
         .expect_err("refused");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), drydock_engine::ErrorCode::InvalidInput);
     assert!(err.to_string().contains("another-engine.sock"), "{err}");
     assert!(rig.present(&id));
     assert!(rig.journal().is_empty());

@@ -171,6 +171,8 @@ pub struct KeepArgs {
     /// Remove this glob (repeatable)
     #[arg(long, value_name = "PATTERN")]
     pub remove: Vec<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -187,11 +187,10 @@ fn case(seed: u64) {
     };
     drydock(&["df"]);
     let journal = json(&drydock(&["journal", "--format", "json"]));
-    let entries: Vec<&Value> = journal["runs"]
+    let entries: Vec<&Value> = journal["entries"]
         .as_array()
-        .expect("runs")
+        .expect("entries")
         .iter()
-        .flat_map(|r| r["removed"].as_array().expect("entries"))
         .collect();
     assert!(
         entries.iter().all(|e| e["status"] != "unsettled"),
@@ -248,7 +247,7 @@ fn case(seed: u64) {
     }
     // Quarantine brings back every image, with every tag.
     let listed = json(&drydock(&["restore", "--format", "json"]));
-    for q in listed["quarantine"].as_array().expect("quarantine") {
+    for q in listed["entries"].as_array().expect("quarantine") {
         let id = q["image_id"].as_str().expect("id");
         let out = drydock(&["restore", id]);
         assert!(

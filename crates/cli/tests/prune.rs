@@ -83,7 +83,7 @@ fn dry_run_then_yes_keeps_the_json_contract_and_frees_what_it_predicted() {
     let plan = json_of(&out);
     let predicted = plan["predicted_reclaim"].as_u64().expect("predicted");
     assert!(predicted > 0);
-    let items = plan["plan"].as_array().expect("plan list");
+    let items = plan["items"].as_array().expect("plan list");
     for item in items {
         for key in ["kind", "id", "name", "bytes"] {
             assert!(item.get(key).is_some(), "{key} in {item}");
@@ -120,10 +120,10 @@ fn dry_run_then_yes_keeps_the_json_contract_and_frees_what_it_predicted() {
     assert_eq!(journal["total_freed"].as_u64(), Some(predicted));
     let runs = journal["runs"].as_array().expect("runs");
     assert_eq!(runs.len(), 1);
-    assert_eq!(
-        runs[0]["removed"].as_array().map(Vec::len),
-        Some(items.len())
-    );
+    assert_eq!(runs[0]["removed"].as_u64(), Some(items.len() as u64));
+    let entries = journal["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), items.len());
+    assert!(entries.iter().all(|e| e["plan_id"] == runs[0]["plan_id"]));
 }
 
 #[test]
@@ -220,12 +220,12 @@ fn gc_dry_run_names_the_least_recently_used_image() {
     );
     let plan = json_of(&out);
     assert_eq!(
-        plan["fits"],
+        plan["gc"]["fits"],
         Value::Bool(false),
         "the kept base alone is over 1 byte"
     );
     let names = |plan: &Value| -> Vec<String> {
-        plan["plan"]
+        plan["items"]
             .as_array()
             .expect("plan")
             .iter()
@@ -234,7 +234,10 @@ fn gc_dry_run_names_the_least_recently_used_image() {
     };
     assert_eq!(names(&plan).len(), 2, "both go, and still it does not fit");
     // One byte under what the images take: only the least recently used goes.
-    let limit = format!("{}", plan["image_bytes"].as_u64().expect("image bytes") - 1);
+    let limit = format!(
+        "{}",
+        plan["gc"]["image_bytes"].as_u64().expect("image bytes") - 1
+    );
     let out = cli(
         &engine,
         data.path(),
@@ -250,7 +253,7 @@ fn gc_dry_run_names_the_least_recently_used_image() {
         ],
     );
     let plan = json_of(&out);
-    assert_eq!(plan["fits"], Value::Bool(true));
+    assert_eq!(plan["gc"]["fits"], Value::Bool(true));
     assert_eq!(names(&plan), ["fixture/old:1"]);
     let bad = cli(
         &engine,

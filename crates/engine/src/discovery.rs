@@ -342,6 +342,7 @@ fn defaults(env: &HostEnv) -> Vec<Candidate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ErrorCode;
     use std::fs;
 
     fn env_in(dir: &Path) -> HostEnv {
@@ -378,7 +379,7 @@ mod tests {
             "tcp://host/path",
         ] {
             let err = Endpoint::parse(bad, None).expect_err(bad);
-            assert_eq!(err.code(), "invalid_input", "{bad}");
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
         }
     }
 

@@ -43,6 +43,7 @@ pub struct Engine {
 
 /// Who the engine is, for the engine view and `drydock engines`.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EngineStatus {
     pub endpoint: String,
     pub source: String,

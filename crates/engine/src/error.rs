@@ -135,9 +135,27 @@ pub enum EngineError {
     Data { what: String, detail: String },
 }
 
+/// The small set of error codes the app's UI branches on; everything else about an error is in
+/// its message. Serialised as the snake_case names the UI has always read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No engine could be reached or used: the UI offers the engine screen.
+    EngineUnavailable,
+    /// The object asked about is not there (any more).
+    NotFound,
+    /// The object is in use, or a cleanup is already running.
+    InUse,
+    /// What was asked cannot be done as given; the message says what to change.
+    InvalidInput,
+    /// Anything else: a bug, a damaged file, an engine answer that makes no sense.
+    Internal,
+}
+
 impl EngineError {
-    /// The small code set the app's UI branches on.
-    pub fn code(&self) -> &'static str {
+    /// The code the app's UI branches on.
+    pub fn code(&self) -> ErrorCode {
         match self {
             EngineError::NotFound { .. }
             | EngineError::NotRunning { .. }
@@ -149,20 +167,20 @@ impl EngineError {
             | EngineError::NoAnswer { .. }
             | EngineError::Stuck { .. }
             | EngineError::ApiTooOld { .. }
-            | EngineError::Transport { .. } => "engine_unavailable",
-            EngineError::ObjectNotFound { .. } => "not_found",
-            EngineError::InUse { .. } => "in_use",
+            | EngineError::Transport { .. } => ErrorCode::EngineUnavailable,
+            EngineError::ObjectNotFound { .. } => ErrorCode::NotFound,
+            EngineError::InUse { .. } => ErrorCode::InUse,
             EngineError::BadHost { .. }
             | EngineError::ContextNotFound { .. }
             | EngineError::Config { .. }
             | EngineError::TlsFile { .. }
-            | EngineError::Unsupported { .. } => "invalid_input",
+            | EngineError::Unsupported { .. } => ErrorCode::InvalidInput,
             EngineError::Api { .. }
             | EngineError::Failed { .. }
             | EngineError::DamagedArchive { .. }
             | EngineError::ArchiveUnreadable { .. }
             | EngineError::ArchiveUnwritable { .. }
-            | EngineError::Data { .. } => "internal",
+            | EngineError::Data { .. } => ErrorCode::Internal,
         }
     }
 
@@ -415,7 +433,7 @@ mod tests {
         for err in errors {
             let text = err.to_string();
             assert!(text.contains("\n  fix: "), "no fix in: {text}");
-            assert_eq!(err.code(), "engine_unavailable", "{text}");
+            assert_eq!(err.code(), ErrorCode::EngineUnavailable, "{text}");
         }
     }
 
@@ -431,7 +449,7 @@ mod tests {
             text.starts_with("the engine failed on the engine info request (HTTP 500): 500 Internal Server Error\n  fix: "),
             "{text}"
         );
-        assert_eq!(err.code(), "internal");
+        assert_eq!(err.code(), ErrorCode::Internal);
         let streamed = bollard::errors::Error::DockerStreamError {
             error: "Error processing tar file(exit status 1): unexpected EOF".into(),
         };
@@ -461,7 +479,7 @@ mod tests {
         );
         assert!(!text.contains("engine"), "{text}");
         assert!(text.contains("\n  fix: free space"), "{text}");
-        assert_eq!(full.code(), "internal");
+        assert_eq!(full.code(), ErrorCode::Internal);
     }
 
     #[test]
@@ -483,7 +501,7 @@ mod tests {
             message: "No such image: nope:1".into(),
         };
         let err = EngineError::from_bollard(not_found, "unix:///x", "image history");
-        assert_eq!(err.code(), "not_found");
+        assert_eq!(err.code(), ErrorCode::NotFound);
         assert_eq!(err.to_string(), "No such image: nope:1");
         let conflict = bollard::errors::Error::DockerResponseServerError {
             status_code: 409,
@@ -491,7 +509,7 @@ mod tests {
         };
         assert_eq!(
             EngineError::from_bollard(conflict, "x", "removing image").code(),
-            "in_use"
+            ErrorCode::InUse
         );
     }
 }

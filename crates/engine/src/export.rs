@@ -22,6 +22,7 @@ const PROGRESS_STEP: u64 = 1 << 20;
 
 /// How far the export of an image has streamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportProgress {
     /// Bytes of the export read so far.
     pub read: u64,

@@ -20,7 +20,7 @@ pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
 pub use context::TlsFiles;
 pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
 pub use engine::{Engine, EngineStatus};
-pub use error::EngineError;
+pub use error::{EngineError, ErrorCode};
 pub use events::{RawActor, RawEvent};
 pub use export::ExportProgress;
 pub use follow::{Change, Changes, RESUBSCRIBE};

@@ -1,6 +1,6 @@
 //! Loading an image archive the engine cannot read, against a throwaway dockerd.
 
-use drydock_engine::{ConnectOptions, Engine, EngineError, HostEnv, Selection};
+use drydock_engine::{ConnectOptions, Engine, EngineError, ErrorCode, HostEnv, Selection};
 use drydock_testkit::fixtures::BASE;
 use drydock_testkit::Dockerd;
 
@@ -45,7 +45,7 @@ fn a_truncated_quarantine_archive_is_damaged_not_a_lost_connection() {
             "{text}"
         );
         assert!(!text.contains("lost the connection"), "{text}");
-        assert_eq!(err.code(), "internal");
+        assert_eq!(err.code(), ErrorCode::Internal);
 
         let missing = dir.join("gone.tar");
         let err = eng.load_image(&missing).await.expect_err("no file");

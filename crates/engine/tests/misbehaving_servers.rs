@@ -4,7 +4,7 @@
 //! 127.0.0.1, answers as the test scripts it, and stops by itself (when the test drops it, and
 //! after [`LIFETIME`] at the latest).
 
-use drydock_engine::{ConnectOptions, Engine, EngineError, HostEnv, Selection};
+use drydock_engine::{ConnectOptions, Engine, EngineError, ErrorCode, HostEnv, Selection};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -255,7 +255,7 @@ fn an_html_page_is_not_an_engine() {
         text.contains("is not a Docker engine") && text.contains("\"Welcome to nginx!\""),
         "{text}"
     );
-    assert_eq!(err.code(), "engine_unavailable");
+    assert_eq!(err.code(), ErrorCode::EngineUnavailable);
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn an_engine_answering_500_at_first_contact_is_failing_not_missing() {
         text.contains("HTTP 500: the Docker backend is not running") && text.contains("restart"),
         "{text}"
     );
-    assert_eq!(err.code(), "engine_unavailable");
+    assert_eq!(err.code(), ErrorCode::EngineUnavailable);
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn a_500_on_a_later_request_is_the_engine_failing_with_a_fix() {
         ),
         "{text}"
     );
-    assert_eq!(err.code(), "internal");
+    assert_eq!(err.code(), ErrorCode::Internal);
 }
 
 #[test]
@@ -374,7 +374,7 @@ fn every_ordinary_request_has_the_timeout_not_only_the_first() {
         text.contains("did not answer within 0.5s (image app:1)"),
         "{text}"
     );
-    assert_eq!(err.code(), "engine_unavailable");
+    assert_eq!(err.code(), ErrorCode::EngineUnavailable);
 }
 
 #[test]
@@ -390,7 +390,7 @@ fn a_removal_whose_answer_never_comes_is_engine_unavailable() {
         started.elapsed()
     );
     assert!(matches!(err, EngineError::NoAnswer { .. }), "{err:?}");
-    assert_eq!(err.code(), "engine_unavailable");
+    assert_eq!(err.code(), ErrorCode::EngineUnavailable);
 }
 
 #[test]
@@ -479,7 +479,7 @@ fn a_regular_file_where_the_socket_should_be_is_named_as_such() {
         text.contains("is a regular file, not a socket") && text.contains("remove it"),
         "{text}"
     );
-    assert_eq!(err.code(), "engine_unavailable");
+    assert_eq!(err.code(), ErrorCode::EngineUnavailable);
 }
 
 fn env_with_config(dir: &Path) -> HostEnv {
@@ -514,7 +514,7 @@ fn a_malformed_cli_config_names_the_file_and_how_to_get_past_it() {
         text.contains("config.json: it is not valid JSON") && text.contains("--host"),
         "{text}"
     );
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
 
 #[test]
@@ -567,7 +567,7 @@ fn a_context_missing_its_tls_files_says_so_and_not_that_the_config_is_unreadable
         "{text}"
     );
     assert!(!text.contains("Docker CLI configuration"), "{text}");
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
 }
 
 #[test]

@@ -261,7 +261,7 @@ fn history_marks_metadata_steps_and_keeps_zero_byte_layers() {
     let err = rt
         .block_on(eng.history("no-such-image:1"))
         .expect_err("missing image");
-    assert_eq!(err.code(), "not_found");
+    assert_eq!(err.code(), drydock_engine::ErrorCode::NotFound);
     assert!(err.to_string().contains("no-such-image"), "{err}");
 }
 

@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KindUsage {
     pub count: u64,
     /// Objects in use: images with containers, running containers, volumes mounted by a container,
@@ -22,6 +23,7 @@ pub struct KindUsage {
 
 /// The filesystem that holds the engine's data root, when the engine runs on this machine.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HostDisk {
     pub data_root: String,
     pub mount_point: String,
@@ -30,6 +32,7 @@ pub struct HostDisk {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DfReport {
     pub images: KindUsage,
     pub containers: KindUsage,

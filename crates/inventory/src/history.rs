@@ -10,6 +10,7 @@ use crate::raw::RawHistory;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryRow {
     /// The image id for steps that are images of their own, otherwise `<missing>`.
     pub id: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// One top-level image. Sizes are the engine's own byte figures.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageRow {
     /// Full content-addressed id, `sha256:...`.
     pub id: String,

@@ -5,6 +5,7 @@ use crate::raw::DiskUsage;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContainerRow {
     pub id: String,
     /// The container's name without the engine's leading `/`.
@@ -22,6 +23,7 @@ pub struct ContainerRow {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VolumeRow {
     pub name: String,
     pub driver: String,
@@ -34,6 +36,7 @@ pub struct VolumeRow {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BuildCacheRow {
     pub id: String,
     pub kind: String,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FileTree {
     /// Parents before their children, siblings by name (compared component by component, so a
     /// directory's subtree is contiguous). A hidden file sits after the visible entry at its path.
@@ -21,6 +22,7 @@ pub struct FileTree {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TreeEntry {
     /// Rooted (`/etc/x`).
     pub path: String,
@@ -35,6 +37,7 @@ pub struct TreeEntry {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     Dir,
@@ -44,6 +47,7 @@ pub enum EntryKind {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HiddenBy {
     pub layer: usize,
     pub how: How,

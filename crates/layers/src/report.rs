@@ -6,6 +6,7 @@ use crate::merge::{Figures, Hidden};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LayerReport {
     pub image: String,
     /// Bytes of regular-file content in all layers (hard links carry none).
@@ -21,6 +22,7 @@ pub struct LayerReport {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LayerRow {
     pub index: usize,
     /// The uncompressed layer's digest (its diff id), as `docker inspect` lists the layers.
@@ -40,6 +42,7 @@ pub struct LayerRow {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Wasted {
     /// Rooted (`/etc/x`); where the content was written.
     pub path: String,
@@ -52,6 +55,8 @@ pub struct Wasted {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "HiddenHow"))]
 #[serde(rename_all = "lowercase")]
 pub enum How {
     /// A later layer wrote the same path (a new file, or a copy-up by chmod or chown).

@@ -46,6 +46,8 @@ pub(crate) const ENTRY_MIGRATIONS: &[&str] = &[
 
 /// One prune run, as started and (once done) as finished.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PruneRun"))]
 pub struct Run {
     pub plan_id: String,
     /// Unix seconds.
@@ -64,6 +66,8 @@ pub struct Run {
 
 /// What became of a journaled removal.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "JournalStatus"))]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The object is gone.
@@ -77,6 +81,8 @@ pub enum Status {
 
 /// One removed object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "JournalEntry"))]
 pub struct Entry {
     pub plan_id: String,
     pub at: i64,

@@ -7,9 +7,11 @@ pub(crate) mod table;
 pub(crate) use escape::{escaped_char, inert, inert_lines};
 
 use crate::args::Format;
+use drydock_cleanup::{JournalReport, PlanReport, QuarantineReport, Restored, RunReport};
 use drydock_engine::{Discovery, EngineError, EngineStatus};
 use drydock_inventory::{DfReport, HistoryRow, ImageRow};
 use drydock_layers::LayerReport;
+use drydock_store::Entry;
 use serde::Serialize;
 
 /// Renders each report as text for stdout.
@@ -19,6 +21,14 @@ pub trait Render {
     fn history(&self, rows: &[HistoryRow]) -> String;
     fn engines(&self, rows: &[EngineRow]) -> String;
     fn layers(&self, report: &LayerReport) -> String;
+    fn plan(&self, report: &PlanReport) -> String;
+    /// `plan_shown`: the plan is already on the terminal (the user confirmed it there).
+    fn run(&self, report: &RunReport, plan_shown: bool) -> String;
+    fn quarantine(&self, report: &QuarantineReport) -> String;
+    fn restored(&self, restored: &Restored) -> String;
+    /// `unsettled`: every journaled removal whose outcome is not known yet.
+    fn journal(&self, report: &JournalReport, unsettled: &[Entry]) -> String;
+    fn keep(&self, list: &[String]) -> String;
 }
 
 pub fn pick(format: Format) -> Box<dyn Render> {

@@ -1,8 +1,12 @@
 //! The default human output: aligned columns, human sizes, hostile text made inert.
 
+mod cleanup;
+
 use super::{inert, EngineRow, Render};
+use drydock_cleanup::{JournalReport, PlanReport, QuarantineReport, Restored, RunReport};
 use drydock_inventory::{human_bytes, DfReport, HistoryRow, ImageRow, KindUsage};
 use drydock_layers::LayerReport;
+use drydock_store::Entry;
 
 /// Wasted paths a table shows; JSON lists them all.
 const WASTED_ROWS: usize = 20;
@@ -242,6 +246,30 @@ impl Render for Table {
 
     fn layers(&self, report: &LayerReport) -> String {
         layers_table(report)
+    }
+
+    fn plan(&self, report: &PlanReport) -> String {
+        cleanup::plan(report)
+    }
+
+    fn run(&self, report: &RunReport, plan_shown: bool) -> String {
+        cleanup::run(report, plan_shown)
+    }
+
+    fn quarantine(&self, report: &QuarantineReport) -> String {
+        cleanup::quarantine(report)
+    }
+
+    fn restored(&self, restored: &Restored) -> String {
+        cleanup::restored(restored)
+    }
+
+    fn journal(&self, report: &JournalReport, unsettled: &[Entry]) -> String {
+        cleanup::journal(report, unsettled)
+    }
+
+    fn keep(&self, list: &[String]) -> String {
+        cleanup::keep(list)
     }
 }
 
