@@ -1,6 +1,7 @@
 //! Running a plan: check it again against the engine as it is now, remove item by item without
-//! force, journal each removal as it succeeds, and measure what the engine's disk use really
-//! dropped by.
+//! force, journal each removal ahead (an intent before the engine is asked, confirmed or dropped
+//! by its answer, settled against the engine when the answer is lost), and measure what the
+//! engine's disk use really dropped by.
 
 use crate::error::CleanupError;
 use crate::quarantine::{self, QuarantinePolicy};

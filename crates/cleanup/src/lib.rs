@@ -1,8 +1,9 @@
 //! Cleanup: the side of pruning that touches the engine and the disk. A plan comes from
 //! `drydock-prune` (pure); here it is prepared from the live engine, checked again just before it
 //! runs, executed item by item without ever forcing, journaled ahead of each removal (an outcome
-//! not known is settled against the engine later, never assumed), and measured (engine disk use before and after). Images can be quarantined (saved) first and
-//! restored later with the same id and tags.
+//! not known is settled against the engine later, never assumed), and measured (engine disk use
+//! before and after). Images can be quarantined (saved) first and restored later with the same
+//! id and tags.
 //!
 //! Both clients (the CLI and the app) call these functions; neither removes anything itself. The
 //! use cases they share live here too: planning from what a person chose ([`plan_spec`]), the

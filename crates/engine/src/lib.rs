@@ -1,5 +1,7 @@
 //! Engine access: find the Docker engine a user means, connect to it whatever its age, and read
-//! what Drydock shows (disk usage, images, history) in the engine's own words.
+//! what Drydock shows (disk usage, images, history, containers, networks, events) in the engine's
+//! own words. Every read of the engine and its event stream lives here: the other crates and the
+//! front ends never speak the engine's API themselves.
 //!
 //! Discovery and error wording are plain logic; everything that depends on how an engine behaves
 //! is tested against a throwaway `dockerd` (see `drydock-testkit`).
