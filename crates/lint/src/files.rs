@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::driver::{lint, Selection};
-use crate::{Config, Finding, Project};
+use crate::Project;
 
 /// Bigger than any real Dockerfile by far; a larger file is refused rather than read.
 pub const MAX_BYTES: u64 = 8 * 1024 * 1024;
@@ -120,18 +119,6 @@ pub fn project_for(path: &Path) -> Project {
     Project {
         dockerignore: Some(dockerignore),
     }
-}
-
-/// Reads and lints one file; findings name it as `shown_as`.
-pub fn lint_file(
-    path: &Path,
-    shown_as: &str,
-    config: &Config,
-    selection: &Selection,
-) -> Result<(String, Vec<Finding>), FileError> {
-    let source = read(path)?;
-    let findings = lint(shown_as, &source, config, project_for(path), selection);
-    Ok((source, findings))
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! checks. Rules see the file as BuildKit parses it and RUN bodies as shell.
 //!
 //! [`lint`] is pure: source text, configuration and project facts in, findings out.
+//! [`lint_path`] (and [`run::Run`] for several paths) is the use case the app and the CLI
+//! share: Dockerfiles on disk in, a [`LintRun`] out.
 
 pub mod config;
 pub mod files;
@@ -11,6 +13,7 @@ pub mod packages;
 pub mod pragma;
 pub mod rule;
 pub mod rules;
+pub mod run;
 pub mod shell;
 
 mod driver;
@@ -20,3 +23,4 @@ pub use driver::{config_findings, lint, meta_codes, Selection};
 pub use files::FileError;
 pub use finding::{Finding, Level};
 pub use rule::{Project, Rule, Settings};
+pub use run::{lint_path, LintRun, LintedFile};

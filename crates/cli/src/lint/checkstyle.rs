@@ -17,14 +17,14 @@ impl RenderLint for Checkstyle {
         out.push_str("<checkstyle version=\"4.3\">\n");
         // Config files first, as their findings are listed first.
         let mut names: Vec<&str> = report.configs.iter().map(|s| s.name.as_str()).collect();
-        names.extend(report.files.iter().map(|s| s.name.as_str()));
-        for f in &report.findings {
+        names.extend(report.files.iter().map(|f| f.path.as_str()));
+        for f in report.findings() {
             if !names.contains(&f.file.as_str()) {
                 names.push(&f.file);
             }
         }
         for name in names {
-            let errors: Vec<_> = report.findings.iter().filter(|f| f.file == name).collect();
+            let errors: Vec<_> = report.findings().filter(|f| f.file == name).collect();
             if errors.is_empty() {
                 let _ = writeln!(out, "  <file name=\"{}\"/>", escape(name));
                 continue;

@@ -4,22 +4,15 @@
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::PathBuf;
 
-use drydock_lint::files::{self, FileError, MAX_BYTES};
+use drydock_lint::files::{FileError, MAX_BYTES};
+use drydock_lint::run::{Input, Run};
 use drydock_lint::Project;
 
-use super::shown;
 use crate::output::inert;
 
-/// One Dockerfile to lint.
-pub struct Input {
-    pub name: String,
-    pub text: String,
-    pub project: Project,
-}
-
-pub fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Input>, String> {
+pub fn collect(run: &Run, paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     let explicit = !paths.is_empty();
     let default = [PathBuf::from(".")];
     let paths = if explicit { paths } else { &default[..] };
@@ -40,31 +33,20 @@ pub fn collect(paths: &[PathBuf], cwd: &Path) -> Result<Vec<Input>, String> {
             });
             continue;
         }
-        let found = match files::find(path) {
-            Ok(found) => found,
+        let collected = match run.collect(path, &mut seen) {
+            Ok(collected) => collected,
             Err(FileError::NoneFound { .. }) if !explicit => {
                 eprintln!(
                     "note: no Dockerfile in the current directory or below\n  fix: give the path of a Dockerfile or of a directory that holds one: `drydock lint PATH`"
                 );
-                Vec::new()
+                continue;
             }
             Err(e) => return Err(explained(e)),
         };
-        for file in found {
-            let file: PathBuf = file
-                .components()
-                .filter(|c| !matches!(c, Component::CurDir))
-                .collect();
-            if !seen.insert(file.clone()) {
-                continue;
-            }
-            let text = files::read(&file).map_err(explained)?;
-            inputs.push(Input {
-                name: shown(&file, cwd),
-                project: files::project_for(&file),
-                text,
-            });
+        if let Some(e) = collected.unreadable.into_iter().next() {
+            return Err(explained(e));
         }
+        inputs.extend(collected.inputs);
     }
     Ok(inputs)
 }

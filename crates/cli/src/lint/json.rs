@@ -25,8 +25,7 @@ struct Entry<'a> {
 impl RenderLint for Json {
     fn render(&self, report: &Report) -> String {
         let entries: Vec<Entry> = report
-            .findings
-            .iter()
+            .findings()
             .map(|f| Entry {
                 file: &f.file,
                 line: f.line,

@@ -18,16 +18,12 @@ const SCHEMA: &str =
 impl RenderLint for Sarif {
     fn render(&self, report: &Report) -> String {
         // Codes in a stable order, so ruleIndex does not depend on which file came first.
-        let codes: BTreeMap<&str, &Finding> = report
-            .findings
-            .iter()
-            .map(|f| (f.code.as_str(), f))
-            .collect();
+        let codes: BTreeMap<&str, &Finding> =
+            report.findings().map(|f| (f.code.as_str(), f)).collect();
         let index: BTreeMap<&str, usize> = codes.keys().enumerate().map(|(i, c)| (*c, i)).collect();
         let descriptors: Vec<Value> = codes.values().map(|f| descriptor(f)).collect();
         let results: Vec<Value> = report
-            .findings
-            .iter()
+            .findings()
             .map(|f| result(f, index.get(f.code.as_str()).copied().unwrap_or(0)))
             .collect();
         let log = json!({

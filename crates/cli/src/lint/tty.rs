@@ -29,7 +29,7 @@ impl RenderLint for Tty {
         let paint = Paint { on: self.color };
         let mut lines: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut out = String::new();
-        for f in &report.findings {
+        for f in report.findings() {
             let file_lines = lines.entry(f.file.as_str()).or_insert_with(|| {
                 report
                     .source(&f.file)
@@ -93,14 +93,14 @@ fn finding(out: &mut String, f: &Finding, lines: &[&str], paint: Paint) {
 
 fn summary(out: &mut String, report: &Report, paint: Paint) {
     let files = plural(report.files.len(), "file", "files");
-    let total = report.findings.len();
+    let total = report.findings().count();
     let line = if total == 0 {
         format!("{files} checked, no findings")
     } else {
         let counts: Vec<String> = [Level::Error, Level::Warning, Level::Info, Level::Style]
             .iter()
             .map(|&level| {
-                let n = report.findings.iter().filter(|f| f.level == level).count();
+                let n = report.findings().filter(|f| f.level == level).count();
                 (n, level)
             })
             .filter(|(n, _)| *n > 0)
