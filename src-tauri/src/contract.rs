@@ -47,6 +47,12 @@ pub fn typescript() -> String {
         export::<drydock_layers::TreeEntry>(&cfg),
         export::<drydock_layers::EntryKind>(&cfg),
         export::<drydock_layers::HiddenBy>(&cfg),
+        // Lint
+        export::<drydock_lint::LintRun>(&cfg),
+        export::<drydock_lint::LintedFile>(&cfg),
+        export::<drydock_lint::Finding>(&cfg),
+        export::<drydock_lint::Level>(&cfg),
+        export::<crate::lint::RuleDoc>(&cfg),
         // Cleanup
         export::<drydock_cleanup::Spec>(&cfg),
         export::<drydock_cleanup::ImageChoice>(&cfg),

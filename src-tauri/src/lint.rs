@@ -11,7 +11,7 @@ use crate::commands::IpcError;
 use drydock_engine::ErrorCode;
 
 /// A rule as the app shows it: the same text `drydock rule CODE` prints.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RuleDoc {
     pub code: String,
     pub name: String,

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 /// How serious a finding is. Ordered: `Style < Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "LintLevel"))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Style,
@@ -42,6 +44,7 @@ impl std::fmt::Display for Level {
 
 /// One finding. Lines and columns are 1-based; `end_column` is exclusive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     pub file: String,
     pub line: u32,

@@ -23,6 +23,7 @@ const MAX_LINE_CHARS: usize = 400;
 
 /// One run's result. Its JSON is what the app's Dockerfiles view reads.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LintRun {
     /// The path linted, as given (`~` expanded by the app).
     pub root: String,
@@ -62,6 +63,7 @@ impl LintRun {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LintedFile {
     /// As findings name it: relative to the run's base directory when it lies below it.
     pub path: String,

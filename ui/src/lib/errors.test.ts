@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asIpcError, describeError, splitError } from './errors';
+import { asIpcError, describeError, splitError, type IpcError } from './errors';
 
 const NO_ENGINE = 'no Docker engine found\n  looked at: /var/run/docker.sock\n  fix: start Docker';
 
@@ -16,7 +16,7 @@ describe('asIpcError', () => {
 
 describe('splitError', () => {
   it('separates what happened from what to do', () => {
-    const e = { code: 'engine_unavailable', message: 'no Docker engine found\nlooked at: /var/run/docker.sock\n\nstart Docker' };
+    const e: IpcError = { code: 'engine_unavailable', message: 'no Docker engine found\nlooked at: /var/run/docker.sock\n\nstart Docker' };
     expect(splitError(e)).toEqual({ headline: 'no Docker engine found', detail: ['looked at: /var/run/docker.sock', 'start Docker'] });
   });
 });
@@ -29,7 +29,6 @@ describe('describeError', () => {
     expect(w.headline).toBe('no Docker engine found');
     expect(w.detail).toEqual(['looked at: /var/run/docker.sock', 'fix: start Docker']);
     expect(w.hint).toContain('Engine view');
-    expect(w.quiet).toBe(false);
   });
   it('suggests a refresh for something that is gone', () => {
     const w = describeError({ code: 'not_found', message: 'image sha256:abc is not quarantined' });
@@ -45,13 +44,8 @@ describe('describeError', () => {
       expect(w.headline).toBe('a cleanup is already running: wait for it to finish');
     }
   });
-  it('says a cancel calmly', () => {
-    const w = describeError({ code: 'cancelled', message: 'cancelled' });
-    expect(w.quiet).toBe(true);
-    expect(w.label).toBe('Cancelled');
-  });
   it('reads unknown codes and empty messages as internal', () => {
-    const w = describeError({ code: 'teapot', message: '' });
+    const w = describeError(asIpcError({ code: 'teapot', message: '' }));
     expect(w.code).toBe('internal');
     expect(w.label).toBe('Something went wrong');
     expect(w.headline).toBe('Something went wrong.');

@@ -1,19 +1,18 @@
 // Errors as the Rust shell sends them, and how the UI words them. One component shows every
 // error (components/shared/ErrorNote.svelte); what it says for each code is decided here.
 
-/** What every command rejects with: a code the UI branches on and a message for people. */
-export interface IpcError {
-  code: string;
-  message: string;
-}
+import type { ErrorCode, IpcError } from './types';
 
-/** The codes the shell sends (crates' `code()`, src-tauri's `IpcError`); anything else reads as `internal`. */
-export type ErrorCode = 'engine_unavailable' | 'not_found' | 'in_use' | 'invalid_input' | 'cancelled' | 'internal';
+/** What every command rejects with (generated from the shell's `IpcError`): a code the UI
+ * branches on and a message for people. */
+export type { ErrorCode, IpcError };
 
-/** Errors cross IPC as `{code, message}`; anything else is wrapped so views handle one shape. */
+/** Errors cross IPC as `{code, message}`; anything else (a code this UI does not know, a thrown
+ * exception) is wrapped as `internal` so views handle one shape. */
 export function asIpcError(err: unknown): IpcError {
   if (err && typeof err === 'object' && 'code' in err && 'message' in err) {
-    return { code: String(err.code), message: String(err.message) };
+    const code = String(err.code);
+    return { code: isCode(code) ? code : 'internal', message: String(err.message) };
   }
   return { code: 'internal', message: String(err) };
 }
@@ -36,7 +35,6 @@ const CODES: Record<ErrorCode, { label: string; hint: string | null }> = {
   // The shell's messages for these already say what to do (wait, fix the input, report).
   in_use: { label: 'In use', hint: null },
   invalid_input: { label: 'Cannot do that', hint: null },
-  cancelled: { label: 'Cancelled', hint: null },
   internal: { label: 'Something went wrong', hint: null },
 };
 
@@ -54,8 +52,6 @@ export interface ErrorWording {
   hint: string | null;
   /** Whether to point at the Engine view (the engine cannot be reached). */
   engine: boolean;
-  /** A cancel is what the user asked for: said calmly, not as a failure. */
-  quiet: boolean;
 }
 
 /** How an error reads: the shell's message as it came, with what its code adds. */
@@ -69,6 +65,5 @@ export function describeError(e: IpcError): ErrorWording {
     detail,
     hint: CODES[code].hint,
     engine: code === 'engine_unavailable',
-    quiet: code === 'cancelled',
   };
 }

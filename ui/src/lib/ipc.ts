@@ -2,8 +2,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
-  Journal, PlanView, PruneOutcome, PruneProgress, PruneSpec, QuarantineView, Restored,
-  Schedule, ScheduledRun, SchedulePreview, ScheduleView,
+  JournalReport, PlanReport, RunReport, PruneProgress, PruneSpec, QuarantineReport, Restored,
+  Schedule, ScheduledRun, ScheduleReport,
   BuildCacheRow, ContainerRow, EngineChoice, ExportProgress, ImageDetail, ImageLayers, ImageRow, LintRun, Overview,
   RuleDoc,
   VolumeRow,
@@ -30,31 +30,31 @@ export function imageLayers(id: string, onProgress: (p: ExportProgress) => void)
 }
 
 /** Plans a prune of the engine as it is now (nothing is removed). */
-export const cleanupPlan = (spec: PruneSpec) => invoke<PlanView>('cleanup_plan', { spec });
+export const cleanupPlan = (spec: PruneSpec) => invoke<PlanReport>('cleanup_plan', { spec });
 /** Runs the plan the user saw (by id); the engine is checked again first, nothing is forced. */
-export function pruneRun(planId: string, quarantine: boolean, onProgress: (p: PruneProgress) => void): Promise<PruneOutcome> {
+export function pruneRun(planId: string, quarantine: boolean, onProgress: (p: PruneProgress) => void): Promise<RunReport> {
   const channel = new Channel<PruneProgress>();
   channel.onmessage = onProgress;
-  return invoke<PruneOutcome>('prune_run', { planId, quarantine, channel });
+  return invoke<RunReport>('prune_run', { planId, quarantine, channel });
 }
 /** Stops a running prune before its next item. */
 export const pruneCancel = () => invoke<void>('prune_cancel');
-export const cleanupJournal = () => invoke<Journal>('cleanup_journal');
-export const quarantineList = () => invoke<QuarantineView>('quarantine_list');
+export const cleanupJournal = () => invoke<JournalReport>('cleanup_journal');
+export const quarantineList = () => invoke<QuarantineReport>('quarantine_list');
 export const quarantineRestore = (imageId: string) => invoke<Restored>('quarantine_restore', { imageId });
 /** The persistent keep list (globs on repo:tag that no cleanup ever removes). */
 export const keepList = () => invoke<string[]>('keep_list');
 export const setKeepList = (keep: string[]) => invoke<string[]>('set_keep_list', { keep });
 
 /** The scheduled clean-up: its terms, its last run, and whether the user has read about it. */
-export const scheduleGet = () => invoke<ScheduleView>('schedule_get');
+export const scheduleGet = () => invoke<ScheduleReport>('schedule_get');
 /** Marks the last scheduled run's notice as read. */
-export const scheduleRead = () => invoke<ScheduleView>('schedule_read');
+export const scheduleRead = () => invoke<ScheduleReport>('schedule_read');
 /** What a scheduled run on these terms would remove now (nothing is removed). */
-export const schedulePreview = (schedule: Schedule) => invoke<SchedulePreview>('schedule_preview', { schedule });
+export const schedulePreview = (schedule: Schedule) => invoke<PlanReport>('schedule_preview', { schedule });
 /** Saves the terms. On takes the id of a preview of the same terms, and runs that plan now. */
 export const scheduleSet = (schedule: Schedule, planId: string | null) =>
-  invoke<ScheduleView>('schedule_set', { schedule, planId });
+  invoke<ScheduleReport>('schedule_set', { schedule, planId });
 /** Called after each scheduled run the app made on its own. */
 export function onScheduledCleanup(onRun: (run: ScheduledRun) => void): Promise<UnlistenFn> {
   return listen<ScheduledRun>('scheduled-cleanup', (e) => onRun(e.payload));

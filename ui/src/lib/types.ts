@@ -1,66 +1,479 @@
-// Shapes of the data the Rust shell sends (serde's field names). Kept beside ipc.ts.
-export interface KindUsage { count: number; active: number; size: number; reclaimable: number }
-export interface HostDisk { data_root: string; mount_point: string; total: number; free: number }
-export interface DfReport { images: KindUsage; containers: KindUsage; volumes: KindUsage; build_cache: KindUsage; host?: HostDisk }
-export interface Overview { report: DfReport; docker_bytes: number; image_count: number; reclaimable_chart: string; top_images_chart: string }
-export interface ImageRow { id: string; tags: string[]; digests: string[]; created: string; size: number; shared_size: number; unique_size: number; containers: number; dangling: boolean }
-export interface HistoryRow { id: string; created: string; created_by: string; size: number; comment: string; empty_layer: boolean; tags: string[] }
-export interface Layer { chain_id: string; diff_id: string; size: number }
-export interface ContainerRow { id: string; name: string; image: string; image_id: string; state: string; status: string; created: string; size: number; active: boolean }
-export interface ImageDetail { history: HistoryRow[]; layers: Layer[]; containers: ContainerRow[] }
-export interface VolumeRow { name: string; driver: string; mountpoint: string; size: number; containers: number; in_use: boolean }
-export interface BuildCacheRow { id: string; kind: string; description: string; size: number; in_use: boolean; shared: boolean; created: string; last_used: string | null; usage_count: number }
-export interface EngineChoice { source: string; endpoint: string; present: boolean; chosen: boolean }
-export type LintLevel = 'error' | 'warning' | 'info' | 'style';
-export interface Finding {
-  file: string; line: number; column: number; end_line: number; end_column: number;
-  code: string; rule: string; level: LintLevel; message: string; hadolint: string | null; fix: string | null;
-}
-export interface LintedFile { path: string; lines: [number, string][]; findings: Finding[] }
-export interface LintRun { root: string; files: LintedFile[]; config_files: string[]; problems: string[] }
-export interface RuleDoc { code: string; name: string; category: string; level: LintLevel; hadolint: string | null; summary: string; doc: string }
-export type HiddenHow = 'overwritten' | 'removed' | 'opaque';
-export interface LayerRow { index: number; digest: string; created_by: string; size: number; files_added: number; files_modified: number; files_removed: number; hidden_bytes: number }
-export interface Wasted { path: string; bytes: number; written_in: number; hidden_in: number; how: HiddenHow }
-export interface LayerReport { image: string; stored_bytes: number; hidden_bytes: number; efficiency: number; layers: LayerRow[]; wasted: Wasted[] }
-export interface TreeEntry { path: string; kind: 'dir' | 'file' | 'other'; size: number; layer: number | null; hidden: { layer: number; how: HiddenHow } | null }
-export interface FileTree { entries: TreeEntry[]; truncated: boolean }
-export interface ImageLayers { report: LayerReport; tree: FileTree; kept: boolean }
-export interface ExportProgress { read: number; total: number }
-// Cleanup (prune plans, runs, journal, quarantine): crates/cleanup and crates/prune.
-export type PruneKind = 'image' | 'container' | 'volume' | 'network' | 'buildcache';
-export interface PlanItem { kind: PruneKind; id: string; name: string; bytes: number; reason: string; refs?: string[] }
-export interface PruneSpec {
-  one_click: boolean; images: 'dangling' | 'unused' | null; containers: boolean; volumes: string[];
-  networks: boolean; build_cache: boolean; until: string | null; labels: string[]; keep: string[];
-}
-export interface PlanView { plan_id: string; planned_at: number; items: PlanItem[]; predicted_reclaim: number; kept: [string, string][] }
-export type PruneStep = 'checking' | 'saving' | 'removing' | 'removed' | 'skipped' | 'measuring';
-export interface PruneProgress { done: number; total: number; step: PruneStep; item: PlanItem | null }
-export interface SkippedItem { kind: PruneKind; id: string; name: string; reason: string }
-export interface PruneOutcome {
-  plan_id: string; plan: PlanItem[]; predicted_reclaim: number; removed: PlanItem[]; skipped: SkippedItem[];
-  actual_reclaim: number | null; quarantined: string[]; stopped: string | null; unsettled: PlanItem[];
-}
-export interface PruneRun {
-  plan_id: string; started: number; finished: number | null; why: string; predicted: number; actual: number | null;
-  removed: number; skipped: number; stopped: string | null;
-}
-/** removed: gone; untagged: only `tags` went, the image stayed; unsettled: asked for, outcome not known yet. */
-export type JournalStatus = 'removed' | 'untagged' | 'unsettled';
-export interface JournalEntry {
-  plan_id: string; at: number; kind: string; object_id: string; name: string; tags: string[]; bytes: number; reason: string; quarantined: boolean;
-  status: JournalStatus;
-}
-export interface Journal { runs: PruneRun[]; entries: JournalEntry[]; total_freed: number }
-export interface QuarantineEntry { image_id: string; tags: string[]; file_bytes: number; saved_at: number; expires_at: number; plan_id: string }
-export interface QuarantineView { entries: QuarantineEntry[]; max_bytes: number; max_days: number; dir: string }
-export interface Restored { image_id: string; tags: string[]; not_restored: [string, string][] }
+// Generated from the Rust types by src-tauri/src/contract.rs: do not edit by hand.
+// DRYDOCK_BLESS=1 cargo test -p drydock-app --test ipc_contract writes it anew.
 
-export interface Schedule { enabled: boolean; max_bytes: number; every_hours: number; quarantine: boolean }
-export interface ScheduledRun {
-  at: number; plan_id: string | null; removed: number; skipped: number; freed: number | null;
-  image_bytes: number; max_bytes: number; fits: boolean; error: string | null;
-}
-export interface ScheduleView { schedule: Schedule; last: ScheduledRun | null; next_run: number | null; last_read: boolean }
-export interface SchedulePreview { plan: PlanView; image_bytes: number; max_bytes: number; fits: boolean }
+export type IpcError = { code: ErrorCode, message: string, };
+export type ErrorCode = "engine_unavailable" | "not_found" | "in_use" | "invalid_input" | "internal";
+export type EngineStatus = { endpoint: string, source: string, name: string, version: string, api_version: string, os: string, data_root: string, };
+export type EngineChoice = { source: string, endpoint: string, present: boolean, chosen: boolean, };
+export type Overview = { report: DfReport, 
+/**
+ * Bytes Docker holds in all: images, containers, volumes and build cache.
+ */
+docker_bytes: number, image_count: number, reclaimable_chart: string, top_images_chart: string, };
+export type DfReport = { images: KindUsage, containers: KindUsage, volumes: KindUsage, build_cache: KindUsage, host: HostDisk | null, };
+export type KindUsage = { count: number, 
+/**
+ * Objects in use: images with containers, running containers, volumes mounted by a container,
+ * build-cache records in use.
+ */
+active: number, size: number, 
+/**
+ * Bytes that removing every unused object of this kind would free.
+ */
+reclaimable: number, };
+export type HostDisk = { data_root: string, mount_point: string, total: number, free: number, };
+export type ImageRow = { 
+/**
+ * Full content-addressed id, `sha256:...`.
+ */
+id: string, 
+/**
+ * `repo:tag` names; empty for a dangling image (never `<none>:<none>`).
+ */
+tags: Array<string>, 
+/**
+ * `repo@sha256:...` digests from a registry, if any.
+ */
+digests: Array<string>, 
+/**
+ * RFC 3339, UTC.
+ */
+created: string, size: number, 
+/**
+ * Bytes of layers this image shares with at least one other image.
+ */
+shared_size: number, 
+/**
+ * `size - shared_size`: what this image alone holds.
+ */
+unique_size: number, 
+/**
+ * Containers, running or not, created from this image.
+ */
+containers: number, dangling: boolean, };
+export type ImageDetail = { history: Array<HistoryRow>, layers: Array<Layer>, containers: Array<ContainerRow>, };
+export type HistoryRow = { 
+/**
+ * The image id for steps that are images of their own, otherwise `<missing>`.
+ */
+id: string, created: string, 
+/**
+ * The engine's text, unchanged.
+ */
+created_by: string, size: number, comment: string, 
+/**
+ * True when the step changed only metadata and wrote no layer.
+ */
+empty_layer: boolean, tags: Array<string>, };
+export type Layer = { chain_id: string, diff_id: string, size: number, };
+export type ContainerRow = { id: string, 
+/**
+ * The container's name without the engine's leading `/`.
+ */
+name: string, 
+/**
+ * The image as the container was created from it (a tag or an id).
+ */
+image: string, image_id: string, state: string, status: string, created: string, 
+/**
+ * Bytes in the container's writable layer.
+ */
+size: number, 
+/**
+ * Running, paused or restarting: `docker container prune` leaves it alone.
+ */
+active: boolean, };
+export type VolumeRow = { name: string, driver: string, mountpoint: string, 
+/**
+ * Bytes of content, or -1 where the engine cannot tell (non-local drivers).
+ */
+size: number, 
+/**
+ * Containers, running or not, that mount it.
+ */
+containers: number, in_use: boolean, };
+export type BuildCacheRow = { id: string, kind: string, description: string, size: number, in_use: boolean, 
+/**
+ * Its bytes are also an image layer: pruning the cache does not free them.
+ */
+shared: boolean, created: string, last_used: string | null, usage_count: number, };
+export type ImageLayers = { report: LayerReport, tree: FileTree, 
+/**
+ * Read from the store, not from the engine.
+ */
+kept: boolean, };
+export type ExportProgress = { 
+/**
+ * Bytes of the export read so far.
+ */
+read: number, 
+/**
+ * The image's size as its history gives it: the export is about as large (a little more,
+ * for tar headers and metadata).
+ */
+total: number, };
+export type LayerReport = { image: string, 
+/**
+ * Bytes of regular-file content in all layers (hard links carry none).
+ */
+stored_bytes: number, 
+/**
+ * The part of `stored_bytes` not visible in the final filesystem.
+ */
+hidden_bytes: number, 
+/**
+ * `(stored_bytes - hidden_bytes) / stored_bytes`; 1.0 for an image with no bytes.
+ */
+efficiency: number, 
+/**
+ * Lowest layer first.
+ */
+layers: Array<LayerRow>, 
+/**
+ * Biggest first.
+ */
+wasted: Array<Wasted>, };
+export type LayerRow = { index: number, 
+/**
+ * The uncompressed layer's digest (its diff id), as `docker inspect` lists the layers.
+ */
+digest: string, 
+/**
+ * The build step that wrote the layer; empty when the history does not say.
+ */
+created_by: string, 
+/**
+ * Bytes of regular-file content this layer stores.
+ */
+size: number, 
+/**
+ * Files, links and special files (not directories) new at their path.
+ */
+files_added: number, 
+/**
+ * ... that replace one a lower layer put at the same path.
+ */
+files_modified: number, 
+/**
+ * ... of lower layers that this layer's whiteouts or opaque directories remove.
+ */
+files_removed: number, 
+/**
+ * Bytes this layer wrote that a later layer hides.
+ */
+hidden_bytes: number, };
+export type Wasted = { 
+/**
+ * Rooted (`/etc/x`); where the content was written.
+ */
+path: string, bytes: number, 
+/**
+ * Index of the layer that wrote the content.
+ */
+written_in: number, 
+/**
+ * Index of the layer that hid it.
+ */
+hidden_in: number, how: HiddenHow, };
+export type HiddenHow = "overwritten" | "removed" | "opaque";
+export type FileTree = { 
+/**
+ * Parents before their children, siblings by name (compared component by component, so a
+ * directory's subtree is contiguous). A hidden file sits after the visible entry at its path.
+ */
+entries: Array<TreeEntry>, 
+/**
+ * The entries stop at [`Limits::max_tree_entries`] or [`Limits::max_tree_bytes`]; the
+ * report's figures are still exact.
+ */
+truncated: boolean, };
+export type TreeEntry = { 
+/**
+ * Rooted (`/etc/x`).
+ */
+path: string, kind: EntryKind, 
+/**
+ * Bytes of content (a hard link shows its content's); 0 for directories and links.
+ */
+size: number, 
+/**
+ * The layer that last wrote the path (for a hidden file: the one that wrote it). `None` for
+ * a directory no layer lists, only implied by the paths under it.
+ */
+layer: number | null, 
+/**
+ * Set when a later layer hid this file's content.
+ */
+hidden: HiddenBy | null, };
+export type EntryKind = "dir" | "file" | "other";
+export type HiddenBy = { layer: number, how: HiddenHow, };
+export type LintRun = { 
+/**
+ * The path linted, as given (`~` expanded by the app).
+ */
+root: string, files: Array<LintedFile>, 
+/**
+ * Config files that applied (`.hadolint.yaml`, `.drydock.yaml`).
+ */
+config_files: Array<string>, 
+/**
+ * Files that could not be read, with why.
+ */
+problems: Array<string>, };
+export type LintedFile = { 
+/**
+ * As findings name it: relative to the run's base directory when it lies below it.
+ */
+path: string, 
+/**
+ * Source lines the findings point at, by line number (cut to 400 chars), so a view can
+ * show them without the rest of the file.
+ */
+lines: Array<[number, string]>, findings: Array<Finding>, };
+export type Finding = { file: string, line: number, column: number, end_line: number, end_column: number, 
+/**
+ * The rule's stable code (`DD001`), `parse-error`, or a suppression finding's code.
+ */
+code: string, 
+/**
+ * The rule's kebab-case name.
+ */
+rule: string, level: LintLevel, message: string, 
+/**
+ * The matching hadolint code (`DL3008`, `SC2086`), if any.
+ */
+hadolint: string | null, 
+/**
+ * What to write instead, when the rule knows.
+ */
+fix: string | null, };
+export type LintLevel = "style" | "info" | "warning" | "error";
+export type RuleDoc = { code: string, name: string, category: string, level: LintLevel, hadolint: string | null, summary: string, doc: string, };
+export type PruneSpec = { one_click: boolean, images: ImageChoice | null, containers: boolean, 
+/**
+ * Volumes by name: the only way a volume is ever pruned.
+ */
+volumes: Array<string>, networks: boolean, build_cache: boolean, 
+/**
+ * Only objects at least this old (`24h`, `7d`); volumes are chosen by name instead.
+ */
+until: string | null, 
+/**
+ * `key`, `key=value` select; `!key`, `!key=value` exclude.
+ */
+labels: Array<string>, 
+/**
+ * Keep globs on `repo:tag`, on top of the saved keep list.
+ */
+keep: Array<string>, };
+export type ImageChoice = "dangling" | "unused";
+export type PlanReport = { 
+/**
+ * Runs take this id: only a plan the user saw is run.
+ */
+plan_id: string, 
+/**
+ * Unix seconds.
+ */
+planned_at: number, 
+/**
+ * In the order they are removed.
+ */
+items: Array<PlanItem>, 
+/**
+ * What the engine's disk use drops by if the plan runs as it is.
+ */
+predicted_reclaim: number, 
+/**
+ * What matched the selection but stays, and why.
+ */
+kept: Array<Kept>, 
+/**
+ * For least-recently-used plans (`drydock gc`, the schedule): the images' size and limit.
+ */
+gc: GcFit | null, };
+export type PlanItem = { kind: PruneKind, 
+/**
+ * What the engine removes it by: image, container, network and build-cache ids, volume names.
+ */
+id: string, 
+/**
+ * What people know it by: a tag, a container or volume name.
+ */
+name: string, 
+/**
+ * Bytes freed when removed at its place in the plan.
+ */
+bytes: number, reason: string, 
+/**
+ * An image's tags and digests as the plan saw them: the only references a run removes (a
+ * reference added since means the image changed, and it stays).
+ */
+refs?: Array<string>, };
+export type PruneKind = "image" | "container" | "volume" | "network" | "buildcache";
+export type Kept = { id: string, reason: string, };
+export type GcFit = { 
+/**
+ * The images' bytes now, each shared layer counted once.
+ */
+image_bytes: number, max_bytes: number, 
+/**
+ * Whether they fit under the limit once the plan has run: what stays (in use, kept, bases of
+ * those) can be larger than the limit on its own.
+ */
+fits: boolean, };
+export type PruneProgress = { 
+/**
+ * Items finished (removed or skipped) so far, of `total`.
+ */
+done: number, total: number, step: PruneStep, 
+/**
+ * The item this step is about, if any.
+ */
+item: PlanItem | null, };
+export type PruneStep = "checking" | "saving" | "removing" | "removed" | "skipped" | "measuring";
+export type RunReport = { 
+/**
+ * Runs take this id: only a plan the user saw is run.
+ */
+plan_id: string, 
+/**
+ * Unix seconds.
+ */
+planned_at: number, 
+/**
+ * In the order they are removed.
+ */
+items: Array<PlanItem>, 
+/**
+ * What the engine's disk use drops by if the plan runs as it is.
+ */
+predicted_reclaim: number, 
+/**
+ * What matched the selection but stays, and why.
+ */
+kept: Array<Kept>, 
+/**
+ * For least-recently-used plans (`drydock gc`, the schedule): the images' size and limit.
+ */
+gc: GcFit | null, removed: Array<PlanItem>, skipped: Array<SkippedItem>, 
+/**
+ * The drop in the engine's disk use, df before and after; `None` if the engine could not
+ * be asked afterwards.
+ */
+actual_reclaim: number | null, 
+/**
+ * Image ids saved to quarantine before removal.
+ */
+quarantined: Array<string>, 
+/**
+ * Why the run ended before its last item, if it did. Items not reached are in `skipped`.
+ */
+stopped: string | null, 
+/**
+ * Items whose removal was asked for but whose outcome is not known (the engine's answer
+ * never came): journaled as unsettled, settled against the engine when it is next reached.
+ */
+unsettled: Array<PlanItem>, };
+export type RunOutcome = { removed: Array<PlanItem>, skipped: Array<SkippedItem>, 
+/**
+ * The drop in the engine's disk use, df before and after; `None` if the engine could not
+ * be asked afterwards.
+ */
+actual_reclaim: number | null, 
+/**
+ * Image ids saved to quarantine before removal.
+ */
+quarantined: Array<string>, 
+/**
+ * Why the run ended before its last item, if it did. Items not reached are in `skipped`.
+ */
+stopped: string | null, 
+/**
+ * Items whose removal was asked for but whose outcome is not known (the engine's answer
+ * never came): journaled as unsettled, settled against the engine when it is next reached.
+ */
+unsettled: Array<PlanItem>, };
+export type SkippedItem = { kind: PruneKind, id: string, name: string, reason: string, };
+export type JournalReport = { 
+/**
+ * Newest first.
+ */
+runs: Array<PruneRun>, 
+/**
+ * The removals of those runs, newest first; each names its run's `plan_id`.
+ */
+entries: Array<JournalEntry>, 
+/**
+ * Bytes freed by every cleanup on record.
+ */
+total_freed: number, };
+export type PruneRun = { plan_id: string, 
+/**
+ * Unix seconds.
+ */
+started: number, finished: number | null, 
+/**
+ * Who asked: `prune`, `one-click`, `gc`, ...
+ */
+why: string, predicted: number, 
+/**
+ * Bytes measured from the engine (df before and after); `None` when it could not be measured.
+ */
+actual: number | null, removed: number, skipped: number, 
+/**
+ * Why the run ended before its last item (engine gone, cancelled), if it did.
+ */
+stopped: string | null, };
+export type JournalEntry = { plan_id: string, at: number, kind: string, object_id: string, name: string, 
+/**
+ * An image's tags and digests as they were just before removal.
+ */
+tags: Array<string>, bytes: number, reason: string, quarantined: boolean, 
+/**
+ * Ignored when an intent is written; read back as the entry's state.
+ */
+status: JournalStatus, };
+export type JournalStatus = "removed" | "untagged" | "unsettled";
+export type QuarantineReport = { entries: Array<QuarantineEntry>, max_bytes: number, max_days: number, dir: string, };
+export type QuarantineEntry = { image_id: string, tags: Array<string>, file_bytes: number, saved_at: number, expires_at: number, plan_id: string, };
+export type Restored = { image_id: string, tags: Array<string>, 
+/**
+ * References not restored, with why (a tag that now names another image stays on it).
+ */
+not_restored: Array<[string, string]>, };
+export type Schedule = { enabled: boolean, 
+/**
+ * Docker's image bytes (each shared layer once) are brought under this.
+ */
+max_bytes: number, every_hours: number, 
+/**
+ * Save images to the quarantine before removing them.
+ */
+quarantine: boolean, };
+export type ScheduledRun = { at: number, 
+/**
+ * The journal's plan id; `None` when nothing was planned (it fit, or the engine was away).
+ */
+plan_id: string | null, removed: number, skipped: number, 
+/**
+ * Measured from the engine; `None` when it could not be measured or nothing ran.
+ */
+freed: number | null, 
+/**
+ * Image bytes when the run planned, and whether they fit under the limit after it.
+ */
+image_bytes: number, max_bytes: number, fits: boolean, 
+/**
+ * Why the run did not happen or stopped early.
+ */
+error: string | null, };
+export type ScheduleReport = { schedule: Schedule, last: ScheduledRun | null, 
+/**
+ * When the next run is due (seconds since the epoch); `None` while off.
+ */
+next_run: number | null, 
+/**
+ * Whether the user has dismissed the notice of the last run.
+ */
+last_read: boolean, };

@@ -4,14 +4,14 @@ import ConfirmPrune from './ConfirmPrune.svelte';
 import PlanList from './PlanList.svelte';
 import RunResult from './RunResult.svelte';
 import Progress from './Progress.svelte';
-import type { PlanItem, PlanView, PruneOutcome } from '../../lib/types';
+import type { PlanItem, PlanReport, RunReport } from '../../lib/types';
 
 const evil = '<img src=x onerror="alert(1)">';
 const items: PlanItem[] = [
   { kind: 'image', id: 'sha256:aaa', name: evil, bytes: 1_000_000, reason: 'dangling <b>bold</b>' },
   { kind: 'container', id: 'c1', name: 'old-web', bytes: 200, reason: 'exited 3 days ago' },
 ];
-const plan: PlanView = { plan_id: 'p1', planned_at: 1, items, predicted_reclaim: 1_000_200, kept: [['sha256:bbb', 'used by <web>']] };
+const plan: PlanReport = { plan_id: 'p1', planned_at: 1, items, predicted_reclaim: 1_000_200, kept: [{ id: 'sha256:bbb', reason: 'used by <web>' }], gc: null };
 const noop = () => {};
 
 describe('cleanup components render text only', () => {
@@ -48,8 +48,8 @@ describe('cleanup components render text only', () => {
     expect(body).not.toContain('confirm-accept');
   });
   it('shows freed against predicted, skipped reasons and why the run stopped', () => {
-    const outcome: PruneOutcome = {
-      plan_id: 'p1', plan: items, predicted_reclaim: 1_000_200, removed: [items[1]],
+    const outcome: RunReport = {
+      ...plan, removed: [items[1]],
       skipped: [{ kind: 'image', id: 'sha256:aaa', name: evil, reason: 'in use by <x>' }],
       actual_reclaim: null, quarantined: [], stopped: 'cancelled', unsettled: [],
     };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import ErrorNote from './ErrorNote.svelte';
+import type { IpcError } from '../../lib/errors';
 
 const noop = () => {};
 const HOSTILE = 'no such image <img src=x onerror=alert(1)>';
@@ -18,7 +19,7 @@ describe('ErrorNote', () => {
     expect(body).toContain('fix: refresh the list');
   });
   it('offers a retry only when there is one', () => {
-    const error = { code: 'engine_unavailable', message: 'no Docker engine found' };
+    const error: IpcError = { code: 'engine_unavailable', message: 'no Docker engine found' };
     expect(render(ErrorNote, { props: { error } }).body).not.toContain('Try again');
     const { body } = render(ErrorNote, { props: { error, testid: 'load-error', onretry: noop } });
     expect(body).toContain('data-testid="load-error-retry"');

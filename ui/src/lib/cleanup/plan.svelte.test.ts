@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlanItem, PlanView, PruneOutcome, PruneProgress, PruneSpec } from '../types';
+import type { PlanItem, PlanReport, RunReport, PruneProgress, PruneSpec } from '../types';
 
 vi.mock('../ipc', () => ({ cleanupPlan: vi.fn(), pruneRun: vi.fn(), pruneCancel: vi.fn() }));
 const ipc = vi.mocked(await import('../ipc'));
@@ -7,10 +7,10 @@ const { OneClickController, PlanController } = await import('./plan.svelte');
 const { defaultForm } = await import('./plan');
 
 const item: PlanItem = { kind: 'image', id: 'sha256:a', name: 'web:old', bytes: 1000, reason: 'dangling' };
-const planView = (over: Partial<PlanView> = {}): PlanView =>
-  ({ plan_id: 'p1', planned_at: 1, items: [item], predicted_reclaim: 1000, kept: [], ...over });
-const outcome: PruneOutcome = {
-  plan_id: 'p1', plan: [item], predicted_reclaim: 1000, removed: [item], skipped: [], actual_reclaim: 1000,
+const planView = (over: Partial<PlanReport> = {}): PlanReport =>
+  ({ plan_id: 'p1', planned_at: 1, items: [item], predicted_reclaim: 1000, kept: [], gc: null, ...over });
+const outcome: RunReport = {
+  plan_id: 'p1', planned_at: 1, items: [item], predicted_reclaim: 1000, kept: [], gc: null, removed: [item], skipped: [], actual_reclaim: 1000,
   quarantined: [], stopped: null, unsettled: [],
 };
 
@@ -24,7 +24,7 @@ function deferred<T>() {
 
 /** pruneRun held open: the test sends progress and ends the run. */
 function heldRun() {
-  const run = deferred<PruneOutcome>();
+  const run = deferred<RunReport>();
   let report: (p: PruneProgress) => void = () => {};
   ipc.pruneRun.mockImplementation((_id, _quarantine, onProgress) => { report = onProgress; return run.promise; });
   return { ...run, progress: (p: PruneProgress) => report(p) };
@@ -92,7 +92,7 @@ describe('one-click', () => {
   });
 
   it('does not plan twice while busy', async () => {
-    const plan = deferred<PlanView>();
+    const plan = deferred<PlanReport>();
     ipc.cleanupPlan.mockReturnValue(plan.promise);
     const flow = new OneClickController();
     const first = flow.plan();
@@ -150,9 +150,9 @@ describe('the Plan tab', () => {
   const form = () => ({ ...defaultForm(), quarantine: true });
 
   it('plans the form after the debounce and shows only the newest answer', async () => {
-    const answers = new Map<string, ReturnType<typeof deferred<PlanView>>>();
+    const answers = new Map<string, ReturnType<typeof deferred<PlanReport>>>();
     ipc.cleanupPlan.mockImplementation((spec: PruneSpec) => {
-      const d = deferred<PlanView>();
+      const d = deferred<PlanReport>();
       answers.set(spec.images ?? 'none', d);
       return d.promise;
     });

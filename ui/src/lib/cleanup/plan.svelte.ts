@@ -8,7 +8,7 @@
 import { cleanupPlan, pruneCancel, pruneRun } from '../ipc';
 import { asIpcError, type IpcError } from '../errors';
 import { debouncedLatest, defaultForm, defaultSpec, formToSpec, nothingChosen, specKey, type PlanForm } from './plan';
-import type { PlanView, PruneOutcome, PruneProgress, PruneSpec } from '../types';
+import type { PlanReport, RunReport, PruneProgress, PruneSpec } from '../types';
 
 /** The Plan tab's form, kept for the session so leaving the view and coming back keeps it. */
 export const savedForm: PlanForm = defaultForm();
@@ -17,14 +17,14 @@ export const savedForm: PlanForm = defaultForm();
 export type PrunePhase =
   | { name: 'idle' }
   | { name: 'planning' }
-  | { name: 'confirming'; plan: PlanView; quarantine: boolean }
+  | { name: 'confirming'; plan: PlanReport; quarantine: boolean }
   | { name: 'running'; planId: string; progress: PruneProgress | null; stopping: boolean };
 
 /** Confirm, run, stop: what the Plan tab and one-click share. */
 export class PruneFlow {
   phase = $state<PrunePhase>({ name: 'idle' });
   /** The last run's outcome: it stays on screen until the next run or a dismiss. */
-  outcome = $state<PruneOutcome | null>(null);
+  outcome = $state<RunReport | null>(null);
   /** The last failure (of planning, the run, or stopping it), until the next try. */
   error = $state<IpcError | null>(null);
 
@@ -34,7 +34,7 @@ export class PruneFlow {
   }
 
   /** Asks the user about `plan`; only from rest, so a second click does not ask twice. */
-  confirm(plan: PlanView, quarantine: boolean): void {
+  confirm(plan: PlanReport, quarantine: boolean): void {
     if (this.phase.name === 'idle') this.phase = { name: 'confirming', plan, quarantine };
   }
 
@@ -86,11 +86,11 @@ export class PlanController extends PruneFlow {
   readonly key = $derived(specKey(this.spec));
   readonly empty = $derived(nothingChosen(this.spec));
 
-  plan = $state<PlanView | null>(null);
+  plan = $state<PlanReport | null>(null);
   planError = $state<IpcError | null>(null);
   planning = $state(false);
 
-  readonly #planner: ReturnType<typeof debouncedLatest<PruneSpec, PlanView>>;
+  readonly #planner: ReturnType<typeof debouncedLatest<PruneSpec, PlanReport>>;
 
   constructor(form: PlanForm, debounceMs = 300) {
     super();

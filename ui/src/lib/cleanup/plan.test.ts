@@ -3,14 +3,14 @@ import {
   debouncedLatest, defaultForm, defaultSpec, describeOutcome, describeSummary, formToSpec, kindCount, kindLabel, latestOnly,
   nothingChosen, parseList, progressPercent, relativeDays, specKey, stepLabel, summarise, unixTime,
 } from './plan';
-import type { PlanItem, PruneKind, PruneOutcome } from '../types';
+import type { PlanItem, PruneKind, RunReport } from '../types';
 
 const item = (kind: PruneKind, name: string, bytes: number): PlanItem => ({ kind, id: `id-${name}`, name, bytes, reason: 'unused' });
 
-const outcome = (over: Partial<PruneOutcome> = {}): PruneOutcome => {
+const outcome = (over: Partial<RunReport> = {}): RunReport => {
   const plan = [item('container', 'a', 100), item('image', 'b', 1_200_000), item('image', 'c', 0)];
   return {
-    plan_id: 'p1', plan, predicted_reclaim: 1_234_567, removed: plan.slice(0, 2), skipped: [],
+    plan_id: 'p1', planned_at: 1, items: plan, predicted_reclaim: 1_234_567, kept: [], gc: null, removed: plan.slice(0, 2), skipped: [],
     actual_reclaim: 1_200_000, quarantined: [], stopped: null, unsettled: [], ...over,
   };
 };
@@ -127,9 +127,9 @@ describe('describeOutcome', () => {
   });
   it('uses the singular for one object and handles an empty plan', () => {
     const one = item('volume', 'v', 10);
-    expect(describeOutcome(outcome({ plan: [one], removed: [one], actual_reclaim: 10, predicted_reclaim: 10 })))
+    expect(describeOutcome(outcome({ items: [one], removed: [one], actual_reclaim: 10, predicted_reclaim: 10 })))
       .toBe('Removed 1 of 1 object, freed 10 B (predicted 10 B).');
-    expect(describeOutcome(outcome({ plan: [], removed: [], predicted_reclaim: 0, actual_reclaim: 0 })))
+    expect(describeOutcome(outcome({ items: [], removed: [], predicted_reclaim: 0, actual_reclaim: 0 })))
       .toBe('Nothing to remove: the plan was empty.');
   });
 });

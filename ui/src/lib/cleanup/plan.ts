@@ -2,7 +2,7 @@
 // Sizes go through format.ts so they read like everywhere else in Drydock.
 
 import { humanBytes } from '../format';
-import type { PlanItem, PruneKind, PruneOutcome, PruneProgress, PruneSpec, PruneStep } from '../types';
+import type { PlanItem, PruneKind, RunReport, PruneProgress, PruneSpec, PruneStep } from '../types';
 
 /** The order kinds are listed in everywhere: cheap and obvious first, build cache last. */
 export const KIND_ORDER: readonly PruneKind[] = ['container', 'image', 'volume', 'network', 'buildcache'];
@@ -129,8 +129,8 @@ const objects = (n: number) => `${n} ${n === 1 ? 'object' : 'objects'}`;
  * One sentence on a finished run, e.g. `Removed 5 of 6 objects, freed 1.2 MB (predicted 1.2 MB).`
  * followed by why it stopped early, when it did.
  */
-export function describeOutcome(o: PruneOutcome): string {
-  const planned = o.plan.length;
+export function describeOutcome(o: RunReport): string {
+  const planned = o.items.length;
   if (planned === 0 && o.removed.length === 0) return 'Nothing to remove: the plan was empty.';
   const predicted = humanBytes(o.predicted_reclaim);
   let text = `Removed ${o.removed.length} of ${objects(planned)}, `;

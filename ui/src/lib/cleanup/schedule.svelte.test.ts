@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PlanView, Schedule, ScheduledRun, SchedulePreview, ScheduleView } from '../types';
+import type { PlanReport, Schedule, ScheduledRun, ScheduleReport } from '../types';
 
 vi.mock('../ipc', () => ({
   scheduleGet: vi.fn(), scheduleRead: vi.fn(), schedulePreview: vi.fn(), scheduleSet: vi.fn(), onScheduledCleanup: vi.fn(),
@@ -8,13 +8,13 @@ const ipc = vi.mocked(await import('../ipc'));
 const { ScheduleController, ScheduleNoticeController } = await import('./schedule.svelte');
 
 const off: Schedule = { enabled: false, max_bytes: 20e9, every_hours: 24, quarantine: false };
-const view = (schedule: Schedule, over: Partial<ScheduleView> = {}): ScheduleView =>
+const view = (schedule: Schedule, over: Partial<ScheduleReport> = {}): ScheduleReport =>
   ({ schedule, last: null, next_run: null, last_read: true, ...over });
-const plan: PlanView = {
+const preview: PlanReport = {
   plan_id: 'preview-1', planned_at: 1, predicted_reclaim: 5e9, kept: [],
   items: [{ kind: 'image', id: 'sha256:a', name: 'web:old', bytes: 5e9, reason: 'used longest ago' }],
+  gc: { image_bytes: 25e9, max_bytes: 20e9, fits: true },
 };
-const preview: SchedulePreview = { plan, image_bytes: 25e9, max_bytes: 20e9, fits: true };
 const run: ScheduledRun = {
   at: 1, plan_id: 'p', removed: 1, skipped: 0, freed: 5e9, image_bytes: 25e9, max_bytes: 20e9, fits: true, error: null,
 };

@@ -9,12 +9,12 @@ import { onScheduledCleanup, scheduleGet, schedulePreview, scheduleRead, schedul
 import { asIpcError, type IpcError } from '../errors';
 import { debouncedLatest } from './plan';
 import { formFromSchedule, sameTerms, termsFromForm, type ScheduleForm } from './schedule';
-import type { Schedule, ScheduledRun, SchedulePreview, ScheduleView } from '../types';
+import type { Schedule, ScheduledRun, PlanReport, ScheduleReport } from '../types';
 
 /** Where a change of the schedule is: at rest, asked about (with the preview shown), or saving. */
 export type SchedulePhase =
   | { name: 'idle' }
-  | { name: 'confirming'; terms: Schedule; preview: SchedulePreview }
+  | { name: 'confirming'; terms: Schedule; preview: PlanReport }
   | { name: 'saving' };
 
 /** Loads now and after every scheduled run; returns what stops listening. */
@@ -25,12 +25,12 @@ function follow(load: () => unknown): () => void {
 }
 
 export class ScheduleController {
-  view = $state<ScheduleView | null>(null);
+  view = $state<ScheduleReport | null>(null);
   /** The terms as the user types them; filled from the saved terms on the first load. */
   form = $state<ScheduleForm | null>(null);
   loadError = $state<IpcError | null>(null);
 
-  preview = $state<SchedulePreview | null>(null);
+  preview = $state<PlanReport | null>(null);
   previewError = $state<IpcError | null>(null);
   previewing = $state(false);
 
@@ -45,7 +45,7 @@ export class ScheduleController {
   /** Whether the form's terms differ from the saved ones. */
   readonly changed = $derived(!!this.view && !sameTerms(this.terms, this.view.schedule));
 
-  readonly #previewer: ReturnType<typeof debouncedLatest<Schedule, SchedulePreview>>;
+  readonly #previewer: ReturnType<typeof debouncedLatest<Schedule, PlanReport>>;
 
   constructor(debounceMs = 300) {
     this.#previewer = debouncedLatest(schedulePreview, debounceMs, (answer) => {
@@ -116,7 +116,7 @@ export class ScheduleController {
     this.phase = { name: 'saving' };
     this.saveError = null;
     try {
-      this.view = await scheduleSet(terms, preview.plan.plan_id);
+      this.view = await scheduleSet(terms, preview.plan_id);
       this.form = formFromSchedule(this.view.schedule);
       // The result is shown right here, so the app-wide notice need not repeat it.
       this.view = await scheduleRead();
