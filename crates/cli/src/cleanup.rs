@@ -5,6 +5,7 @@ use crate::args::{
     Confirm, Format, GcArgs, ImagesArg, JournalArgs, KeepArgs, PruneArgs, RestoreArgs,
 };
 use crate::commands::Outcome;
+use crate::error::CliError;
 use crate::output::{self, inert};
 use drydock_cleanup::{
     execute, plan_spec, prepare_gc, saved_keep, set_saved_keep, unix_now, ImageChoice,
@@ -18,20 +19,21 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-fn data_dir() -> Result<PathBuf, String> {
+fn data_dir() -> Result<PathBuf, CliError> {
     drydock_store::data_dir().ok_or_else(|| {
-        "cannot tell where Drydock keeps its data on this system\n  fix: set DRYDOCK_DATA_DIR to a writable directory".to_owned()
+        CliError::new("cannot tell where Drydock keeps its data on this system")
+            .fix("set DRYDOCK_DATA_DIR to a writable directory")
     })
 }
 
 /// The journal. Without one nothing is removed: every removal must be recorded.
-fn open_store() -> Result<(Store, PathBuf), String> {
+fn open_store() -> Result<(Store, PathBuf), CliError> {
     let dir = data_dir()?;
     let store = Store::open_in(&dir).map_err(|e| {
-        format!(
-            "{e}\n  fix: nothing was removed; make {} writable or set DRYDOCK_DATA_DIR",
+        CliError::from_error(e).fix(format!(
+            "nothing was removed; make {} writable or set DRYDOCK_DATA_DIR",
             dir.display()
-        )
+        ))
     })?;
     Ok((store, dir))
 }
@@ -68,7 +70,7 @@ pub fn has_unsettled() -> bool {
         .is_some_and(|pending| !pending.is_empty())
 }
 
-pub async fn prune(engine: &Engine, args: &PruneArgs) -> Result<Outcome, String> {
+pub async fn prune(engine: &Engine, args: &PruneArgs) -> Result<Outcome, CliError> {
     let (store, dir) = open_store()?;
     let mut labels = args.label.clone();
     labels.extend(args.label_not.iter().map(|l| format!("!{l}")));
@@ -89,19 +91,19 @@ pub async fn prune(engine: &Engine, args: &PruneArgs) -> Result<Outcome, String>
     let journal = Mutex::new(store);
     let prepared = plan_spec(engine, &journal, &spec, unix_now())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(CliError::from_error)?;
     let report = PlanReport::of(&prepared, None);
     run_prepared(engine, journal, &dir, prepared, report, &args.confirm).await
 }
 
-pub async fn gc(engine: &Engine, args: &GcArgs) -> Result<Outcome, String> {
+pub async fn gc(engine: &Engine, args: &GcArgs) -> Result<Outcome, CliError> {
     let (store, dir) = open_store()?;
-    let mut keep = saved_keep(&store).map_err(|e| e.to_string())?;
+    let mut keep = saved_keep(&store).map_err(CliError::from_error)?;
     keep.extend(args.keep.iter().cloned());
     let journal = Mutex::new(store);
     let (prepared, plan) = prepare_gc(engine, &journal, args.max_size, keep, unix_now())
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(CliError::from_error)?;
     let report = PlanReport::of(&prepared, Some(&plan));
     run_prepared(engine, journal, &dir, prepared, report, &args.confirm).await
 }
@@ -114,7 +116,7 @@ async fn run_prepared(
     prepared: Prepared,
     plan: PlanReport,
     confirm: &Confirm,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, CliError> {
     let out = output::pick(confirm.format.format);
     if confirm.dry_run || plan.items.is_empty() {
         return Ok(Outcome::ok(out.plan(&plan)));
@@ -126,8 +128,8 @@ async fn run_prepared(
     let policy = if confirm.quarantine {
         let store = journal
             .lock()
-            .map_err(|_| "the journal is unavailable".to_owned())?;
-        Some(QuarantinePolicy::load(&store, dir).map_err(|e| e.to_string())?)
+            .map_err(|_| CliError::new("the journal is unavailable"))?;
+        Some(QuarantinePolicy::load(&store, dir).map_err(CliError::from_error)?)
     } else {
         None
     };
@@ -142,13 +144,13 @@ async fn run_prepared(
         }
     })
     .await
-    .map_err(|e| e.to_string())?;
+    .map_err(CliError::from_error)?;
     if live {
         eprint!("\r\x1b[2K");
     }
     let error = outcome.stopped.as_ref().map(|why| {
-        format!(
-            "the cleanup stopped before its end: {why}\n  fix: what was removed is listed above and in `drydock journal`; once the engine is back, run the command again"
+        CliError::new(format!("the cleanup stopped before its end: {why}")).fix(
+            "what was removed is listed above and in `drydock journal`; once the engine is back, run the command again",
         )
     });
     let failed = !outcome.skipped.is_empty();
@@ -161,10 +163,13 @@ async fn run_prepared(
 }
 
 /// Asks on the terminal; with none, refuses (a script must say --yes).
-fn ask(plan_text: &str, plan: &PlanReport) -> Result<(), String> {
+fn ask(plan_text: &str, plan: &PlanReport) -> Result<(), CliError> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err("refusing to remove anything without a confirmation, and there is no terminal to ask on\n  fix: review the plan with --dry-run, then run again with --yes".to_owned());
+        return Err(CliError::new(
+            "refusing to remove anything without a confirmation, and there is no terminal to ask on",
+        )
+        .fix("review the plan with --dry-run, then run again with --yes"));
     }
     let mut err = std::io::stderr().lock();
     let _ = write!(
@@ -178,11 +183,11 @@ fn ask(plan_text: &str, plan: &PlanReport) -> Result<(), String> {
     stdin
         .lock()
         .read_line(&mut answer)
-        .map_err(|e| format!("cannot read the answer: {e}"))?;
+        .map_err(|e| CliError::new("cannot read the answer").caused_by(e))?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {
-        Err("nothing was removed (not confirmed)".to_owned())
+        Err(CliError::new("nothing was removed (not confirmed)"))
     }
 }
 
@@ -208,21 +213,25 @@ fn show_progress(p: &Progress) {
     eprint!("\r\x1b[2K{line}");
 }
 
-pub fn quarantine_list(args: &RestoreArgs) -> Result<Outcome, String> {
+pub fn quarantine_list(args: &RestoreArgs) -> Result<Outcome, CliError> {
     let (store, dir) = open_store()?;
-    let report =
-        QuarantineReport::read(&Mutex::new(store), &dir, unix_now()).map_err(|e| e.to_string())?;
+    let report = QuarantineReport::read(&Mutex::new(store), &dir, unix_now())
+        .map_err(CliError::from_error)?;
     Ok(Outcome::ok(
         output::pick(args.format.format).quarantine(&report),
     ))
 }
 
-pub async fn restore(engine: &Engine, image: &str, args: &RestoreArgs) -> Result<Outcome, String> {
+pub async fn restore(
+    engine: &Engine,
+    image: &str,
+    args: &RestoreArgs,
+) -> Result<Outcome, CliError> {
     let (store, _) = open_store()?;
     let journal = Mutex::new(store);
     let restored = drydock_cleanup::restore(engine, &journal, image)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(CliError::from_error)?;
     Ok(Outcome::ok(
         output::pick(args.format.format).restored(&restored),
     ))
@@ -231,13 +240,13 @@ pub async fn restore(engine: &Engine, image: &str, args: &RestoreArgs) -> Result
 /// Removals listed per run in the journal: enough for any one run's.
 const JOURNAL_ENTRIES: usize = 10_000;
 
-pub fn journal(args: &JournalArgs) -> Result<Outcome, String> {
+pub fn journal(args: &JournalArgs) -> Result<Outcome, CliError> {
     let (store, _) = open_store()?;
     let report =
-        JournalReport::read(&store, args.limit, JOURNAL_ENTRIES).map_err(|e| e.to_string())?;
+        JournalReport::read(&store, args.limit, JOURNAL_ENTRIES).map_err(CliError::from_error)?;
     let unsettled: Vec<Entry> = store
         .journal_pending()
-        .map_err(|e| e.to_string())?
+        .map_err(CliError::from_error)?
         .into_iter()
         .map(|(_, e)| e)
         .collect();
@@ -246,14 +255,14 @@ pub fn journal(args: &JournalArgs) -> Result<Outcome, String> {
     ))
 }
 
-pub fn keep(args: &KeepArgs) -> Result<Outcome, String> {
+pub fn keep(args: &KeepArgs) -> Result<Outcome, CliError> {
     let (store, _) = open_store()?;
-    let mut list = saved_keep(&store).map_err(|e| e.to_string())?;
+    let mut list = saved_keep(&store).map_err(CliError::from_error)?;
     if !args.add.is_empty() || !args.remove.is_empty() {
         list.extend(args.add.iter().cloned());
         list.retain(|k| !args.remove.contains(k));
-        set_saved_keep(&store, &list).map_err(|e| e.to_string())?;
-        list = saved_keep(&store).map_err(|e| e.to_string())?;
+        set_saved_keep(&store, &list).map_err(CliError::from_error)?;
+        list = saved_keep(&store).map_err(CliError::from_error)?;
     }
     Ok(Outcome::ok(output::pick(args.format.format).keep(&list)))
 }

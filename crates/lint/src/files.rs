@@ -21,9 +21,9 @@ pub enum FileError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path} is {size} bytes, more than the {MAX_BYTES} a Dockerfile may have\nfix: point Drydock at the Dockerfile itself")]
+    #[error("{path} is {size} bytes, more than the {MAX_BYTES} a Dockerfile may have\n  fix: point Drydock at the Dockerfile itself")]
     TooBig { path: PathBuf, size: u64 },
-    #[error("no Dockerfile under {path} (looked for Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)\nfix: give the path of a Dockerfile or of the directory that holds one")]
+    #[error("no Dockerfile under {path} (looked for Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile)\n  fix: give the path of a Dockerfile or of the directory that holds one")]
     NoneFound { path: PathBuf },
 }
 

@@ -9,8 +9,9 @@ use drydock_lint::{meta_codes, Rule};
 
 use crate::args::RuleArgs;
 use crate::commands::Outcome;
+use crate::error::CliError;
 
-pub fn rule(args: &RuleArgs) -> Result<Outcome, String> {
+pub fn rule(args: &RuleArgs) -> Result<Outcome, CliError> {
     let text = match &args.rule {
         Some(id) if !args.list => explain(id)?,
         _ => list(),
@@ -22,7 +23,7 @@ pub fn rule(args: &RuleArgs) -> Result<Outcome, String> {
     })
 }
 
-fn explain(id: &str) -> Result<String, String> {
+fn explain(id: &str) -> Result<String, CliError> {
     let mut out = String::new();
     let unknown = match rules::resolve(id) {
         Ok(rule) => {
@@ -97,17 +98,17 @@ fn list() -> String {
 /// Whether `id` names a rule; `hadolint_ok` accepts hadolint codes Drydock has no rule for
 /// (hadolint command lines carry them over, and ignoring a rule that does not exist is
 /// harmless).
-pub fn check_id(flag: &str, id: &str, hadolint_ok: bool) -> Result<(), String> {
+pub fn check_id(flag: &str, id: &str, hadolint_ok: bool) -> Result<(), CliError> {
     match rules::resolve(id) {
         Ok(_) => Ok(()),
         Err(UnknownRule::Hadolint { .. }) if hadolint_ok => Ok(()),
-        Err(unknown) => Err(format!("{flag} {id}: {}", explained(&unknown))),
+        Err(unknown) => Err(CliError::new(format!("{flag} {id}: {unknown}")).fix(unknown.fix())),
     }
 }
 
-/// The message for a name that is no rule, with the closest one when there is one.
-fn explained(unknown: &UnknownRule) -> String {
-    format!("{unknown}\nfix: {}", unknown.fix())
+/// The error for a name that is no rule, with the closest one when there is one.
+fn explained(unknown: &UnknownRule) -> CliError {
+    CliError::new(unknown.to_string()).fix(unknown.fix())
 }
 
 #[cfg(test)]
@@ -117,9 +118,16 @@ mod tests {
     #[test]
     fn hadolint_codes_without_a_rule_are_only_fine_to_ignore() {
         assert!(check_id("--ignore", "DL9999", true).is_ok());
-        let e = check_id("--rule", "DL9999", false).expect_err("no such rule");
+        let e = check_id("--rule", "DL9999", false)
+            .expect_err("no such rule")
+            .report();
         assert!(e.contains("hadolint's `DL9999`"), "{e}");
-        let e = check_id("--ignore", "latest-base-imag", true).expect_err("typo");
-        assert!(e.contains("did you mean `latest-base-image`"), "{e}");
+        let e = check_id("--ignore", "latest-base-imag", true)
+            .expect_err("typo")
+            .report();
+        assert!(
+            e.contains("\n  fix: did you mean `latest-base-image`"),
+            "{e}"
+        );
     }
 }

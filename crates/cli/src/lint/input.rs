@@ -10,9 +10,10 @@ use drydock_lint::files::{FileError, MAX_BYTES};
 use drydock_lint::run::{Input, Run};
 use drydock_lint::Project;
 
+use crate::error::CliError;
 use crate::output::inert;
 
-pub fn collect(run: &Run, paths: &[PathBuf]) -> Result<Vec<Input>, String> {
+pub fn collect(run: &Run, paths: &[PathBuf]) -> Result<Vec<Input>, CliError> {
     let explicit = !paths.is_empty();
     let default = [PathBuf::from(".")];
     let paths = if explicit { paths } else { &default[..] };
@@ -22,7 +23,7 @@ pub fn collect(run: &Run, paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     for path in paths {
         if path.as_os_str() == "-" {
             if stdin_read {
-                return Err("`-` (stdin) is given twice\nfix: give it once".into());
+                return Err(CliError::new("`-` (stdin) is given twice").fix("give it once"));
             }
             stdin_read = true;
             inputs.push(Input {
@@ -51,38 +52,37 @@ pub fn collect(run: &Run, paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     Ok(inputs)
 }
 
-fn explained(e: FileError) -> String {
+fn explained(e: FileError) -> CliError {
     // A file name from a checked-out repository may hold control characters, line breaks or
     // bidi overrides: it is made inert where it enters the message, so it cannot pass for a
     // line of it either.
-    let path = match &e {
-        FileError::Read { path, .. }
-        | FileError::TooBig { path, .. }
-        | FileError::NoneFound { path } => path.display().to_string(),
-    };
-    let text = e.to_string().replacen(&path, &inert(&path), 1);
     match e {
-        FileError::Read { .. } => {
-            format!(
-                "{text}\nfix: give the path of a readable Dockerfile or of a directory that holds one"
-            )
+        FileError::Read { path, source } => CliError::new(format!(
+            "cannot read {}",
+            inert(&path.display().to_string())
+        ))
+        .caused_by(source)
+        .fix("give the path of a readable Dockerfile or of a directory that holds one"),
+        FileError::TooBig { ref path, .. } | FileError::NoneFound { ref path } => {
+            let path = path.display().to_string();
+            CliError::new(e.to_string().replacen(&path, &inert(&path), 1))
         }
-        _ => text,
     }
 }
 
 /// Reads stdin with the same size cap as files.
-fn stdin() -> Result<String, String> {
+fn stdin() -> Result<String, CliError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .lock()
         .take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
+        .map_err(|e| CliError::new("cannot read stdin").caused_by(e))?;
     if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "stdin holds more than the {MAX_BYTES} bytes a Dockerfile may have\nfix: pipe the Dockerfile itself"
-        ));
+        return Err(CliError::new(format!(
+            "stdin holds more than the {MAX_BYTES} bytes a Dockerfile may have"
+        ))
+        .fix("pipe the Dockerfile itself"));
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -17,6 +17,7 @@ use drydock_lint::{Config, Level, LintRun, Selection};
 
 use crate::args::{LintArgs, LintFormat, Threshold};
 use crate::commands::Outcome;
+use crate::error::CliError;
 
 pub use catalogue::rule;
 
@@ -40,16 +41,16 @@ fn pick(format: LintFormat, color: bool) -> Box<dyn RenderLint> {
 /// hadolint's default: any finding of level info or above fails the run.
 const DEFAULT_THRESHOLD: Option<Level> = Some(Level::Info);
 
-pub fn run(args: &LintArgs) -> Result<Outcome, String> {
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+pub fn run(args: &LintArgs) -> Result<Outcome, CliError> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| CliError::new("cannot read the current directory").caused_by(e))?;
     let config = match &args.config {
         Some(path) => {
             let mut config = Config::default();
-            config.load(path).map_err(|e| e.to_string())?;
+            config.load(path).map_err(CliError::from_error)?;
             config
         }
-        None => Config::discover(&cwd).map_err(|e| e.to_string())?,
+        None => Config::discover(&cwd).map_err(CliError::from_error)?,
     };
     // Typos in the config are findings (they may sit in a shared file); typos on the command
     // line are usage errors, reported before anything runs.
