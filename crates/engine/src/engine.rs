@@ -346,7 +346,7 @@ impl Engine {
     /// GETs `path` (e.g. `/containers/json?all=1`) in the engine's API version and reads its JSON
     /// as `T`: the engine's own words, in whatever shape it speaks. `what` names the request in
     /// errors. The engine has the user's timeout to answer.
-    pub async fn read_json<T: for<'de> Deserialize<'de>>(
+    pub(crate) async fn read_json<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,
         what: &str,

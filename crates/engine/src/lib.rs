@@ -6,6 +6,7 @@
 //! Discovery and error wording are plain logic; everything that depends on how an engine behaves
 //! is tested against a throwaway `dockerd` (see `drydock-testkit`).
 
+mod attachments;
 mod connect;
 mod context;
 mod discovery;
@@ -18,6 +19,7 @@ mod host;
 mod raw;
 mod remove;
 
+pub use attachments::{ListedContainer, ListedNetwork};
 pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
 pub use context::TlsFiles;
 pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};

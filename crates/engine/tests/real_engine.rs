@@ -266,6 +266,82 @@ fn history_marks_metadata_steps_and_keeps_zero_byte_layers() {
 }
 
 #[test]
+fn a_stopped_container_keeps_its_volumes_labels_and_custom_network() {
+    let engine = Dockerd::start();
+    engine.base();
+    let network = engine.docker(&[
+        "network",
+        "create",
+        "--internal",
+        "--label",
+        "team=infra",
+        "fixture-net",
+    ]);
+    let bind = tempfile::tempdir().expect("tempdir");
+    let bind_mount = format!("{}:/host", bind.path().display());
+    // Run, not just create: the engine records a network's id on the container when it starts.
+    engine.docker(&[
+        "run",
+        "--name",
+        "stopped",
+        "--network",
+        "fixture-net",
+        "--label",
+        "role=worker",
+        "-v",
+        "fixture-data:/data",
+        "-v",
+        &bind_mount,
+        BASE,
+        "true",
+    ]);
+    let id = engine.docker(&["inspect", "--format", "{{.Id}}", "stopped"]);
+    assert_eq!(
+        engine.docker(&["inspect", "--format", "{{.State.Status}}", "stopped"]),
+        "exited"
+    );
+    let rt = runtime();
+    let eng = rt.block_on(open(engine.host())).expect("connects");
+    let (containers, networks) = rt
+        .block_on(async { tokio::try_join!(eng.containers_all(), eng.networks()) })
+        .expect("lists");
+
+    let listed = containers
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("stopped container listed: {containers:#?}"));
+    // The bind mount holds no volume.
+    assert_eq!(listed.volumes, ["fixture-data"]);
+    assert_eq!(listed.networks, std::slice::from_ref(&network));
+    assert_eq!(
+        listed.labels.get("role").map(String::as_str),
+        Some("worker")
+    );
+
+    let net = networks
+        .iter()
+        .find(|n| n.id == network)
+        .unwrap_or_else(|| panic!("custom network listed: {networks:#?}"));
+    assert_eq!(
+        (net.name.as_str(), net.driver.as_str()),
+        ("fixture-net", "bridge")
+    );
+    assert_eq!(net.labels.get("team").map(String::as_str), Some("infra"));
+    let created: i64 = engine
+        .docker(&[
+            "network",
+            "inspect",
+            "--format",
+            "{{.Created.Unix}}",
+            "fixture-net",
+        ])
+        .parse()
+        .expect("created");
+    assert_eq!(net.created, Some(created));
+    assert!(networks.iter().any(|n| n.name == "none"), "{networks:#?}");
+}
+
+#[test]
 fn a_socket_with_nobody_listening_says_the_engine_is_not_running() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("dead.sock");
