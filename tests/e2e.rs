@@ -565,6 +565,22 @@ async fn dockerfiles_view(client: &Client) {
     .expect("write Dockerfile");
     click(client, "[data-testid=nav-dockerfiles]").await;
     let input = wait_for(client, "[data-testid=lint-path]").await;
+    // A path that is not there: the one error component says what happened and what to do, with
+    // the path (text from the user) as text.
+    let missing = project.path().join(format!("gone-{HOSTILE}"));
+    input.clear().await.expect("clear");
+    input
+        .send_keys(&missing.display().to_string())
+        .await
+        .expect("type path");
+    click(client, "[data-testid=lint-run]").await;
+    let problem = wait_for(client, "[data-testid=lint-error]").await;
+    let code = problem.attr("data-code").await.expect("code");
+    let said = problem.text().await.expect("error text");
+    assert_eq!(code.as_deref(), Some("invalid_input"), "{said}");
+    assert!(said.contains("gone-") && said.contains("fix:"), "{said}");
+    assert_nothing_injected(client, "a path in an error stays text").await;
+    save(client, "dockerfiles-error").await;
     input.clear().await.expect("clear");
     input
         .send_keys(&project.path().display().to_string())

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use drydock_lint::files::FileError;
 use drydock_lint::run::{self, Options};
 use drydock_lint::{rules, Level, LintRun};
 use serde::Serialize;
@@ -62,7 +63,13 @@ pub fn lint_path_for(path: &str, home: Option<&Path>) -> Result<LintRun, IpcErro
         dockerfile_names_only: true,
         ..Options::default()
     };
-    run::lint_path(&expand_home(trimmed, home), &options).map_err(|e| invalid(e.to_string()))
+    run::lint_path(&expand_home(trimmed, home), &options).map_err(|e| match e {
+        // The OS's reason says what is wrong, not what to do about it.
+        run::LintPathError::Files(read @ FileError::Read { .. }) => invalid(format!(
+            "{read}\n  fix: check the path: give a Dockerfile or the project directory that holds one"
+        )),
+        e => invalid(e.to_string()),
+    })
 }
 
 #[tauri::command]
@@ -116,5 +123,6 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidInput);
         let e = lint_path_for("/nonexistent/drydock", None).expect_err("missing");
         assert!(e.message.contains("/nonexistent/drydock"), "{}", e.message);
+        assert!(e.message.contains("\n  fix: "), "{}", e.message);
     }
 }
