@@ -2,6 +2,7 @@
 //! names). One module per table, each with its own forward-only migrations.
 
 mod image_use;
+mod inventories;
 mod journal;
 mod layer_analyses;
 mod lease;
@@ -103,6 +104,7 @@ impl Store {
         migrate::table(&conn, quarantine::TABLE, quarantine::MIGRATIONS)?;
         migrate::table(&conn, image_use::TABLE, image_use::MIGRATIONS)?;
         migrate::table(&conn, settings::TABLE, settings::MIGRATIONS)?;
+        migrate::table(&conn, inventories::TABLE, inventories::MIGRATIONS)?;
         Ok(Store { conn, dir })
     }
 }
