@@ -3,7 +3,11 @@
 //! nothing is executed and nothing is fetched. Every input is a stranger's file: no panic, clear
 //! problems with the file they came from, time and memory linear in the input.
 
+mod apk;
+mod dpkg;
 mod files;
+mod os;
+mod rpm;
 
 pub use files::{File, FileSet, Want};
 
@@ -54,12 +58,19 @@ pub struct Catalog {
 
 /// What the catalogers need of `path` (rooted): the image reader keeps only those files.
 pub fn want(path: &str) -> Want {
-    let _ = path;
+    if os::want(path) || dpkg::want(path) || apk::want(path) || rpm::want(path) {
+        return Want::Whole;
+    }
     Want::No
 }
 
 /// Reads the OS and the packages from `files`.
 pub fn catalog(files: &FileSet) -> Catalog {
-    let _ = files;
-    Catalog::default()
+    let mut catalog = Catalog::default();
+    // First: the distro packages' ecosystem and purls name the OS.
+    os::read(files, &mut catalog);
+    dpkg::read(files, &mut catalog);
+    apk::read(files, &mut catalog);
+    rpm::read(files, &mut catalog);
+    catalog
 }
