@@ -5,9 +5,16 @@
 
 mod apk;
 mod dpkg;
+mod elf;
 mod files;
+mod golang;
+mod java;
+mod lang;
+mod npm;
 mod os;
+mod python;
 mod rpm;
+mod rust;
 
 pub use files::{File, FileSet, Want};
 
@@ -61,7 +68,18 @@ pub fn want(path: &str) -> Want {
     if os::want(path) || dpkg::want(path) || apk::want(path) || rpm::want(path) {
         return Want::Whole;
     }
-    Want::No
+    // Language packages: the first that wants the path says how.
+    [
+        python::want,
+        npm::want,
+        golang::want,
+        rust::want,
+        java::want,
+    ]
+    .iter()
+    .map(|want| want(path))
+    .find(|want| *want != Want::No)
+    .unwrap_or(Want::No)
 }
 
 /// Reads the OS and the packages from `files`.
@@ -72,5 +90,10 @@ pub fn catalog(files: &FileSet) -> Catalog {
     dpkg::read(files, &mut catalog);
     apk::read(files, &mut catalog);
     rpm::read(files, &mut catalog);
+    python::read(files, &mut catalog);
+    npm::read(files, &mut catalog);
+    golang::read(files, &mut catalog);
+    rust::read(files, &mut catalog);
+    java::read(files, &mut catalog);
     catalog
 }
