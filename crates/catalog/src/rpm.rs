@@ -7,7 +7,7 @@ use std::io::Write;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::os::{distro_qualifier, ecosystem, purl};
-use crate::{Catalog, FileSet, Package};
+use crate::{Catalog, FileSet, Os, Package};
 
 const SQLITE: [&str; 2] = [
     "/var/lib/rpm/rpmdb.sqlite",
@@ -37,26 +37,23 @@ pub(crate) fn read(files: &FileSet, catalog: &mut Catalog) {
         .max_by_key(|(_, file)| file.layer);
     let read_one = newest.is_some();
     if let Some((path, file)) = newest {
-        match headers(&file.bytes) {
-            Ok((blobs, skipped)) => {
-                if skipped > 0 {
-                    catalog.problems.push(format!(
-                        "{path}: {skipped} rows past the first {MAX_ROWS} were not read"
-                    ));
+        let mut packages = Vec::new();
+        let mut bad = Vec::new();
+        let read = headers(&file.bytes, |hnum, blob| {
+            match blob.and_then(Header::parse) {
+                Ok(header) => {
+                    packages.extend(package(&header, catalog.os.as_ref(), path, file.layer))
                 }
-                for (hnum, blob) in blobs {
-                    match blob.and_then(|blob| Header::parse(&blob)) {
-                        Ok(header) => {
-                            if let Some(package) = package(&header, catalog, path, file.layer) {
-                                catalog.packages.push(package);
-                            }
-                        }
-                        Err(why) => catalog
-                            .problems
-                            .push(format!("{path}: package header {hnum}: {why}")),
-                    }
-                }
+                Err(why) => bad.push(format!("{path}: package header {hnum}: {why}")),
             }
+        });
+        catalog.packages.append(&mut packages);
+        catalog.problems.append(&mut bad);
+        match read {
+            Ok(Rows::All) => {}
+            Ok(Rows::Capped) => catalog.problems.push(format!(
+                "{path}: more than {MAX_ROWS} packages; the rest were not read"
+            )),
             Err(why) => catalog
                 .problems
                 .push(format!("{path}: not a readable rpm database: {why}")),
@@ -72,11 +69,15 @@ pub(crate) fn read(files: &FileSet, catalog: &mut Catalog) {
     }
 }
 
-/// One row of `Packages`: its `hnum` and its blob (or why it is not one).
-type Row = (i64, Result<Vec<u8>, String>);
+/// Whether every row of `Packages` was read.
+enum Rows {
+    All,
+    Capped,
+}
 
-/// The header blobs of the `Packages` table, by `hnum`, and how many rows were left unread.
-fn headers(bytes: &[u8]) -> Result<(Vec<Row>, usize), String> {
+/// Hands each row of the `Packages` table to `each`: its `hnum` and its header blob (or why
+/// it is not one), one at a time, so no more than the database's own copy is held.
+fn headers(bytes: &[u8], mut each: impl FnMut(i64, Result<&[u8], String>)) -> Result<Rows, String> {
     // SQLite reads files only; the copy goes away with `file`.
     let mut file = tempfile::NamedTempFile::new().map_err(|e| format!("temporary file: {e}"))?;
     file.write_all(bytes)
@@ -109,17 +110,20 @@ fn headers(bytes: &[u8]) -> Result<(Vec<Row>, usize), String> {
         .prepare("SELECT hnum, blob FROM Packages")
         .map_err(|e| e.to_string())?;
     let mut rows = query.query([]).map_err(|e| e.to_string())?;
-    let mut blobs = Vec::new();
-    let mut skipped = 0;
+    let mut seen = 0usize;
     while let Some(row) = rows.next().map_err(|e| e.to_string())? {
-        if blobs.len() >= MAX_ROWS {
-            skipped += 1;
-            continue;
+        if seen == MAX_ROWS {
+            return Ok(Rows::Capped);
         }
+        seen += 1;
         let hnum: i64 = row.get(0).unwrap_or(-1);
-        blobs.push((hnum, row.get::<_, Vec<u8>>(1).map_err(|e| e.to_string())));
+        let blob = row
+            .get_ref(1)
+            .and_then(|value| value.as_blob().map_err(Into::into))
+            .map_err(|e| e.to_string());
+        each(hnum, blob);
     }
-    Ok((blobs, skipped))
+    Ok(Rows::All)
 }
 
 const NAME: i32 = 1000;
@@ -250,7 +254,7 @@ fn source_of(source_rpm: &str) -> Option<(&str, &str)> {
         .then_some((name, version_release))
 }
 
-fn package(header: &Header, catalog: &Catalog, path: &str, layer: usize) -> Option<Package> {
+fn package(header: &Header, os: Option<&Os>, path: &str, layer: usize) -> Option<Package> {
     // rpm's keys for imported signing keys, not software.
     if header.name == "gpg-pubkey" {
         return None;
@@ -270,7 +274,6 @@ fn package(header: &Header, catalog: &Catalog, path: &str, layer: usize) -> Opti
         ),
         None => (header.name.clone(), None),
     };
-    let os = catalog.os.as_ref();
     let epoch = header.epoch.map(|e| e.to_string()).unwrap_or_default();
     let distro = distro_qualifier(os).unwrap_or_default();
     Some(Package {
@@ -298,7 +301,7 @@ fn package(header: &Header, catalog: &Catalog, path: &str, layer: usize) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{File, Os};
+    use crate::File;
 
     /// Builds a header blob as rpm writes it into its database.
     #[derive(Default)]
@@ -569,6 +572,32 @@ mod tests {
                 catalog.problems
             );
         }
+    }
+
+    #[test]
+    fn a_row_whose_blob_is_text_is_a_problem_and_the_rest_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("rpmdb.sqlite");
+        let db = Connection::open(&path).expect("open");
+        db.execute_batch("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob BLOB NOT NULL);")
+            .expect("schema");
+        db.execute("INSERT INTO Packages VALUES (7, 'not a blob')", [])
+            .expect("insert");
+        db.execute("INSERT INTO Packages VALUES (8, ?1)", [openssl().build()])
+            .expect("insert");
+        drop(db);
+        let mut catalog = rocky_9();
+        read(
+            &files(SQLITE[0], std::fs::read(&path).expect("read")),
+            &mut catalog,
+        );
+        assert_eq!(catalog.packages.len(), 1);
+        assert_eq!(catalog.problems.len(), 1, "{:?}", catalog.problems);
+        assert!(
+            catalog.problems[0].starts_with("/var/lib/rpm/rpmdb.sqlite: package header 7: "),
+            "{:?}",
+            catalog.problems
+        );
     }
 
     #[test]
