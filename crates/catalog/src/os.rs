@@ -153,7 +153,8 @@ pub(crate) fn ecosystem(os: Option<&Os>, fallback: &str) -> String {
         r => format!("{name}:{r}"),
     };
     match os.id.as_str() {
-        "debian" => with("Debian", major),
+        // Testing and sid have a codename only; advisories name releases by number.
+        "debian" => with("Debian", debian_release(major)),
         // OSV marks the long-term releases (April of even years): `Ubuntu:22.04:LTS`.
         "ubuntu" => {
             let lts = major_minor.ends_with(".04")
@@ -181,6 +182,21 @@ pub(crate) fn ecosystem(os: Option<&Os>, fallback: &str) -> String {
         "azurelinux" => with("Azure Linux", major_minor.as_str()),
         "opensuse-leap" => with("openSUSE:Leap", version),
         _ => fallback.to_string(),
+    }
+}
+
+/// The release number of a Debian codename (`trixie` → `13`), as the security tracker's
+/// releases are numbered when imported; a number or an unknown name stays as it is.
+fn debian_release(version: &str) -> &str {
+    match version {
+        "stretch" => "9",
+        "buster" => "10",
+        "bullseye" => "11",
+        "bookworm" => "12",
+        "trixie" => "13",
+        "forky" => "14",
+        "duke" => "15",
+        other => other,
     }
 }
 
@@ -288,7 +304,12 @@ HOME_URL="https://www.debian.org/"
         ])
         .expect("an os");
         assert_eq!(os.version, "trixie");
-        assert_eq!(ecosystem(Some(&os), "Debian"), "Debian:trixie");
+        assert_eq!(ecosystem(Some(&os), "Debian"), "Debian:13");
+        let os = Os {
+            version: "nextname".into(),
+            ..os
+        };
+        assert_eq!(ecosystem(Some(&os), "Debian"), "Debian:nextname");
     }
 
     #[test]
