@@ -19,6 +19,8 @@ const MAX_DEPTH: usize = 3;
 const BUDGET: u64 = 256 << 20;
 /// A `pom.properties` or `MANIFEST.MF` larger than this is not one.
 const MAX_SMALL: u64 = 1 << 20;
+/// Problems said about one archive on disk: a hostile one could otherwise say one per entry.
+const MAX_PROBLEMS: usize = 16;
 
 pub(crate) fn want(path: &str) -> Want {
     if is_archive(path) {
@@ -42,6 +44,7 @@ pub(crate) fn read(files: &FileSet, catalog: &mut Catalog) {
     {
         let mut walk = Walk {
             budget: BUDGET,
+            problems: 0,
             layer: file.layer,
             catalog: &mut *catalog,
         };
@@ -51,6 +54,7 @@ pub(crate) fn read(files: &FileSet, catalog: &mut Catalog) {
 
 struct Walk<'a> {
     budget: u64,
+    problems: usize,
     layer: usize,
     catalog: &'a mut Catalog,
 }
@@ -84,6 +88,16 @@ impl Walk<'_> {
             } else {
                 continue;
             };
+            if self.budget == 0 {
+                let whole = BUDGET >> 20;
+                self.problem(
+                    path,
+                    &format!("archives nested in it decompress to more than {whole} MiB; the rest is not read"),
+                );
+                // Said once: from here every archive up the stack stops too.
+                self.problems = MAX_PROBLEMS;
+                return;
+            }
             let cap = match kind {
                 Entry::Pom | Entry::Manifest => MAX_SMALL.min(self.budget),
                 Entry::Nested => self.budget,
@@ -163,7 +177,14 @@ impl Walk<'_> {
     }
 
     fn problem(&mut self, path: &str, why: &str) {
-        self.catalog.problems.push(format!("{path}: {why}"));
+        self.problems += 1;
+        if self.problems < MAX_PROBLEMS {
+            self.catalog.problems.push(format!("{path}: {why}"));
+        } else if self.problems == MAX_PROBLEMS {
+            self.catalog
+                .problems
+                .push(format!("{path}: {why} (and further problems not listed)"));
+        }
     }
 }
 
@@ -377,6 +398,7 @@ mod tests {
         let mut catalog = Catalog::default();
         Walk {
             budget,
+            problems: 0,
             layer: 0,
             catalog: &mut catalog,
         }
@@ -418,6 +440,31 @@ mod tests {
     }
 
     #[test]
+    fn a_used_up_budget_and_many_bad_entries_say_little() {
+        let zeros = vec![0u8; 64 << 10];
+        let spent = zip_of(&[
+            ("a.jar", &zeros),
+            ("b.jar", &zeros),
+            ("META-INF/maven/g/a/pom.properties", &pom("g", "a", "1")),
+        ]);
+        let catalog = walk("/spent.jar", &spent, 128 << 10);
+        assert_eq!(
+            catalog.problems,
+            ["/spent.jar: archives nested in it decompress to more than 256 MiB; the rest is not read"]
+        );
+        let names: Vec<String> = (0..100).map(|i| format!("lib/{i}.jar")).collect();
+        let many: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &zeros[..])).collect();
+        let catalog = walk("/many.jar", &zip_of(&many), 1 << 10);
+        assert_eq!(
+            catalog.problems.len(),
+            MAX_PROBLEMS,
+            "{:?}",
+            catalog.problems
+        );
+        assert!(catalog.problems[MAX_PROBLEMS - 1].ends_with("(and further problems not listed)"));
+    }
+
+    #[test]
     fn truncated_and_garbage_archives_are_problems_naming_the_file() {
         let mut truncated = zip_of(&[("META-INF/maven/g/a/pom.properties", &pom("g", "a", "1"))]);
         truncated.truncate(truncated.len() - 10);
@@ -429,6 +476,24 @@ mod tests {
         }
         let garbage = [&b"PK\x03\x04"[..], &[0xff; 100]].concat();
         assert_eq!(scan("/g.jar", garbage).problems.len(), 1);
+    }
+
+    #[test]
+    fn every_single_byte_corruption_of_a_nested_jar_is_survived() {
+        let inner = zip_of(&[("META-INF/maven/g/a/pom.properties", &pom("g", "a", "1"))]);
+        let outer = zip_of(&[
+            ("META-INF/maven/g/o/pom.properties", &pom("g", "o", "2")),
+            ("lib/a.jar", &inner),
+        ]);
+        for at in 0..outer.len() {
+            for value in [0x00, 0x7f, 0xff] {
+                let mut bad = outer.clone();
+                bad[at] = value;
+                let catalog = walk("/m.jar", &bad, 1 << 20);
+                assert!(catalog.packages.len() <= 2);
+                assert!(catalog.problems.iter().all(|p| p.starts_with("/m.jar")));
+            }
+        }
     }
 
     #[test]
