@@ -1,6 +1,7 @@
-//! The export's outer tar, walked once. Each layer is summarised as it streams by (`docker save`
-//! writes manifest.json after the layers, so their order is known only at the end); the small JSON
-//! documents (manifests, configs, indexes) are kept; everything else is skipped.
+//! The export's outer tar, walked once. Each layer is read as it streams by (`docker save`
+//! writes manifest.json after the layers, so their order is known only at the end) by whichever
+//! consumer the caller passes: the analysis summarises it, the file collector keeps some files;
+//! the small JSON documents (manifests, configs, indexes) are kept; everything else is skipped.
 
 use crate::error::{LayersError, ReadProblem};
 use crate::layer::{decompressed, sniff, summarise, LayerSummary, Sniffed};
@@ -13,9 +14,9 @@ use std::io::{Cursor, Read};
 /// How many links may lead to one entry (docker save links repeated layers to their first copy).
 const MAX_LINK_HOPS: usize = 32;
 
-/// What an entry of the archive turned out to be.
-pub(crate) enum Item {
-    Layer(LayerSummary),
+/// What an entry of the archive turned out to be; `L` is what the consumer made of a layer.
+pub(crate) enum Item<L = LayerSummary> {
+    Layer(L),
     Json(Vec<u8>),
     /// A JSON document larger than the limit (its size): an error only if the image needs it.
     TooLarge(u64),
@@ -25,9 +26,8 @@ pub(crate) enum Item {
 }
 
 /// The archive's entries by normalised name, and the links between them.
-#[derive(Default)]
-pub(crate) struct Contents {
-    items: HashMap<String, Item>,
+pub(crate) struct Contents<L = LayerSummary> {
+    items: HashMap<String, Item<L>>,
     links: HashMap<String, String>,
     json_limit: u64,
     /// JSON documents handed out, for tests that each is read once.
@@ -35,17 +35,27 @@ pub(crate) struct Contents {
     json_reads: std::cell::Cell<usize>,
 }
 
-impl Contents {
+impl<L> Contents<L> {
     /// The entry at `path`, following links.
-    pub(crate) fn get(&self, path: &str) -> Option<&Item> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Item<L>> {
+        self.items.get(self.key(path)?)
+    }
+
+    /// The key of the entry at `path`, following links.
+    pub(crate) fn key<'s>(&'s self, path: &'s str) -> Option<&'s str> {
         let mut path = path;
         for _ in 0..MAX_LINK_HOPS {
-            if let Some(item) = self.items.get(path) {
-                return Some(item);
+            if self.items.contains_key(path) {
+                return Some(path);
             }
             path = self.links.get(path)?;
         }
         None
+    }
+
+    /// The entry at `key` (as [`Contents::key`] gives it), to take what the consumer made.
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Item<L>> {
+        self.items.get_mut(key)
     }
 
     /// A JSON document the image needs; `by` names what refers to it, for messages.
@@ -79,12 +89,27 @@ impl Contents {
     }
 }
 
-/// Reads the whole archive, keeping only what the analysis needs.
+/// Reads the whole archive, summarising each layer for the analysis.
 pub(crate) fn read(export: impl Read, limits: &Limits) -> Result<Contents, LayersError> {
+    read_layers(export, limits, |tar, name, entries_left| {
+        summarise(tar, name, limits, entries_left)
+    })
+}
+
+/// Reads the whole archive, handing each layer's (decompressed) tar to `layer` with the layer's
+/// archive entry, for messages, and the image's remaining entry budget.
+pub(crate) fn read_layers<L>(
+    export: impl Read,
+    limits: &Limits,
+    mut layer: impl FnMut(&mut dyn Read, &str, &mut u64) -> Result<L, LayersError>,
+) -> Result<Contents<L>, LayersError> {
     let mut outer = TarReader::new(export, limits.max_entry_bytes);
     let mut contents = Contents {
+        items: HashMap::new(),
+        links: HashMap::new(),
         json_limit: limits.max_json_bytes,
-        ..Contents::default()
+        #[cfg(test)]
+        json_reads: std::cell::Cell::new(0),
     };
     let mut entries_left = limits.max_entries;
     let mut json_bytes: u64 = 0;
@@ -133,9 +158,9 @@ pub(crate) fn read(export: impl Read, limits: &Limits) -> Result<Contents, Layer
                 let item = match kind {
                     Sniffed::Tar | Sniffed::Gzip | Sniffed::Zstd => {
                         let blob = Cursor::new(head).chain(data);
-                        let tar =
+                        let mut tar =
                             decompressed(kind, blob).map_err(|e| ReadProblem::from(e).at(at()))?;
-                        Item::Layer(summarise(tar, &key, limits, &mut entries_left)?)
+                        Item::Layer(layer(&mut tar, &key, &mut entries_left)?)
                     }
                     Sniffed::Json if needed_json(&key) => {
                         if header.size > limits.max_json_bytes {

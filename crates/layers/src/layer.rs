@@ -94,13 +94,29 @@ pub(crate) fn summarise(
     limits: &Limits,
     entries_left: &mut u64,
 ) -> Result<LayerSummary, LayersError> {
-    let mut reader = TarReader::new(tar, limits.max_entry_bytes);
     let mut summary = LayerSummary::default();
+    walk(tar, name, limits, entries_left, |change, _, _| {
+        summary.changes.push(change);
+        Ok(())
+    })?;
+    Ok(summary)
+}
+
+/// Reads one layer tar, calling `each` with every change it makes, the entry's header and its
+/// data (unread data is skipped). Arguments as for [`summarise`].
+pub(crate) fn walk(
+    tar: impl Read,
+    name: &str,
+    limits: &Limits,
+    entries_left: &mut u64,
+    mut each: impl FnMut(Change, &tar::Header, &mut dyn Read) -> Result<(), LayersError>,
+) -> Result<(), LayersError> {
+    let mut reader = TarReader::new(tar, limits.max_entry_bytes);
     let mut last: Option<Vec<u8>> = None;
     loop {
         let header = match reader.next() {
             Ok(Some(header)) => header,
-            Ok(None) => return Ok(summary),
+            Ok(None) => return Ok(()),
             Err(problem) => return Err(problem.at(after(name, last.as_deref()))),
         };
         if *entries_left == 0 {
@@ -111,7 +127,7 @@ pub(crate) fn summarise(
         }
         *entries_left -= 1;
         if let Some(change) = change_of(&header, name)? {
-            summary.changes.push(change);
+            each(change, &header, &mut reader.data())?;
         }
         last = Some(header.path);
     }

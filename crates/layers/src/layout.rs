@@ -98,7 +98,7 @@ struct Candidate {
     by: String,
 }
 
-pub(crate) fn plan(contents: &Contents, select: Option<&str>) -> Result<Plan, LayersError> {
+pub(crate) fn plan<L>(contents: &Contents<L>, select: Option<&str>) -> Result<Plan, LayersError> {
     let candidates = if contents.has("manifest.json") {
         from_save_manifest(contents)?
     } else if contents.has("index.json") {
@@ -152,7 +152,7 @@ pub(crate) fn plan(contents: &Contents, select: Option<&str>) -> Result<Plan, La
     })
 }
 
-fn from_save_manifest(contents: &Contents) -> Result<Vec<Candidate>, LayersError> {
+fn from_save_manifest<L>(contents: &Contents<L>) -> Result<Vec<Candidate>, LayersError> {
     let entries: Vec<SaveEntry> = parse(
         contents.json("manifest.json", "the archive")?,
         "manifest.json",
@@ -174,7 +174,7 @@ fn from_save_manifest(contents: &Contents) -> Result<Vec<Candidate>, LayersError
         .collect())
 }
 
-fn from_index(contents: &Contents) -> Result<Vec<Candidate>, LayersError> {
+fn from_index<L>(contents: &Contents<L>) -> Result<Vec<Candidate>, LayersError> {
     let index: OciDocument = parse(contents.json("index.json", "the archive")?, "index.json")?;
     let mut walk = IndexWalk {
         contents,
@@ -200,8 +200,8 @@ fn from_index(contents: &Contents) -> Result<Vec<Candidate>, LayersError> {
 /// indexes list it: a manifest listed again is the same image, which only gains the names it is
 /// listed under; a nested index listed again is not walked again (the names of its first listing
 /// stay those of its images).
-struct IndexWalk<'c> {
-    contents: &'c Contents,
+struct IndexWalk<'c, L> {
+    contents: &'c Contents<L>,
     out: Vec<Candidate>,
     /// Manifests read, by blob path, to their place in `out`.
     manifests: HashMap<String, usize>,
@@ -212,7 +212,7 @@ struct IndexWalk<'c> {
     missing: Option<String>,
 }
 
-impl IndexWalk<'_> {
+impl<L> IndexWalk<'_, L> {
     fn descriptors(
         &mut self,
         descriptors: Vec<Descriptor>,
@@ -315,10 +315,10 @@ fn blob_path(digest: &str) -> Result<String, LayersError> {
     }
 }
 
-fn choose(
+fn choose<L>(
     candidates: Vec<Candidate>,
     select: Option<&str>,
-    contents: &Contents,
+    contents: &Contents<L>,
 ) -> Result<Candidate, LayersError> {
     let labels: Vec<String> = candidates.iter().map(label).collect();
     let mut matching: Vec<Candidate> = match select {

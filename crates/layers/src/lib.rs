@@ -7,12 +7,17 @@
 //! extracted and no file content is kept: each layer is summarised into a compact list of paths as
 //! it streams by, then the layers are merged in order once the manifest says what that order is.
 //!
+//! [`collect_files`] reads the same export in the same one pass for the vulnerability scanner:
+//! the files of the final filesystem a caller asks for, with the layer that wrote each, within
+//! [`CollectLimits`]; [`collect_rootfs`] does it for a directory.
+//!
 //! Pure: a reader and the image's history in, plain data out. No engine, no clock, no disk.
 //! Untrusted input is fine: a damaged archive gives an error naming the layer and entry, and
 //! what is held in memory is bounded by [`Limits`] and by the longest path an engine can create
 //! (4096 bytes, Linux's PATH_MAX).
 
 mod archive;
+mod collect;
 mod error;
 mod filetree;
 mod layer;
@@ -25,6 +30,7 @@ mod tar;
 #[cfg(test)]
 mod tests;
 
+pub use collect::{collect_files, collect_rootfs, CollectLimits, Collected, Keep, LayerMeta};
 pub use error::LayersError;
 pub use filetree::{EntryKind, FileTree, HiddenBy, TreeEntry};
 pub use report::{How, LayerReport, LayerRow, Step, Wasted};
@@ -100,50 +106,7 @@ fn analysis(
 ) -> Result<Analysis, LayersError> {
     let contents = archive::read(export, &options.limits)?;
     let plan = layout::plan(&contents, options.select.as_deref())?;
-    let mut layers = Vec::with_capacity(plan.layers.len());
-    for (index, layer) in plan.layers.iter().enumerate() {
-        let summary = match contents.get(&layer.path) {
-            Some(archive::Item::Layer(summary)) => summary,
-            Some(archive::Item::Unsupported(compression)) => {
-                return Err(LayersError::Corrupt {
-                    at: format!("layer {index} ({:?})", layer.path),
-                    problem: format!(
-                        "it is compressed with {compression}, which Drydock does not read (gzip and zstd it does)"
-                    ),
-                })
-            }
-            Some(_) => {
-                return Err(LayersError::Corrupt {
-                    at: format!("layer {index} ({:?})", layer.path),
-                    problem: "it is not a layer: neither a tar nor a gzip or zstd stream".into(),
-                })
-            }
-            None => {
-                return Err(LayersError::Missing {
-                    what: format!("layer {index} ({:?})", layer.path),
-                    by: plan.by.clone(),
-                })
-            }
-        };
-        layers.push((layer.path.as_str(), summary));
-    }
-    // A layer listed again is read once but applied again, as the engine applies it, so the
-    // report stays what the engine would show. Each listing counts against the entry limit: a
-    // manifest repeating one layer costs what an image of that many entries costs, no more.
-    let merged_entries = layers
-        .iter()
-        .map(|(_, summary)| summary.changes.len() as u64)
-        .fold(0, u64::saturating_add);
-    if merged_entries > options.limits.max_entries {
-        return Err(LayersError::Limit {
-            what: format!(
-                "{}, which lists {} layers holding {merged_entries} entries in all (a layer listed again counts again),",
-                plan.by,
-                layers.len()
-            ),
-            limit: format!("{} entries", options.limits.max_entries),
-        });
-    }
+    let layers = planned_layers(&contents, &plan, &options.limits, |s| s.changes.len())?;
     let mut merged = merge::merged(&layers)?;
     let hidden = merged.hidden();
     let tree = if with_tree {
@@ -167,4 +130,60 @@ fn analysis(
         options.history.as_deref(),
     );
     Ok(Analysis { report, tree })
+}
+
+/// The layers `plan` lists, lowest first, each with its archive entry and what the consumer made
+/// of it (`entries` counts its changes). A layer listed again is read once but applied again, as
+/// the engine applies it, so the result stays what the engine would show. Each listing counts
+/// against the entry limit: a manifest repeating one layer costs what an image of that many
+/// entries costs, no more.
+fn planned_layers<'c, L>(
+    contents: &'c archive::Contents<L>,
+    plan: &'c layout::Plan,
+    limits: &Limits,
+    entries: impl Fn(&L) -> usize,
+) -> Result<Vec<(&'c str, &'c L)>, LayersError> {
+    let mut layers = Vec::with_capacity(plan.layers.len());
+    for (index, layer) in plan.layers.iter().enumerate() {
+        let at = || format!("layer {index} ({:?})", layer.path);
+        let read = match contents.get(&layer.path) {
+            Some(archive::Item::Layer(read)) => read,
+            Some(archive::Item::Unsupported(compression)) => {
+                return Err(LayersError::Corrupt {
+                    at: at(),
+                    problem: format!(
+                        "it is compressed with {compression}, which Drydock does not read (gzip and zstd it does)"
+                    ),
+                })
+            }
+            Some(_) => {
+                return Err(LayersError::Corrupt {
+                    at: at(),
+                    problem: "it is not a layer: neither a tar nor a gzip or zstd stream".into(),
+                })
+            }
+            None => {
+                return Err(LayersError::Missing {
+                    what: at(),
+                    by: plan.by.clone(),
+                })
+            }
+        };
+        layers.push((layer.path.as_str(), read));
+    }
+    let merged_entries = layers
+        .iter()
+        .map(|(_, read)| entries(read) as u64)
+        .fold(0, u64::saturating_add);
+    if merged_entries > limits.max_entries {
+        return Err(LayersError::Limit {
+            what: format!(
+                "{}, which lists {} layers holding {merged_entries} entries in all (a layer listed again counts again),",
+                plan.by,
+                layers.len()
+            ),
+            limit: format!("{} entries", limits.max_entries),
+        });
+    }
+    Ok(layers)
 }

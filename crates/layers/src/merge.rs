@@ -57,6 +57,8 @@ struct Content<'a> {
     path: &'a [u8],
     bytes: u64,
     written_in: usize,
+    /// Its change's place in the layer that wrote it.
+    change: usize,
     /// Visible paths leading to this content.
     links: u32,
     hidden: Option<(usize, How)>,
@@ -149,6 +151,18 @@ impl<'a> Tree<'a> {
         })
     }
 
+    /// Every visible path to file content (a hard link leads to its target's), in byte order:
+    /// (path, the layer that wrote the content, the content's change in that layer).
+    pub(crate) fn visible_files(&self) -> impl Iterator<Item = (&'a [u8], usize, usize)> + '_ {
+        self.nodes.iter().filter_map(|(path, node)| match node {
+            Node::File(id) => {
+                let content = &self.contents[*id];
+                Some((*path, content.written_in, content.change))
+            }
+            _ => None,
+        })
+    }
+
     pub(crate) fn into_figures(self) -> Vec<Figures> {
         self.figures
     }
@@ -170,7 +184,7 @@ impl<'a> Tree<'a> {
                 _ => {}
             }
         }
-        for change in &summary.changes {
+        for (at, change) in summary.changes.iter().enumerate() {
             let path = &change.path[..];
             match &change.what {
                 What::Whiteout | What::Opaque => {}
@@ -181,6 +195,7 @@ impl<'a> Tree<'a> {
                         path,
                         bytes: *bytes,
                         written_in: layer,
+                        change: at,
                         links: 1,
                         hidden: None,
                     });

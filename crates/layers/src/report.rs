@@ -138,7 +138,7 @@ pub(crate) fn efficiency(stored: u64, hidden: u64) -> f64 {
 
 /// The build step of each layer: the caller's history if its layer-writing steps pair one to one
 /// with the layers, else the config's (whose `empty_layer` flags are exact), else none.
-fn created_by(plan: &Plan, history: Option<&[Step]>) -> Vec<String> {
+pub(crate) fn created_by(plan: &Plan, history: Option<&[Step]>) -> Vec<String> {
     let wanted = plan.layers.len();
     let from_caller = history.map(|steps| {
         steps

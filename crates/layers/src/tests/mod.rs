@@ -2,6 +2,7 @@
 //! bytes get hidden, and damaged or hostile input.
 
 mod build;
+mod collect;
 mod crane;
 mod hostile;
 
