@@ -39,7 +39,7 @@ pub(crate) fn read(files: &FileSet, catalog: &mut Catalog) {
             // section headers are broken, falls back to scanning for its magic silently.
             Err(why) => {
                 catalog.problems.push(format!(
-                    "{path}: {why}; its Rust dependencies (.dep-v0) are not read"
+                    "{path}: {why}: a truncated or damaged executable, whose embedded package lists may be missed"
                 ));
                 continue;
             }

@@ -108,6 +108,22 @@ fn a_real_go_binary_gives_stdlib_and_its_dependency_modules() {
             ],
             "{name}"
         );
+        // Its section-header offset broken: the build info is still found by its magic, and the
+        // damage is said once, naming the file. (Truncation is no test here: a stripped Go
+        // binary ends just after its build info.)
+        let mut broken = std::fs::read(dir.join(name)).expect("read the built binary");
+        broken[0x28..0x30].copy_from_slice(&(1u64 << 40).to_le_bytes());
+        let files = FileSet::from([(
+            "/app/broken".to_string(),
+            File {
+                layer: 0,
+                bytes: broken,
+            },
+        )]);
+        let found = catalog(&files);
+        assert_eq!(found.packages.len(), 2, "{:?}", found.packages);
+        assert_eq!(found.problems.len(), 1, "{:?}", found.problems);
+        assert!(found.problems[0].starts_with("/app/broken: "));
         // `go1.19.8` → `v1.19.8`; `go1.20` → `v1.20.0`.
         let release = goversion.trim_start_matches("go");
         assert!(
