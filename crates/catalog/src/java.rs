@@ -2,7 +2,8 @@
 //! pom.properties` inside is one package (a shaded JAR holds several); JARs nested inside
 //! (`BOOT-INF/lib/*.jar`, `WEB-INF/lib/*.jar`, an EAR's modules) are opened too, to depth 3.
 //! An archive with no `pom.properties` falls back to its manifest's `Implementation-Title` and
-//! `Implementation-Version`, when both are there.
+//! `Implementation-Version`, when both are there. A package found in a nested archive names it
+//! as Java's JAR URLs do: `/app/app.jar!/BOOT-INF/lib/dep.jar`.
 //!
 //! Archives are strangers' zips: decompression is bounded per entry and across everything one
 //! archive on disk opens (its nested archives included), and declared sizes are not trusted.

@@ -1,6 +1,8 @@
 //! Rust (`crates.io`): the dependency list `cargo auditable` embeds in a binary, a
 //! zlib-compressed JSON document in the ELF section `.dep-v0`. Only crates whose source is
-//! crates.io are reported: local and git crates have no advisories to match.
+//! crates.io are reported: local and git crates have no advisories to match. Build dependencies
+//! are reported too, as `cargo audit bin` does: their code ran at build time (build scripts,
+//! proc macros) and shaped what the binary holds.
 
 use std::io::Read;
 
