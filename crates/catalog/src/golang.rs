@@ -326,6 +326,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn long_lines_and_invalid_utf8_in_module_info_do_not_lose_the_rest() {
+        let long = "x".repeat(1 << 20);
+        let modinfo = format!(
+            "path\t{long}\nmod\texample.com/m\tv1.0.0\t\ndep\tbad\u{fffd}\tv0.1.0\t\nbuild\t{long}\ndep\tgithub.com/a/b\tv1.0.0\th1:z="
+        );
+        let mut bytes = section("go1.21.5", &modinfo);
+        // Replace the U+FFFD with a lone invalid byte, keeping the lengths consistent: the
+        // three UTF-8 bytes become 0xff 0xfe 0xfd.
+        if let Some(at) = bytes.windows(3).position(|w| w == "\u{fffd}".as_bytes()) {
+            bytes[at..at + 3].copy_from_slice(&[0xff, 0xfe, 0xfd]);
+        }
+        let info = parse(&bytes).map_err(|e| e.to_string());
+        let names: Vec<_> = info
+            .as_ref()
+            .map(|i| i.modules().into_iter().map(|m| m.0).collect())
+            .unwrap_or_default();
+        assert_eq!(names.len(), 4, "{names:?}");
+        assert_eq!(names[0], "stdlib");
+        assert_eq!(names[1], "example.com/m");
+        assert!(names[2].starts_with("bad"));
+        assert_eq!(names[3], "github.com/a/b");
+    }
+
+    #[test]
     fn old_and_broken_build_info_are_problems_naming_the_file() {
         let mut old = MAGIC.to_vec();
         old.extend_from_slice(&[8, 0]);
