@@ -9,7 +9,8 @@ use crate::error::EngineError;
 use crate::raw::Pulse;
 use bytes::{Buf, Bytes};
 use drydock_layers::{
-    analyse, analyse_with_tree, Analysis, LayerReport, LayersError, Options, Step,
+    analyse, analyse_with_tree, collect_files, Analysis, CollectLimits, Collected, Keep,
+    LayerReport, LayersError, Options, Step,
 };
 use futures_util::StreamExt;
 use std::io::{self, Read};
@@ -48,11 +49,27 @@ impl Engine {
         self.exported(name, progress, analyse_with_tree).await
     }
 
+    /// The files of image `name`'s final filesystem that `keep` wants, each with the layer that
+    /// wrote it, from one streamed export, reporting progress as it streams.
+    pub async fn collect_files(
+        &self,
+        name: &str,
+        keep: fn(&str) -> Keep,
+        limits: &CollectLimits,
+        progress: impl FnMut(ExportProgress),
+    ) -> Result<Collected, EngineError> {
+        let limits = limits.clone();
+        self.exported(name, progress, move |export, _| {
+            collect_files(export, &keep, &limits)
+        })
+        .await
+    }
+
     async fn exported<T: Named + Send + 'static>(
         &self,
         name: &str,
         mut progress: impl FnMut(ExportProgress),
-        analyser: fn(ChannelReader, &Options) -> Result<T, LayersError>,
+        analyser: impl FnOnce(ChannelReader, &Options) -> Result<T, LayersError> + Send + 'static,
     ) -> Result<T, EngineError> {
         let history = self.history(name).await?;
         let total = history.iter().map(|row| row.size.max(0) as u64).sum();
@@ -142,6 +159,10 @@ impl Named for LayerReport {
     fn set_image(&mut self, name: &str) {
         self.image = name.to_owned();
     }
+}
+
+impl Named for Collected {
+    fn set_image(&mut self, _: &str) {}
 }
 
 impl Named for Analysis {
