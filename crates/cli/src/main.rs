@@ -7,6 +7,9 @@ mod error;
 mod layers;
 mod lint;
 mod output;
+// Wired by the scan command.
+#[allow(dead_code)]
+mod scan;
 
 use clap::Parser;
 use error::CliError;

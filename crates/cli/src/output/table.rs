@@ -14,13 +14,13 @@ const WASTED_ROWS: usize = 20;
 pub struct Table;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// Lays out rows under headers; numbers align right.
-fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
+pub(crate) fn render(headers: &[(&str, Align)], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = headers.iter().map(|(h, _)| h.chars().count()).collect();
     for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
