@@ -257,8 +257,16 @@ pub fn collect_rootfs(
                 continue;
             }
         };
+        // Counted as listed: a directory of millions of entries is refused before it is held.
         let mut children = Vec::new();
         for child in listing {
+            if entries_left == 0 {
+                return Err(LayersError::Limit {
+                    what: format!("the number of entries under {}", dir.display()),
+                    limit: format!("{} entries", limits.read.max_entries),
+                });
+            }
+            entries_left -= 1;
             let child = child.and_then(|c| Ok((c.file_name(), c.file_type()?)));
             match child {
                 Ok(child) => children.push(child),
@@ -267,15 +275,9 @@ pub fn collect_rootfs(
                     .push(format!("{}: cannot list the directory: {e}", display(&rel))),
             }
         }
+        // Sorted, so which files the total limit leaves out does not depend on the disk's order.
         children.sort_by(|a, b| a.0.cmp(&b.0));
         for (name, kind) in children {
-            if entries_left == 0 {
-                return Err(LayersError::Limit {
-                    what: format!("the number of entries under {}", dir.display()),
-                    limit: format!("{} entries", limits.read.max_entries),
-                });
-            }
-            entries_left -= 1;
             let path = join(&rel, name.as_encoded_bytes());
             if path.len() > MAX_PATH {
                 return Err(LayersError::Limit {

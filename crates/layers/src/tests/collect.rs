@@ -611,6 +611,33 @@ mod rootfs {
     }
 
     #[test]
+    fn a_directory_over_the_entry_limit_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for i in 0..5 {
+            write(dir.path(), &format!("d/f{i}"), b"x");
+        }
+        let limits = CollectLimits {
+            read: crate::Limits {
+                max_entries: 5,
+                ..crate::Limits::default()
+            },
+            ..CollectLimits::default()
+        };
+        let err = collect_rootfs(dir.path(), &catalogers, &limits).expect_err("6 entries");
+        assert!(matches!(err, LayersError::Limit { .. }), "{err}");
+        assert!(err.to_string().contains("5 entries"), "{err}");
+        let limits = CollectLimits {
+            read: crate::Limits {
+                max_entries: 6,
+                ..crate::Limits::default()
+            },
+            ..CollectLimits::default()
+        };
+        let collected = collect_rootfs(dir.path(), &catalogers, &limits).expect("6 entries");
+        assert_eq!(collected.files.len(), 5);
+    }
+
+    #[test]
     fn a_fifo_is_skipped_not_opened() {
         let dir = tempfile::tempdir().expect("tempdir");
         let fifo = dir.path().join("fifo");
