@@ -92,6 +92,16 @@ pub fn collect_files(
     keep: &dyn Fn(&str) -> Keep,
     limits: &CollectLimits,
 ) -> Result<Collected, LayersError> {
+    collect_image(export, None, keep, limits)
+}
+
+/// [`collect_files`] of the image `select` names (by name or id) in an archive of several.
+pub fn collect_image(
+    export: impl Read,
+    select: Option<&str>,
+    keep: &dyn Fn(&str) -> Keep,
+    limits: &CollectLimits,
+) -> Result<Collected, LayersError> {
     let mut keeper = Keeper {
         keep,
         limits,
@@ -100,7 +110,7 @@ pub fn collect_files(
     let mut contents = archive::read_layers(export, &limits.read, |tar, name, entries_left| {
         read_layer(tar, name, &limits.read, entries_left, &mut keeper)
     })?;
-    let plan = layout::plan(&contents, None)?;
+    let plan = layout::plan(&contents, select)?;
     let mut out = Collected {
         layers: plan
             .layers

@@ -30,7 +30,9 @@ mod tar;
 #[cfg(test)]
 mod tests;
 
-pub use collect::{collect_files, collect_rootfs, CollectLimits, Collected, Keep, LayerMeta};
+pub use collect::{
+    collect_files, collect_image, collect_rootfs, CollectLimits, Collected, Keep, LayerMeta,
+};
 pub use error::LayersError;
 pub use filetree::{EntryKind, FileTree, HiddenBy, TreeEntry};
 pub use report::{How, LayerReport, LayerRow, Step, Wasted};

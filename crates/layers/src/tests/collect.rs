@@ -417,6 +417,39 @@ fn a_layer_listed_twice_gives_its_content_to_every_path_that_shows_it() {
 }
 
 #[test]
+fn an_archive_of_several_images_needs_the_one_to_read_named() {
+    let mut archive = Tar::new();
+    let mut manifest = Vec::new();
+    for (i, (tag, content)) in [("app:1", &b"one"[..]), ("app:2", b"two")]
+        .into_iter()
+        .enumerate()
+    {
+        let layer = format!("l{i}/layer.tar");
+        let config = format!("{i:064x}.json");
+        archive = archive
+            .data(&layer, &Tar::new().data("etc/v", content).finish())
+            .data(&config, br#"{"rootfs": {"diff_ids": []}}"#);
+        manifest.push(serde_json::json!({"Config": config, "RepoTags": [tag], "Layers": [layer]}));
+    }
+    let archive = archive
+        .data(
+            "manifest.json",
+            serde_json::Value::from(manifest).to_string().as_bytes(),
+        )
+        .finish();
+    let err = collect_fails(&archive, &CollectLimits::default());
+    assert!(matches!(err, LayersError::SeveralImages { .. }), "{err}");
+    let second = crate::collect_image(
+        &archive[..],
+        Some("app:2"),
+        &catalogers,
+        &CollectLimits::default(),
+    )
+    .expect("named");
+    assert_eq!(files(&second), vec![("/etc/v", 0, &b"two"[..])]);
+}
+
+#[test]
 fn the_analysis_of_the_same_archive_is_unchanged() {
     let archive = image(&[
         Tar::new().file("a", 100).file("b", 50).finish(),
