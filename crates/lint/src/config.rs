@@ -84,6 +84,10 @@ struct File {
     #[allow(dead_code)]
     #[serde(default, rename = "disable-ignore-pragma")]
     disable_ignore_pragma: Option<bool>,
+    // `drydock scan`'s part of `.drydock.yaml` (its ignore list), read by the scanner.
+    #[allow(dead_code)]
+    #[serde(default)]
+    scan: Option<serde_yaml::Value>,
 }
 
 /// Config file names, in the order they apply (later wins).

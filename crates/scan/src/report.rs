@@ -1,19 +1,8 @@
 //! A scan as both front ends show it, and as `--format json` prints it.
 
+pub use drydock_advisories::cvss::Severity;
 use drydock_catalog::{Os, Package};
 use serde::{Deserialize, Serialize};
-
-/// How bad a vulnerability is: the vendor's rating first, else the CVSS base score's band.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Unknown,
-    None,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
 
 /// Where a fix stands for the installed package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
