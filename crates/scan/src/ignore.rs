@@ -142,7 +142,7 @@ pub fn apply(
     findings.retain(|f| {
         !in_force
             .iter()
-            .any(|i| f.id == i.id || f.aliases.iter().any(|a| *a == i.id))
+            .any(|i| f.id == i.id || f.aliases.contains(&i.id))
     });
     (
         before - findings.len(),
