@@ -9,6 +9,7 @@ import type {
   VolumeRow,
 } from './types';
 import type { EngineStatus } from './engine/status';
+import type { DbStatus, ScanAlert, ScanReport, Severity } from './security/types';
 
 export const engineStatus = () => invoke<EngineStatus>('engine_status');
 export const overview = () => invoke<Overview>('overview');
@@ -58,6 +59,27 @@ export const scheduleSet = (schedule: Schedule, planId: string | null) =>
 /** Called after each scheduled run the app made on its own. */
 export function onScheduledCleanup(onRun: (run: ScheduledRun) => void): Promise<UnlistenFn> {
   return listen<ScheduledRun>('scheduled-cleanup', (e) => onRun(e.payload));
+}
+
+/** Scans an image against the advisory database; `onProgress` hears how much of the export has
+ * streamed (nothing streams when the image's packages were read before). */
+export function scanImage(id: string, onProgress: (p: ExportProgress) => void): Promise<ScanReport> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return invoke<ScanReport>('scan_image', { id, channel });
+}
+/** Stops the scan that is running; it rejects. */
+export const scanCancel = () => invoke<void>('scan_cancel');
+/** The last scan of this image the app made, if any. */
+export const scanLast = (id: string) => invoke<ScanReport | null>('scan_last', { id });
+/** The advisory database: its sources and their ages (the app never downloads it). */
+export const advisoryStatus = () => invoke<DbStatus>('advisory_status');
+/** The severity from which a background scan of a new image raises an alert. */
+export const alertThreshold = () => invoke<Severity>('alert_threshold');
+export const setAlertThreshold = (threshold: Severity) => invoke<Severity>('set_alert_threshold', { threshold });
+/** Called when a background scan of a new image found findings at or above the threshold. */
+export function onScanAlert(onAlert: (alert: ScanAlert) => void): Promise<UnlistenFn> {
+  return listen<ScanAlert>('scan-alert', (e) => onAlert(e.payload));
 }
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
