@@ -61,6 +61,46 @@ pub enum Command {
     Journal(JournalArgs),
     /// Show or change the saved keep list (globs on repo:tag that cleanups never remove)
     Keep(KeepArgs),
+    /// The offline vulnerability database: import advisories, update them, show what is there
+    #[command(subcommand, after_help = DB_HELP)]
+    Db(DbCommand),
+}
+
+const DB_HELP: &str = "\
+The database is advisories.sqlite3 in Drydock's data directory (DRYDOCK_DATA_DIR). An import or
+update builds a new file and replaces the old one only when complete: a failure leaves it as it
+was. Exit codes: 0 done, 2 errors (what could not be read or fetched is named).";
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisories: OSV records (a JSON file, a directory, an ecosystem's all.zip), the
+    /// Debian Security Tracker's JSON, Alpine secdb files; the format is found from the content.
+    /// A source imported again replaces its earlier records
+    Import(DbImportArgs),
+    /// Download OSV (PyPI, npm, Go, crates.io, Maven), the Debian tracker and Alpine secdb, and
+    /// import them
+    Update(DbUpdateArgs),
+    /// Show the sources in the database, their records and age (a warning after a week)
+    Status(FormatArg),
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Files or directories to import
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Fetch from this mirror instead, at the public sources' paths: <URL>/PyPI/all.zip,
+    /// <URL>/tracker/data/json, <URL>/v3.20/main.json, ...
+    #[arg(long, value_name = "URL")]
+    pub mirror: Option<String>,
+    #[command(flatten)]
+    pub format: FormatArg,
 }
 
 const PRUNE_HELP: &str = "\

@@ -1,6 +1,6 @@
 //! One function per subcommand: open the engine, ask the domain crates, render.
 
-use crate::args::{Cli, Command, EngineArgs};
+use crate::args::{Cli, Command, DbCommand, EngineArgs};
 use crate::error::CliError;
 use crate::output::{self, Render};
 use drydock_engine::{discover, ConnectOptions, Engine, HostEnv, Selection};
@@ -86,6 +86,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             crate::cleanup::journal(&args)
         }
         Command::Keep(args) => crate::cleanup::keep(&args),
+        // The advisory database is files and downloads, never the engine.
+        Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
+        Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
+        Command::Db(DbCommand::Status(args)) => crate::db::status(&args),
     }
 }
 

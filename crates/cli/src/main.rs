@@ -3,6 +3,7 @@
 mod args;
 mod cleanup;
 mod commands;
+mod db;
 mod error;
 mod layers;
 mod lint;
