@@ -29,11 +29,13 @@ struct Raw {
     database_specific: Option<Value>,
 }
 
+/// Both fields optional: an entry missing one is dropped, not the whole record.
 #[derive(Deserialize)]
 struct RawSeverity {
-    #[serde(rename = "type")]
-    kind: String,
-    score: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    score: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,9 +102,11 @@ pub(crate) fn parse(text: &str) -> Result<Option<Record>, serde_json::Error> {
                 .severity
                 .unwrap_or_default()
                 .into_iter()
-                .map(|s| Severity {
-                    kind: s.kind,
-                    score: s.score,
+                .filter_map(|s| {
+                    Some(Severity {
+                        kind: s.kind?,
+                        score: s.score?,
+                    })
                 })
                 .collect(),
             vendor_severity,
@@ -198,6 +202,17 @@ mod tests {
             ]]
         );
         assert_eq!(packages[0].versions, ["1.0", "1.1"]);
+    }
+
+    #[test]
+    fn an_incomplete_severity_entry_is_dropped_not_the_record() {
+        let text = r#"{"id": "X-1", "modified": "m", "severity": [{"type": "CVSS_V3"},
+            {"type": "CVSS_V4", "score": "CVSS:4.0/AV:N"}]}"#;
+        let record = parse(text).ok().flatten();
+        let kinds: Vec<String> = record
+            .map(|r| r.advisory.severity.into_iter().map(|s| s.kind).collect())
+            .unwrap_or_default();
+        assert_eq!(kinds, ["CVSS_V4"]);
     }
 
     #[test]

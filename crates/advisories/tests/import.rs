@@ -493,3 +493,37 @@ fn real_osv_zips_import_and_known_records_are_found() {
         .expect("lookup")
         .is_empty());
 }
+
+#[test]
+fn a_left_over_from_an_interrupted_import_is_ignored_then_replaced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    import_paths(dir.path(), &hand_written()).expect("import");
+    let before = counts(dir.path());
+    // What a killed import leaves: a half-written new file next to the store.
+    let left_over = dir.path().join("advisories.sqlite3.new");
+    std::fs::write(&left_over, b"SQLite format 3\0 and then nothing").expect("write");
+    assert_eq!(counts(dir.path()), before);
+    import_paths(dir.path(), &[data("alpine-v3.17-main.json")]).expect("import again");
+    assert_eq!(counts(dir.path()), before);
+    assert!(!left_over.exists());
+}
+
+#[test]
+fn a_store_of_another_schema_is_refused_for_lookups_and_rebuilt_by_an_import() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("advisories.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("create");
+        conn.execute_batch("CREATE TABLE sources (name TEXT); PRAGMA user_version = 99;")
+            .expect("old schema");
+    }
+    let err = Store::open(dir.path()).err().map(|e| e.to_string());
+    assert!(
+        err.as_deref()
+            .is_some_and(|e| e.contains("schema version 99")),
+        "{err:?}"
+    );
+    let report = import_paths(dir.path(), &[data("alpine-v3.17-main.json")]).expect("import");
+    assert!(report.previous_dropped.is_some());
+    assert_eq!(counts(dir.path()), [("alpine/v3.17/main".to_owned(), 5)]);
+}
