@@ -58,6 +58,8 @@ pub enum Error {
         path: String,
         source: std::io::Error,
     },
+    #[error("another import is replacing the advisory store {path}\n  fix: wait for it to finish, then run this again")]
+    Busy { path: String },
     /// Downloads that failed, each `URL: why`.
     #[error("cannot fetch {}", failures.join("; "))]
     Fetch { failures: Vec<String> },

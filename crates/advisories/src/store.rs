@@ -115,6 +115,18 @@ pub fn import(
     })?;
     let path = dir.join(FILE_NAME);
     let new = dir.join(format!("{FILE_NAME}.new"));
+    // Two imports at once would build the same new file: the second one waits for nobody and
+    // says so. The lock goes with the process, so a killed import leaves none behind.
+    let lock_path = dir.join(format!("{FILE_NAME}.lock"));
+    let lock = std::fs::File::create(&lock_path).map_err(|source| Error::Read {
+        path: lock_path.display().to_string(),
+        source,
+    })?;
+    if lock.try_lock().is_err() {
+        return Err(Error::Busy {
+            path: path.display().to_string(),
+        });
+    }
     let result = build(&path, &new, inputs, now, progress);
     match result {
         Ok(report) => {

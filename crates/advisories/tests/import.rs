@@ -527,3 +527,17 @@ fn a_store_of_another_schema_is_refused_for_lookups_and_rebuilt_by_an_import() {
     assert!(report.previous_dropped.is_some());
     assert_eq!(counts(dir.path()), [("alpine/v3.17/main".to_owned(), 5)]);
 }
+
+#[test]
+fn a_second_import_at_the_same_time_is_refused_not_interleaved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    import_paths(dir.path(), &hand_written()).expect("import");
+    let before = counts(dir.path());
+    let held = std::fs::File::create(dir.path().join("advisories.sqlite3.lock")).expect("lock");
+    held.lock().expect("hold the lock");
+    let err = import_paths(dir.path(), &[data("alpine-v3.17-main.json")]).expect_err("busy");
+    assert!(matches!(err, Error::Busy { .. }), "{err}");
+    assert_eq!(counts(dir.path()), before);
+    held.unlock().expect("unlock");
+    import_paths(dir.path(), &[data("alpine-v3.17-main.json")]).expect("import after");
+}
