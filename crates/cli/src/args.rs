@@ -64,6 +64,9 @@ pub enum Command {
     /// The offline vulnerability database: import advisories, update them, show what is there
     #[command(subcommand, after_help = DB_HELP)]
     Db(DbCommand),
+    /// Scan images for known vulnerabilities, offline, against `drydock db`'s advisories
+    #[command(after_help = SCAN_HELP)]
+    Scan(ScanArgs),
 }
 
 const DB_HELP: &str = "\
@@ -101,6 +104,56 @@ pub struct DbUpdateArgs {
     pub mirror: Option<String>,
     #[command(flatten)]
     pub format: FormatArg,
+}
+
+const SCAN_HELP: &str = "\
+Each image is read once (its package list is kept by image id, so scanning it again after
+`drydock db update` is matching only). Distro packages are matched against their distribution's
+own data by source package; language packages against OSV. Ignore findings with a reason (and an
+expiry) in .drydock.yaml:
+  scan:
+    ignore:
+      - id: CVE-2023-4911
+        reason: the image runs no setuid programs
+        expires: 2027-01-31
+Exit codes: 0 done, 1 a finding reached --fail-on, 2 usage, engine or database errors.";
+
+/// Severities, as `--severity` and `--fail-on` name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Unknown,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Images of the engine to scan: names, tags or ids
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<String>,
+    /// Scan a saved image instead (`docker save` tar, or an OCI image layout as a tar)
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<std::path::PathBuf>,
+    /// Scan a root filesystem directory instead
+    #[arg(long, value_name = "DIR", conflicts_with = "archive")]
+    pub rootfs: Option<std::path::PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = crate::scan::ScanFormat::Table)]
+    pub format: crate::scan::ScanFormat,
+    /// Show only findings of these severities (comma separated: critical,high)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<SeverityArg>,
+    /// Show only findings that have a fix
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+    /// Exit 1 when a finding at or above this severity is shown
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+    /// The config holding the ignore list (default: the nearest .drydock.yaml from here up)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 const PRUNE_HELP: &str = "\

@@ -87,6 +87,15 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
         }
         Command::Keep(args) => crate::cleanup::keep(&args),
         // The advisory database is files and downloads, never the engine.
+        Command::Scan(args) => {
+            // Only images of the engine need it: archives and directories are read offline.
+            let engine = if args.images.is_empty() {
+                None
+            } else {
+                Some(open(&selection, &env, &opts).await?)
+            };
+            crate::scan::run(&args, engine.as_ref()).await
+        }
         Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
         Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
         Command::Db(DbCommand::Status(args)) => crate::db::status(&args),

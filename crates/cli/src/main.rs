@@ -8,8 +8,6 @@ mod error;
 mod layers;
 mod lint;
 mod output;
-// Wired by the scan command.
-#[allow(dead_code)]
 mod scan;
 
 use clap::Parser;

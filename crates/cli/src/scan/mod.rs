@@ -4,11 +4,14 @@
 //! strangers' text: the table makes them inert, the JSON formats leave the escaping to serde, and
 //! no format puts them where they would be rendered as markup (SARIF gets no markdown help).
 
+mod command;
 mod cyclonedx;
 mod json;
 mod sarif;
 mod spdx;
 mod table;
+
+pub use command::run;
 
 use clap::ValueEnum;
 use drydock_scan::{Finding, ScanReport, Severity, Status};
