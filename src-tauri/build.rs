@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 24] = [
+const COMMANDS: [&str; 30] = [
     "engine_status",
     "overview",
     "images",
@@ -24,6 +24,12 @@ const COMMANDS: [&str; 24] = [
     "schedule_read",
     "schedule_preview",
     "schedule_set",
+    "scan_image",
+    "scan_cancel",
+    "scan_last",
+    "advisory_status",
+    "alert_threshold",
+    "set_alert_threshold",
 ];
 
 fn main() {

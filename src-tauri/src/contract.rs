@@ -76,6 +76,16 @@ pub fn typescript() -> String {
         export::<drydock_cleanup::Schedule>(&cfg),
         export::<drydock_cleanup::ScheduledRun>(&cfg),
         export::<drydock_cleanup::ScheduleReport>(&cfg),
+        // Security
+        export::<drydock_scan::ScanReport>(&cfg),
+        export::<drydock_scan::ImageRef>(&cfg),
+        export::<drydock_catalog::Os>(&cfg),
+        export::<drydock_scan::DbSource>(&cfg),
+        export::<drydock_scan::Finding>(&cfg),
+        export::<drydock_scan::Status>(&cfg),
+        export::<drydock_scan::Severity>(&cfg),
+        export::<crate::security::DbStatus>(&cfg),
+        export::<crate::security::ScanAlert>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/contract.rs: do not edit by hand.\n\

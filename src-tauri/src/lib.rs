@@ -7,6 +7,7 @@ pub mod contract;
 mod layers;
 mod lint;
 mod schedule;
+mod security;
 mod state;
 mod watch;
 
@@ -27,6 +28,10 @@ pub mod commands_for_tests {
         schedule_get_for, schedule_preview_for, schedule_read_for, schedule_set_for,
         scheduled_tick_for,
     };
+    pub use crate::security::{
+        advisory_status_for, alert_for, alert_threshold_for, new_images, scan_image_for,
+        scan_last_for, set_alert_threshold_for, SecurityState,
+    };
 }
 pub use state::AppState;
 
@@ -43,7 +48,9 @@ pub fn run() {
             let data_dir = drydock_store::data_dir().or_else(|| app.path().app_data_dir().ok());
             app.manage(layers::LayerCache::open_in(data_dir.as_deref()));
             let fallback = std::env::temp_dir().join("drydock");
-            app.manage(cleanup::CleanupState::open_in(data_dir.unwrap_or(fallback)));
+            let data_dir = data_dir.unwrap_or(fallback);
+            app.manage(security::SecurityState::new(data_dir.clone()));
+            app.manage(cleanup::CleanupState::open_in(data_dir));
             watch::start(app.handle().clone());
             schedule::start(app.handle().clone());
             Ok(())
@@ -73,6 +80,12 @@ pub fn run() {
             schedule::schedule_read,
             schedule::schedule_preview,
             schedule::schedule_set,
+            security::scan_image,
+            security::scan_cancel,
+            security::scan_last,
+            security::advisory_status,
+            security::alert_threshold,
+            security::set_alert_threshold,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

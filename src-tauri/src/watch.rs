@@ -52,5 +52,7 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
         while let Ok(Some(_)) = tokio::time::timeout(SETTLE, changes.next()).await {}
         let _ = app.emit("engine-changed", ());
         crate::cleanup::record_use_for(&state, &app.state::<crate::cleanup::CleanupState>()).await;
+        // A scan reads the whole image: it goes on beside the watch, not in its way.
+        tauri::async_runtime::spawn(crate::security::alert_new_images(app.clone()));
     }
 }

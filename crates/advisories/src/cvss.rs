@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 /// `severity >= Severity::High`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
     Critical,
     High,

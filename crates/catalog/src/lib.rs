@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// The distribution the image is built on, from `/etc/os-release` (and `debian_version`,
 /// `alpine-release`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Os {
     /// `ID`: `debian`, `ubuntu`, `alpine`, `fedora`, `rhel`, `rocky`, `almalinux`, `amzn`, ...
     pub id: String,

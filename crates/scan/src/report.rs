@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Where a fix stands for the installed package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "FixStatus"))]
 pub enum Status {
     /// A fixed version exists: `Finding::fixed`.
     Fixed,
@@ -22,6 +23,7 @@ pub enum Status {
 
 /// The image scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageRef {
     /// `sha256:...`, or the archive's or directory's name when there is no id.
     pub id: String,
@@ -30,6 +32,7 @@ pub struct ImageRef {
 
 /// One advisory source the findings were matched against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DbSource {
     pub name: String,
     pub records: u64,
@@ -41,6 +44,7 @@ pub struct DbSource {
 
 /// One vulnerability in one installed package.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ScanFinding"))]
 pub struct Finding {
     /// The advisory's id (`CVE-2024-1234`, `GHSA-...`, `RUSTSEC-...`, `GO-...`, `PYSEC-...`).
     pub id: String,
@@ -70,6 +74,7 @@ pub struct Finding {
 
 /// A whole scan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScanReport {
     pub image: ImageRef,
     pub os: Option<Os>,

@@ -7,9 +7,9 @@ import type {
   BuildCacheRow, ContainerRow, EngineChoice, ExportProgress, ImageDetail, ImageLayers, ImageRow, LintRun, Overview,
   RuleDoc,
   VolumeRow,
+  DbStatus, ScanAlert, ScanReport, Severity,
 } from './types';
 import type { EngineStatus } from './engine/status';
-import type { DbStatus, ScanAlert, ScanReport, Severity } from './security/types';
 
 export const engineStatus = () => invoke<EngineStatus>('engine_status');
 export const overview = () => invoke<Overview>('overview');

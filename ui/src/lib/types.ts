@@ -477,3 +477,108 @@ next_run: number | null,
  * Whether the user has dismissed the notice of the last run.
  */
 last_read: boolean, };
+export type ScanReport = { image: ImageRef, os: Os | null, 
+/**
+ * The advisory sources matched against, with their ages.
+ */
+db: Array<DbSource>, 
+/**
+ * How many packages the image holds.
+ */
+packages: number, 
+/**
+ * Most severe first.
+ */
+findings: Array<ScanFinding>, 
+/**
+ * Files that could not be read as what they claim to be, and files too big to read.
+ */
+problems: Array<string>, };
+export type ImageRef = { 
+/**
+ * `sha256:...`, or the archive's or directory's name when there is no id.
+ */
+id: string, tags: Array<string>, };
+export type Os = { 
+/**
+ * `ID`: `debian`, `ubuntu`, `alpine`, `fedora`, `rhel`, `rocky`, `almalinux`, `amzn`, ...
+ */
+id: string, 
+/**
+ * `VERSION_ID`: `12`, `3.17.2`, `2023`, ...
+ */
+version: string, 
+/**
+ * `PRETTY_NAME`, for people.
+ */
+name: string, };
+export type DbSource = { name: string, records: number, 
+/**
+ * Unix seconds.
+ */
+imported_at: number, 
+/**
+ * Seconds since the import, at the time of the scan.
+ */
+age: number, };
+export type ScanFinding = { 
+/**
+ * The advisory's id (`CVE-2024-1234`, `GHSA-...`, `RUSTSEC-...`, `GO-...`, `PYSEC-...`).
+ */
+id: string, 
+/**
+ * Every other id it is known by.
+ */
+aliases: Array<string>, 
+/**
+ * The installed package's name.
+ */
+package: string, 
+/**
+ * The distribution's source package, for distro packages; `None` otherwise.
+ */
+source_package: string | null, ecosystem: string, installed: string, 
+/**
+ * The first version with the fix, when there is one.
+ */
+fixed: string | null, status: FixStatus, severity: Severity, 
+/**
+ * The CVSS base score the severity came from, when it came from one.
+ */
+cvss: number | null, purl: string, 
+/**
+ * The file that declares the package.
+ */
+path: string, 
+/**
+ * The layer that wrote that file (0 = the lowest).
+ */
+layer: number, 
+/**
+ * That layer's build step, as the image's history gives it (empty when unknown).
+ */
+step: string, summary: string, };
+export type FixStatus = "fixed" | "affected" | "will_not_fix" | "deferred" | "end_of_life";
+export type Severity = "critical" | "high" | "medium" | "low" | "none" | "unknown";
+export type DbStatus = { 
+/**
+ * False until something was imported (`drydock db update` or `drydock db import`).
+ */
+present: boolean, 
+/**
+ * The database's directory.
+ */
+path: string, sources: Array<DbSource>, 
+/**
+ * Whether any source is older than a week.
+ */
+stale: boolean, };
+export type ScanAlert = { image: ImageRef, threshold: Severity, 
+/**
+ * How many findings are at or above the threshold.
+ */
+findings: number, 
+/**
+ * The worst of them.
+ */
+worst: Severity, };

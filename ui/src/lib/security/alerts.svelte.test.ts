@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ScanAlert } from './types';
+import type { ScanAlert } from '../types';
 
 vi.mock('../ipc', () => ({ alertThreshold: vi.fn(), setAlertThreshold: vi.fn(), onScanAlert: vi.fn() }));
 const ipc = vi.mocked(await import('../ipc'));

@@ -5,7 +5,7 @@
 import { alertThreshold, onScanAlert, setAlertThreshold } from '../ipc';
 import { asIpcError, type IpcError } from '../errors';
 import { severityLabel } from './findings';
-import type { ScanAlert, Severity } from './types';
+import type { ScanAlert, Severity } from '../types';
 
 /** How many unread alerts are kept on screen. */
 const KEPT = 5;

@@ -2,7 +2,7 @@
 // shortened, the filters of the findings table, the database's age. Plain data in, plain data out.
 
 import type { ImageRow } from '../types';
-import type { DbSource, Finding, ScanReport, Severity } from './types';
+import type { DbSource, ScanFinding, ScanReport, Severity } from '../types';
 
 /** Worst first, as the table and the chart list them. */
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
@@ -21,7 +21,7 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 
 export type Counts = Record<Severity, number>;
 
-export function countBySeverity(findings: Finding[]): Counts {
+export function countBySeverity(findings: ScanFinding[]): Counts {
   const counts: Counts = { critical: 0, high: 0, medium: 0, low: 0, none: 0, unknown: 0 };
   for (const f of findings) counts[f.severity] += 1;
   return counts;
@@ -58,7 +58,7 @@ export function shortStep(step: string, max = 48): string {
  * Whether the package came with the base image: the lowest layer, or a step that unpacks a root
  * filesystem (`ADD file:<digest> in /`, an `ADD` of a rootfs tarball) or names a `FROM`.
  */
-export function fromBaseImage(f: Pick<Finding, 'layer' | 'step'>): boolean {
+export function fromBaseImage(f: Pick<ScanFinding, 'layer' | 'step'>): boolean {
   if (f.layer === 0) return true;
   const step = cleanStep(f.step);
   return /^ADD file:[0-9a-f]+ in \/\s*$/i.test(step)
@@ -67,7 +67,7 @@ export function fromBaseImage(f: Pick<Finding, 'layer' | 'step'>): boolean {
 }
 
 /** What the "Fixed" column says when there is no fixed version. */
-export function fixedCell(f: Pick<Finding, 'fixed' | 'status'>): string {
+export function fixedCell(f: Pick<ScanFinding, 'fixed' | 'status'>): string {
   if (f.fixed) return f.fixed;
   switch (f.status) {
     case 'will_not_fix': return 'will not fix';
@@ -78,7 +78,7 @@ export function fixedCell(f: Pick<Finding, 'fixed' | 'status'>): string {
 }
 
 /** The fix in words. */
-export function fixWords(f: Finding): string {
+export function fixWords(f: ScanFinding): string {
   if (fromBaseImage(f)) {
     const fix = f.fixed ? ` (fixed in ${f.fixed})` : '';
     return `rebuild on a newer base image: the base image brings it${fix}`;
@@ -100,7 +100,7 @@ export interface FindingFilter {
 
 export const noFilter: FindingFilter = { atLeast: null, hideUnfixed: false };
 
-export function filterFindings(findings: Finding[], filter: FindingFilter): Finding[] {
+export function filterFindings(findings: ScanFinding[], filter: FindingFilter): ScanFinding[] {
   return findings.filter((f) =>
     (filter.atLeast === null || atLeast(f.severity, filter.atLeast)) && (!filter.hideUnfixed || !!f.fixed));
 }

@@ -1,7 +1,7 @@
 // Scan reports for the Security view's tests.
-import type { Finding, ScanReport } from './types';
+import type { ScanFinding, ScanReport } from '../types';
 
-export function finding(over: Partial<Finding> = {}): Finding {
+export function finding(over: Partial<ScanFinding> = {}): ScanFinding {
   return {
     id: 'CVE-2024-0001', aliases: ['GHSA-aaaa-bbbb-cccc'], package: 'openssl', source_package: 'openssl',
     ecosystem: 'Debian:12', installed: '3.0.11-1', fixed: '3.0.13-1', status: 'fixed', severity: 'high', cvss: 7.5,
@@ -10,7 +10,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
   };
 }
 
-export function report(id: string, findings: Finding[] = [finding()]): ScanReport {
+export function report(id: string, findings: ScanFinding[] = [finding()]): ScanReport {
   return {
     image: { id, tags: [`${id.slice(7, 11)}:latest`] },
     os: { id: 'debian', version: '12', name: 'Debian GNU/Linux 12 (bookworm)' },

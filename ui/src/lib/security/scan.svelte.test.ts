@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ExportProgress } from '../types';
-import type { ScanReport } from './types';
+import type { ScanReport } from '../types';
 import { report } from './fixtures';
 
 vi.mock('../ipc', () => ({ scanImage: vi.fn(), scanCancel: vi.fn(), scanLast: vi.fn(), advisoryStatus: vi.fn() }));

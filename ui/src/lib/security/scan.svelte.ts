@@ -8,7 +8,7 @@
 import { advisoryStatus, scanCancel, scanImage, scanLast } from '../ipc';
 import { asIpcError, type IpcError } from '../errors';
 import type { ExportProgress } from '../types';
-import type { DbStatus, ScanReport } from './types';
+import type { DbStatus, ScanReport } from '../types';
 
 export type ScanState =
   | { name: 'idle' }

@@ -1,0 +1,385 @@
+//! The Security view's commands: scan an image against the offline advisory database (one scan
+//! at a time, with the export's progress, cancellable), the last report of an image, the
+//! database's sources and ages, and the alert threshold. New images the engine reports are
+//! scanned in the background; findings at or above the threshold raise an alert.
+
+use crate::cleanup::CleanupState;
+use crate::commands::{on_engine, IpcError};
+use crate::state::AppState;
+use drydock_advisories::Store as Advisories;
+use drydock_engine::{ErrorCode, ExportProgress};
+use drydock_scan::{db_sources, DbSource, ImageRef, ScanError, ScanReport, Severity};
+use drydock_store::Store;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tauri::ipc::Channel;
+use tokio::sync::Notify;
+use ts_rs::TS;
+
+/// A week: older advisories miss what was published since (as `drydock db status` warns).
+const STALE_AFTER_SECS: i64 = 7 * 24 * 3600;
+/// The store setting that holds the alert threshold.
+const THRESHOLD_KEY: &str = "scan-alert-threshold";
+/// Reports kept in memory for `scan_last`: the package lists are in the store, so a report is
+/// cheap to make again.
+const REPORTS_KEPT: usize = 256;
+
+/// The advisory database as the Security view shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct DbStatus {
+    /// False until something was imported (`drydock db update` or `drydock db import`).
+    pub present: bool,
+    /// The database's directory.
+    pub path: String,
+    pub sources: Vec<DbSource>,
+    /// Whether any source is older than a week.
+    pub stale: bool,
+}
+
+/// Told to the window when a background scan of a new image reaches the threshold.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct ScanAlert {
+    pub image: ImageRef,
+    pub threshold: Severity,
+    /// How many findings are at or above the threshold.
+    pub findings: usize,
+    /// The worst of them.
+    pub worst: Severity,
+}
+
+/// Scans' shared state: where the database is, the last reports, one scan at a time.
+pub struct SecurityState {
+    data_dir: PathBuf,
+    last: Mutex<HashMap<String, ScanReport>>,
+    /// Package lists are kept in the journal's store; this one serves when that is unavailable.
+    fallback: Option<Mutex<Store>>,
+    running: tokio::sync::Mutex<()>,
+    cancel: Notify,
+    /// Image ids seen on the last look, so only new ones are scanned in the background.
+    seen: Mutex<Option<HashSet<String>>>,
+}
+
+impl SecurityState {
+    pub fn new(data_dir: PathBuf) -> SecurityState {
+        SecurityState {
+            data_dir,
+            last: Mutex::new(HashMap::new()),
+            fallback: Store::in_memory().ok().map(Mutex::new),
+            running: tokio::sync::Mutex::new(()),
+            cancel: Notify::new(),
+            seen: Mutex::new(None),
+        }
+    }
+
+    fn keep(&self, report: &ScanReport) {
+        if let Ok(mut last) = self.last.lock() {
+            if last.len() >= REPORTS_KEPT && !last.contains_key(&report.image.id) {
+                last.clear();
+            }
+            last.insert(report.image.id.clone(), report.clone());
+        }
+    }
+
+    fn inventories<'a>(&'a self, cleanup: &'a CleanupState) -> Result<&'a Mutex<Store>, IpcError> {
+        cleanup
+            .journal()
+            .or_else(|e| self.fallback.as_ref().ok_or(e))
+    }
+}
+
+impl From<ScanError> for IpcError {
+    fn from(err: ScanError) -> Self {
+        match err {
+            ScanError::Engine(e) => e.into(),
+            other => IpcError::new(ErrorCode::Internal, other.to_string()),
+        }
+    }
+}
+
+fn no_database(dir: &Path) -> IpcError {
+    IpcError::new(
+        ErrorCode::InvalidInput,
+        format!(
+            "there is no advisory database yet in {}, so nothing can be matched\n  fix: run `drydock db update` to download one, or `drydock db import FILE` to load one you have; Drydock does not download it on its own",
+            dir.display()
+        ),
+    )
+}
+
+/// The advisory database and its sources as of `now`; `None` when nothing was imported.
+fn open_db(dir: &Path, now: i64) -> Result<Option<(Advisories, Vec<DbSource>)>, IpcError> {
+    let internal = |e: drydock_advisories::Error| IpcError::new(ErrorCode::Internal, e.to_string());
+    let Some(db) = Advisories::open(dir).map_err(internal)? else {
+        return Ok(None);
+    };
+    let sources = db_sources(&db.status().map_err(internal)?, now);
+    Ok(Some((db, sources)))
+}
+
+pub fn advisory_status_for(data_dir: &Path, now: i64) -> Result<DbStatus, IpcError> {
+    let path = data_dir.display().to_string();
+    Ok(match open_db(data_dir, now)? {
+        None => DbStatus {
+            present: false,
+            path,
+            sources: Vec::new(),
+            stale: false,
+        },
+        Some((_, sources)) => DbStatus {
+            present: true,
+            path,
+            stale: sources.iter().any(|s| s.age > STALE_AFTER_SECS),
+            sources,
+        },
+    })
+}
+
+/// Scans image `id`: its packages (read once per image id, then kept), matched against the
+/// advisory database as it is now. `scan_cancel` stops it while the image is being read.
+pub async fn scan_image_for(
+    state: &AppState,
+    cleanup: &CleanupState,
+    security: &SecurityState,
+    id: String,
+    progress: impl FnMut(ExportProgress) + Send,
+) -> Result<ScanReport, IpcError> {
+    let dir = security.data_dir.as_path();
+    // No database, no scan: the image is not read for nothing.
+    if open_db(dir, 0)?.is_none() {
+        return Err(no_database(dir));
+    }
+    let _one_at_a_time = security.running.lock().await;
+    let store = security.inventories(cleanup)?;
+    let now = drydock_cleanup::unix_now();
+    let read = on_engine(state, |engine| async move {
+        drydock_scan::image_inventory(&engine, store, &id, now, progress).await
+    });
+    let (image, inventory, _) = tokio::select! {
+        read = read => read?,
+        () = security.cancel.notified() => {
+            return Err(IpcError::new(ErrorCode::Internal, "the scan was cancelled"));
+        }
+    };
+    // Matching is synchronous and the database is not Sync: it opens here, after every await.
+    let (db, sources) = open_db(dir, now)?.ok_or_else(|| no_database(dir))?;
+    let report = drydock_scan::report(image, &inventory, &db, sources);
+    security.keep(&report);
+    Ok(report)
+}
+
+pub fn scan_last_for(security: &SecurityState, id: &str) -> Option<ScanReport> {
+    security.last.lock().ok()?.get(id).cloned()
+}
+
+pub fn alert_threshold_for(cleanup: &CleanupState) -> Result<Severity, IpcError> {
+    Ok(cleanup
+        .with_store(|s| Ok(s.setting::<Severity>(THRESHOLD_KEY)?))?
+        .unwrap_or(Severity::Critical))
+}
+
+pub fn set_alert_threshold_for(
+    cleanup: &CleanupState,
+    threshold: Severity,
+) -> Result<Severity, IpcError> {
+    cleanup.with_store(|s| Ok(s.set_setting(THRESHOLD_KEY, &threshold)?))?;
+    alert_threshold_for(cleanup)
+}
+
+/// The alert for `report` at `threshold`, when a finding reaches it.
+pub fn alert_for(report: &ScanReport, threshold: Severity) -> Option<ScanAlert> {
+    let over: Vec<Severity> = report
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .filter(|s| *s >= threshold)
+        .collect();
+    Some(ScanAlert {
+        image: report.image.clone(),
+        threshold,
+        findings: over.len(),
+        worst: over.into_iter().max()?,
+    })
+}
+
+/// The ids among `now` that were not there on the last look. The first look finds none new:
+/// images present when the app started are not news.
+pub fn new_images(security: &SecurityState, now: &[String]) -> Vec<String> {
+    let Ok(mut seen) = security.seen.lock() else {
+        return Vec::new();
+    };
+    let current: HashSet<String> = now.iter().cloned().collect();
+    let new = match seen.as_ref() {
+        None => Vec::new(),
+        Some(before) => now
+            .iter()
+            .filter(|id| !before.contains(*id))
+            .cloned()
+            .collect(),
+    };
+    *seen = Some(current);
+    new
+}
+
+/// After the engine changed: scans the images that appeared since the last look and returns
+/// an alert for each that reaches the threshold. Without a database there is nothing to match.
+pub async fn scan_new_images_for(
+    state: &AppState,
+    cleanup: &CleanupState,
+    security: &SecurityState,
+) -> Vec<ScanAlert> {
+    let Ok(images) = crate::commands::images_for(state).await else {
+        return Vec::new();
+    };
+    let ids: Vec<String> = images.into_iter().map(|i| i.id).collect();
+    let new = new_images(security, &ids);
+    if new.is_empty() || !matches!(open_db(&security.data_dir, 0), Ok(Some(_))) {
+        return Vec::new();
+    }
+    let threshold = alert_threshold_for(cleanup).unwrap_or(Severity::Critical);
+    let mut alerts = Vec::new();
+    for id in new {
+        match scan_image_for(state, cleanup, security, id.clone(), |_| {}).await {
+            Ok(report) => alerts.extend(alert_for(&report, threshold)),
+            Err(e) => eprintln!("warning: the new image {id} was not scanned: {}", e.message),
+        }
+    }
+    alerts
+}
+
+#[tauri::command]
+pub async fn scan_image(
+    state: tauri::State<'_, AppState>,
+    cleanup: tauri::State<'_, CleanupState>,
+    security: tauri::State<'_, SecurityState>,
+    id: String,
+    channel: Channel<ExportProgress>,
+) -> Result<ScanReport, IpcError> {
+    scan_image_for(&state, &cleanup, &security, id, |p| {
+        let _ = channel.send(p);
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn scan_cancel(security: tauri::State<'_, SecurityState>) {
+    security.cancel.notify_waiters();
+}
+
+#[tauri::command]
+pub fn scan_last(security: tauri::State<'_, SecurityState>, id: String) -> Option<ScanReport> {
+    scan_last_for(&security, &id)
+}
+
+#[tauri::command]
+pub fn advisory_status(security: tauri::State<'_, SecurityState>) -> Result<DbStatus, IpcError> {
+    advisory_status_for(&security.data_dir, drydock_cleanup::unix_now())
+}
+
+#[tauri::command]
+pub fn alert_threshold(cleanup: tauri::State<'_, CleanupState>) -> Result<Severity, IpcError> {
+    alert_threshold_for(&cleanup)
+}
+
+#[tauri::command]
+pub fn set_alert_threshold(
+    cleanup: tauri::State<'_, CleanupState>,
+    threshold: Severity,
+) -> Result<Severity, IpcError> {
+    set_alert_threshold_for(&cleanup, threshold)
+}
+
+/// Scans the images that appeared since the last look and tells about those that reach the
+/// threshold: in the window (`scan-alert`) and on the desktop.
+pub async fn alert_new_images(app: tauri::AppHandle) {
+    use tauri::{Emitter, Manager};
+    let alerts = scan_new_images_for(
+        &app.state::<AppState>(),
+        &app.state::<CleanupState>(),
+        &app.state::<SecurityState>(),
+    )
+    .await;
+    for alert in alerts {
+        let _ = app.emit("scan-alert", &alert);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drydock_scan::{Finding, Status};
+
+    fn finding(severity: Severity) -> Finding {
+        Finding {
+            id: "CVE-2024-0001".into(),
+            aliases: Vec::new(),
+            package: "openssl".into(),
+            source_package: None,
+            ecosystem: "Debian:12".into(),
+            installed: "1".into(),
+            fixed: Some("2".into()),
+            status: Status::Fixed,
+            severity,
+            cvss: None,
+            purl: "pkg:deb/debian/openssl@1".into(),
+            path: "var/lib/dpkg/status".into(),
+            layer: 0,
+            step: String::new(),
+            summary: String::new(),
+        }
+    }
+
+    fn report(findings: Vec<Finding>) -> ScanReport {
+        ScanReport {
+            image: ImageRef {
+                id: "sha256:a".into(),
+                tags: vec!["web:1".into()],
+            },
+            os: None,
+            db: Vec::new(),
+            packages: 1,
+            findings,
+            problems: Vec::new(),
+            inventory: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn no_database_is_an_empty_state_and_a_scan_says_how_to_get_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let status = advisory_status_for(dir.path(), 0).expect("status");
+        assert!(!status.present);
+        assert!(status.sources.is_empty());
+        let err = no_database(dir.path());
+        assert_eq!(err.code, ErrorCode::InvalidInput);
+        assert!(err.message.contains("drydock db update"));
+        assert!(err.message.contains("drydock db import FILE"));
+    }
+
+    #[test]
+    fn an_alert_counts_the_findings_at_or_above_the_threshold() {
+        let r = report(vec![
+            finding(Severity::Critical),
+            finding(Severity::High),
+            finding(Severity::Low),
+        ]);
+        let alert = alert_for(&r, Severity::High).expect("alert");
+        assert_eq!((alert.findings, alert.worst), (2, Severity::Critical));
+        assert_eq!(
+            alert_for(&report(vec![finding(Severity::High)]), Severity::Critical),
+            None
+        );
+        assert_eq!(alert_for(&report(Vec::new()), Severity::Low), None);
+    }
+
+    #[test]
+    fn only_images_that_appeared_since_the_last_look_are_new() {
+        let security = SecurityState::new(std::env::temp_dir());
+        let ids = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(new_images(&security, &ids(&["a", "b"])).is_empty());
+        assert_eq!(new_images(&security, &ids(&["a", "b", "c"])), ids(&["c"]));
+        assert!(new_images(&security, &ids(&["a", "c"])).is_empty());
+        assert_eq!(new_images(&security, &ids(&["a", "b", "c"])), ids(&["b"]));
+    }
+}
