@@ -1,6 +1,10 @@
 //! Alpine package versions, ordered as apk-tools orders them (`apk version -t`):
 //! `digits{.digits}[letter]{_suffix[digits]}[~hash][-rN]`, where `_alpha`, `_beta`, `_pre` and
 //! `_rc` sort before the release and `_cvs`, `_svn`, `_git`, `_hg` and `_p` after it.
+//!
+//! Two deliberate differences: apk-tools compares even an invalid version token by token, where
+//! this refuses it (no package can carry one, so a guess would only hide bad data); and numbers
+//! past 2^64, which apk-tools lets wrap around, compare here by their true value.
 
 use std::cmp::Ordering;
 

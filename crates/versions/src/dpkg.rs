@@ -1,6 +1,9 @@
 //! Debian package versions, ordered as `dpkg --compare-versions` orders them:
 //! `[epoch:]upstream[-revision]`, where `~` sorts before everything (even the end), letters
 //! before other characters, and digit runs compare numerically.
+//!
+//! `dpkg --compare-versions` takes an empty string for "no version", below every version; here
+//! an empty string is not a version and is an error.
 
 use std::cmp::Ordering;
 

@@ -6,6 +6,9 @@
 //! Maven builds nested lists; here each list lives in one arena and points to its (at most one,
 //! always last) sublist, so parsing and comparing are loops: a hostile string cannot exhaust the
 //! stack.
+//!
+//! Maven also counts non-ASCII decimal digits (Arabic-Indic and the like) as digits; here only
+//! ASCII digits are numbers and every other character belongs to a qualifier.
 
 use std::cmp::Ordering;
 

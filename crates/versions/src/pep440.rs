@@ -5,6 +5,9 @@
 //!
 //! packaging's pattern uses possessive quantifiers only, so a single greedy pass without
 //! backtracking accepts exactly what it accepts; that pass is what this module is.
+//!
+//! One deliberate difference: numbers of any length are compared by value, where CPython
+//! refuses to convert more than 4300 digits to an int and so raises instead of answering.
 
 use std::cmp::Ordering;
 

@@ -2,6 +2,10 @@
 //! order crates.io uses; and Go's module versions (`golang.org/x/mod/semver`), the same order
 //! with a leading `v`, `vN` and `vN.N` shorthands, and pseudo-versions ordered as pre-releases.
 //! Build metadata (`+incompatible` too) never affects the order.
+//!
+//! Deliberately wider than npm: numbers are compared by value however long (npm refuses numbers
+//! above 2^53-1 and strings over 256 characters, and compares huge numeric pre-release
+//! identifiers as floats), so a version npm would reject still gets its exact semver order.
 
 use std::cmp::Ordering;
 

@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PAIRS = 600
+PAIRS = 1000
 
 
 def gen(rng, alphabet_parts, n, max_parts=6):
@@ -36,7 +36,7 @@ def gen(rng, alphabet_parts, n, max_parts=6):
     return out
 
 
-def pairs_of(rng, edge, random_versions, equal_variants=()):
+def pairs_of(rng, edge, random_versions, variants=None):
     pairs = []
     for i, a in enumerate(edge):
         for b in edge[i:]:
@@ -47,7 +47,12 @@ def pairs_of(rng, edge, random_versions, equal_variants=()):
     while len(pairs) < PAIRS:
         a, b = rng.choice(pool), rng.choice(pool)
         pairs.append((a, b))
-    pairs.extend(equal_variants)
+    if variants:
+        # Respellings that the scheme may or may not treat as equal: where orders go wrong.
+        pool = edge + random_versions
+        for _ in range(PAIRS // 4):
+            a = rng.choice(pool)
+            pairs.append((a, rng.choice(variants)(rng, a)))
     return [(a, b) for a, b in pairs if "\t" not in a + b and "\n" not in a + b]
 
 
@@ -123,7 +128,10 @@ def ref_semver(pairs):
 
 
 def ref_go(pairs):
-    return batch([os.environ["GOREF"]], pairs)
+    # OSV's Go records spell versions without the "v" that Go requires; `compare` adds it, so
+    # the reference is asked about the spelling Go itself would see.
+    go = lambda v: v if v.startswith("v") else "v" + v
+    return batch([os.environ["GOREF"]], [(go(a), go(b)) for a, b in pairs])
 
 
 def ref_maven(pairs):
@@ -182,8 +190,27 @@ def pep440_cases(rng):
     ]
     parts = ["0", "1", "2", "10", "01", ".", ".", "!", "a", "b", "rc", "c", "pre", "post",
              "dev", "r", "-", "_", "+", "x", "loc", "v"]
-    rand = gen(rng, parts, 400, 7)
+    rand = gen(rng, parts, 150, 7) + structured_pep440(rng, 300)
     return edge, rand
+
+
+def semver_like(rng, n, prefix, shorthand):
+    """Mostly valid versions: numbers, dotted pre-release and build identifiers, rare mistakes."""
+    idents = ["0", "1", "2", "10", "alpha", "beta", "rc", "a", "A", "Z", "x-y", "-", "0a",
+              "20230101120000", "abcdef123456"]
+    num = lambda: rng.choice(["0", "1", "2", "10"]) if rng.random() > 0.03 else "01"
+    out = []
+    for _ in range(n):
+        parts = 3 if not shorthand or rng.random() < 0.8 else rng.choice([1, 2])
+        v = prefix + ".".join(num() for _ in range(parts))
+        if rng.random() < 0.5:
+            v += "-" + ".".join(rng.choice(idents) for _ in range(rng.randint(1, 3)))
+        if rng.random() < 0.2:
+            v += "+" + ".".join(rng.choice(idents + ["incompatible", "01"]) for _ in range(rng.randint(1, 2)))
+        if rng.random() < 0.03:
+            v += rng.choice([".", "-", "+", ".0", "..1"])
+        out.append(v)
+    return out
 
 
 def semver_cases(rng):
@@ -197,16 +224,7 @@ def semver_cases(rng):
         "1.9.0", "1.0.0-alpha.9", "1.0.0-alpha.10", "9007199254740991.0.0", "",
         "1.0.0-x.7.z.92", "1.0.0+21AF26D3----117B344092BD",
     ]
-    parts = ["0", "1", "2", "10", ".", ".", "-", "+", "alpha", "rc", "a", "Z", "-", "01"]
-    rand = []
-    for _ in range(400):
-        core = ".".join(rng.choice(["0", "1", "2", "10", "01"]) for _ in range(3))
-        if rng.random() < 0.5:
-            core += "-" + "".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
-        if rng.random() < 0.2:
-            core += "+" + "".join(rng.choice(parts) for _ in range(rng.randint(1, 3)))
-        rand.append(core)
-    return edge, rand
+    return edge, semver_like(rng, 400, "", False)
 
 
 def go_cases(rng):
@@ -219,16 +237,7 @@ def go_cases(rng):
         "v18446744073709551616.0.0", "v18446744073709551615.0.0", "v1.0.0-a.18446744073709551616",
         "v1.0.0-a.9", "V1.0.0", " v1.0.0", "v1.0.0.0", "vv1.0.0", "v",
     ]
-    parts = ["0", "1", "2", "10", ".", ".", "-", "+", "pre", "a", "Z", "incompatible", "01"]
-    rand = []
-    for _ in range(400):
-        core = "v" + ".".join(rng.choice(["0", "1", "2", "10"]) for _ in range(rng.choice([1, 2, 3, 3, 3])))
-        if rng.random() < 0.4:
-            core += "-" + "".join(rng.choice(parts) for _ in range(rng.randint(1, 4)))
-        if rng.random() < 0.2:
-            core += "+" + "".join(rng.choice(parts) for _ in range(rng.randint(1, 3)))
-        rand.append(core)
-    return edge, rand
+    return edge, semver_like(rng, 400, "v", True)
 
 
 def maven_cases(rng):
@@ -261,13 +270,94 @@ SCHEMES = {
 }
 
 
+def swapcase_some(rng, v):
+    return "".join(c.swapcase() if rng.random() < 0.5 else c for c in v)
+
+
+def respell(table):
+    """A variant maker replacing one occurrence of a table key by one of its spellings."""
+
+    def make(rng, v):
+        keys = [k for k in table if k in v]
+        if not keys:
+            return v + rng.choice(table.get("", [".0"]))
+        k = rng.choice(keys)
+        return v.replace(k, rng.choice(table[k]), 1)
+
+    return make
+
+
+VARIANTS = {
+    "dpkg": [
+        lambda rng, v: "0:" + v if ":" not in v else v,
+        lambda rng, v: v + "-0" if "-" not in v else v,
+        lambda rng, v: v + rng.choice([".0", "~", "+", "0", "-1", "~rc1"]),
+        respell({"1": ["01", "001"], ".": ["+", "~"], "a": ["A"]}),
+    ],
+    "rpm": [
+        lambda rng, v: "0:" + v if ":" not in v else v,
+        lambda rng, v: v + rng.choice([".0", "~", "^", "_", ".", "-1", "a"]),
+        respell({".": ["_", "+", ".."], "1": ["01"], "a": ["A"]}),
+    ],
+    "pep440": [
+        lambda rng, v: swapcase_some(rng, v),
+        lambda rng, v: rng.choice(["v", " ", "0!"]) + v,
+        lambda rng, v: v + rng.choice([".0", ".0.0", " ", "+0", "a0", ".post0", ".dev0"]),
+        respell({
+            "a": ["alpha", ".a", "-a", "_a", "A"], "b": ["beta", ".b", "B"],
+            "rc": ["c", "pre", "preview", "-rc", "RC"], ".post": ["post", "-post", "_post", "rev", "r", "-"],
+            ".dev": ["dev", "-dev", "_dev", "DEV"], "+": ["+0."], ".": [".0", "-", "_"],
+            "": [".0"],
+        }),
+    ],
+    "semver": [
+        lambda rng, v: v + rng.choice(["+build", "+1", "-0", "-a", ".0", ""]),
+        lambda rng, v: rng.choice(["v", " ", "="]) + v,
+        respell({"-": ["-0.", "-a-"], "+": ["-"], "1": ["01"], "a": ["A"]}),
+    ],
+    "go": [
+        lambda rng, v: v + rng.choice(["+incompatible", "+meta", ".0", "-0", ""]),
+        respell({"v": ["", "V"], ".0.0": [""], ".0": [""], "-": ["-0."], "1": ["01"]}),
+    ],
+    "maven": [
+        lambda rng, v: swapcase_some(rng, v),
+        lambda rng, v: v + rng.choice([".0", "-0", "-ga", ".final", "-release", "-", ".", "-sp", "0"]),
+        respell({".": ["-"], "-": ["."], "alpha": ["a"], "beta": ["b"], "milestone": ["m"],
+                 "rc": ["cr"], "1": ["01", "1.0"], "": [".0"]}),
+    ],
+}
+
+
+def structured_pep440(rng, n):
+    out = []
+    for _ in range(n):
+        v = ""
+        if rng.random() < 0.1:
+            v += rng.choice(["0", "1", "2"]) + "!"
+        v += ".".join(rng.choice(["0", "1", "2", "10", "00"]) for _ in range(rng.randint(1, 4)))
+        sep = lambda: rng.choice(["", "", ".", "-", "_"])
+        if rng.random() < 0.4:
+            v += sep() + rng.choice(["a", "b", "rc", "c", "alpha", "beta", "pre", "preview", "RC"])
+            v += sep() + rng.choice(["", "0", "1", "2", "10"])
+        if rng.random() < 0.3:
+            v += rng.choice(["-1", "-2", sep() + rng.choice(["post", "rev", "r"]) + sep() + rng.choice(["", "1", "2"])])
+        if rng.random() < 0.3:
+            v += sep() + rng.choice(["dev", "DEV"]) + sep() + rng.choice(["", "0", "1", "2"])
+        if rng.random() < 0.2:
+            v += "+" + rng.choice(["a", "1", "abc", "A"]) + rng.choice(["", ".1", "-b", "_2", ".x.3"])
+        out.append(v)
+    return out
+
+
 def main():
     names = sys.argv[1:] or list(SCHEMES)
     for name in names:
         cases, ref = SCHEMES[name]
         rng = random.Random(f"drydock-versions-{name}")
         edge, rand = cases(rng)
-        pairs = pairs_of(rng, edge, rand)
+        pairs = pairs_of(rng, edge, rand, VARIANTS.get(name))
+        if name == "dpkg":
+            pairs = [(a, b) for a, b in pairs if a and b and a[0] != "-" and b[0] != "-"]
         answers = ref(pairs)
         path = os.path.join(HERE, f"{name}.tsv")
         with open(path, "w", encoding="utf-8") as f:
