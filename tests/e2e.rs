@@ -194,6 +194,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         save(&client, view).await;
     }
     dockerfiles_view(&client).await;
+    security_view(&client).await;
 
     click(&client, "[data-testid=nav-engine]").await;
     let summary = wait_for(&client, "[data-testid=engine-summary]")
@@ -550,6 +551,40 @@ async fn layer_explorer(client: &Client) {
     save(client, "layers").await;
     click(client, "[data-testid=tree-hidden-only]").await;
     click(client, "[data-testid=tab-details]").await;
+}
+
+/// The Security view lists every image; without an advisory database (the test's data directory
+/// has none) it says how to get one, nothing can be scanned, and the app downloads nothing.
+async fn security_view(client: &Client) {
+    click(client, "[data-testid=nav-security]").await;
+    let empty = wait_for(client, "[data-testid=db-empty]")
+        .await
+        .text()
+        .await
+        .expect("empty state");
+    assert!(
+        empty.contains("drydock db update") && empty.contains("drydock db import FILE"),
+        "{empty}"
+    );
+    wait_for_text(client, "[data-testid=security-row]", "shop/worker:2.4").await;
+    wait_for_text(
+        client,
+        "[data-testid=security-row]",
+        "drydock-fixture/hostile:1",
+    )
+    .await;
+    let rows = texts(client, "[data-testid=security-row]").await;
+    assert!(rows.iter().all(|r| r.contains("not scanned")), "{rows:?}");
+    let disabled = client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=scan-all], [data-testid=scan-image]')].every((b) => b.disabled);",
+            vec![],
+        )
+        .await
+        .expect("buttons");
+    assert_eq!(disabled, serde_json::json!(true), "no database, no scan");
+    assert_nothing_injected(client, "image tags on the Security view stay text").await;
+    save(client, "security").await;
 }
 
 /// The Dockerfiles view lints a project the user names and explains each finding; text from

@@ -41,6 +41,7 @@ pub fn run() {
     let state = AppState::from_process();
     let result = tauri::Builder::default()
         .manage(state)
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             use tauri::Manager;
             // The CLI's data directory (DRYDOCK_DATA_DIR or the platform's), so both share one

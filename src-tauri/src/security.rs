@@ -302,7 +302,37 @@ pub async fn alert_new_images(app: tauri::AppHandle) {
     .await;
     for alert in alerts {
         let _ = app.emit("scan-alert", &alert);
+        let (title, body) = alert_words(&alert);
+        use tauri_plugin_notification::NotificationExt;
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            eprintln!("warning: the desktop notification was not shown: {e}");
+        }
     }
+}
+
+/// A desktop notification's title and body for `alert`.
+pub fn alert_words(alert: &ScanAlert) -> (String, String) {
+    let name = alert.image.tags.first().cloned().unwrap_or_else(|| {
+        let id = alert.image.id.trim_start_matches("sha256:");
+        id.chars().take(12).collect()
+    });
+    let level = if alert.threshold == Severity::Critical {
+        "critical".to_owned()
+    } else {
+        format!("{} or worse", alert.threshold.as_str())
+    };
+    let noun = if alert.findings == 1 {
+        "vulnerability"
+    } else {
+        "vulnerabilities"
+    };
+    (
+        format!("New image {name}: known vulnerabilities"),
+        format!(
+            "{} known {noun} at {level}. Open Drydock's Security view for the fixes.",
+            alert.findings
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -371,6 +401,18 @@ mod tests {
             None
         );
         assert_eq!(alert_for(&report(Vec::new()), Severity::Low), None);
+    }
+
+    #[test]
+    fn a_desktop_notification_names_the_image_and_the_count() {
+        let alert =
+            alert_for(&report(vec![finding(Severity::High)]), Severity::High).expect("alert");
+        let (title, body) = alert_words(&alert);
+        assert_eq!(title, "New image web:1: known vulnerabilities");
+        assert!(
+            body.starts_with("1 known vulnerability at high or worse."),
+            "{body}"
+        );
     }
 
     #[test]
