@@ -81,8 +81,7 @@ pub fn in_range(scheme: Scheme, events: &[Event], version: &str) -> Result<bool,
         return Ok(false);
     }
 
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by(|a, b| event_order(scheme, a, b));
+    let sorted = merge_sort(events.iter().collect(), &|a, b| event_order(scheme, a, b));
     let mut vulnerable = false;
     for event in sorted {
         match event {
@@ -93,6 +92,33 @@ pub fn in_range(scheme: Scheme, events: &[Event], version: &str) -> Result<bool,
         }
     }
     Ok(vulnerable)
+}
+
+/// A stable merge sort. The standard library's sorts may panic when a comparison is not a total
+/// order, and no version order from a stranger's data can be trusted to be one (Maven's is not
+/// always transitive); this one just returns some order.
+fn merge_sort<'e>(
+    mut items: Vec<&'e Event>,
+    cmp: &dyn Fn(&Event, &Event) -> Ordering,
+) -> Vec<&'e Event> {
+    if items.len() <= 1 {
+        return items;
+    }
+    let right = items.split_off(items.len() / 2);
+    let (left, right) = (merge_sort(items, cmp), merge_sort(right, cmp));
+    let mut merged = Vec::with_capacity(left.len() + right.len());
+    let (mut left, mut right) = (left.into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(l), Some(r)) = (left.peek(), right.peek()) {
+        let take_right = cmp(r, l) == Ordering::Less;
+        merged.extend(if take_right {
+            right.next()
+        } else {
+            left.next()
+        });
+    }
+    merged.extend(left);
+    merged.extend(right);
+    merged
 }
 
 /// Whether `version` is affected by one OSV `affected` entry: listed in `versions` (exact text),

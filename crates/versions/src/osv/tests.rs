@@ -211,3 +211,42 @@ fn distro_ranges_use_the_distro_order() {
         &[("1.2.3-r1", true), ("1.2.3_p1-r0", false)],
     );
 }
+
+#[test]
+fn many_events_in_any_order_sort_without_trouble() {
+    // Hundreds of events, interleaved and reversed: the walk sees them in version order.
+    let mut events = Vec::new();
+    for i in (0..300).rev() {
+        events.push(fixed(&format!("{i}.5")));
+        events.push(intro(&format!("{i}")));
+    }
+    check(
+        Scheme::Pep440,
+        &events,
+        &[
+            ("7.2", true),
+            ("7.5", false),
+            ("7.7", false),
+            ("299.4", true),
+            ("300", false),
+        ],
+    );
+}
+
+#[test]
+fn an_order_that_is_not_transitive_still_gives_an_answer() {
+    // Maven's own ComparableVersion says "" < "--b" < ".SNAPSHOT.final" < "": a sort that
+    // trusts the order to be total may panic on such events; the walk must just answer.
+    let odd = ["", "--b", ".SNAPSHOT.final", ".final0rc", "1", "1-sp"];
+    let mut events = Vec::new();
+    for (i, v) in odd.iter().cycle().take(60).enumerate() {
+        events.push(match i % 3 {
+            0 => intro(v),
+            1 => fixed(v),
+            _ => last(v),
+        });
+    }
+    for v in odd {
+        assert!(in_range(Scheme::Maven, &events, v).is_ok(), "{v:?}");
+    }
+}
