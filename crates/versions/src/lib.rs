@@ -66,6 +66,17 @@ impl Scheme {
         })
     }
 
+    /// The scheme an OSV range of `range_type` is evaluated in: a `SEMVER` range always in
+    /// semver, whatever its ecosystem; an `ECOSYSTEM` range in its ecosystem's scheme; `None`
+    /// for `GIT` ranges (commits, not versions) and anything unknown.
+    pub fn for_range(range_type: &str, ecosystem: &str) -> Option<Scheme> {
+        match range_type {
+            "SEMVER" => Some(Scheme::Semver),
+            "ECOSYSTEM" => Scheme::for_ecosystem(ecosystem),
+            _ => None,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Scheme::Dpkg => "dpkg",
@@ -203,6 +214,16 @@ mod tests {
         for (ecosystem, scheme) in cases {
             assert_eq!(Scheme::for_ecosystem(ecosystem), scheme, "{ecosystem}");
         }
+    }
+
+    #[test]
+    fn range_types_choose_the_scheme() {
+        assert_eq!(Scheme::for_range("SEMVER", "Maven"), Some(Scheme::Semver));
+        assert_eq!(Scheme::for_range("SEMVER", "Go"), Some(Scheme::Semver));
+        assert_eq!(Scheme::for_range("ECOSYSTEM", "PyPI"), Some(Scheme::Pep440));
+        assert_eq!(Scheme::for_range("ECOSYSTEM", "Go"), Some(Scheme::Go));
+        assert_eq!(Scheme::for_range("GIT", "npm"), None);
+        assert_eq!(Scheme::for_range("ECOSYSTEM", "Hackage"), None);
     }
 
     #[test]

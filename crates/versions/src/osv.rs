@@ -1,6 +1,7 @@
 //! OSV's affected ranges, evaluated as the OSV schema's `IsVulnerable` pseudocode does
 //! (<https://ossf.github.io/osv-schema/#evaluation>), for `ECOSYSTEM` and `SEMVER` ranges.
-//! `GIT` ranges are the caller's to drop: they name commits, not versions.
+//! `GIT` ranges are the caller's to drop: they name commits, not versions; [`Scheme::for_range`]
+//! picks the scheme for the others (a `SEMVER` range is semver whatever its ecosystem).
 
 use std::cmp::Ordering;
 
