@@ -380,3 +380,81 @@ fn a_root_filesystem_directory_is_scanned_without_an_engine() {
     assert_eq!(report["findings"][0]["id"], "GHSA-test-0000-0002");
     assert_eq!(report["findings"][0]["layer"], 0);
 }
+
+/// An Alpine root: apk packages matched by origin against Alpine's secdb, where version `0`
+/// means never affected and `-rN` orders numerically.
+#[test]
+fn alpine_packages_are_matched_by_origin_against_the_secdb() {
+    let data = tempfile::tempdir().expect("data");
+    let root = data.path().join("root");
+    std::fs::create_dir_all(root.join("etc")).expect("etc");
+    std::fs::create_dir_all(root.join("lib/apk/db")).expect("apk db");
+    std::fs::write(root.join("etc/alpine-release"), "3.17.2\n").expect("release");
+    std::fs::write(
+        root.join("etc/os-release"),
+        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.17.2\nPRETTY_NAME=\"Alpine Linux v3.17\"\n",
+    )
+    .expect("os-release");
+    std::fs::write(
+        root.join("lib/apk/db/installed"),
+        "C:Q1abc=\nP:libcrypto3\nV:3.0.7-r0\nA:x86_64\no:openssl\n\nC:Q1def=\nP:busybox\nV:1.35.0-r29\nA:x86_64\no:busybox\n\n",
+    )
+    .expect("installed");
+    let secdb = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../advisories/tests/data/alpine-v3.17-main.json");
+    let out = drydock()
+        .env("DRYDOCK_DATA_DIR", data.path())
+        .args(["db", "import", &secdb.display().to_string()])
+        .output()
+        .expect("run drydock");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = drydock()
+        .env("DRYDOCK_DATA_DIR", data.path())
+        .current_dir(data.path())
+        .args([
+            "scan",
+            "--rootfs",
+            &root.display().to_string(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run drydock");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    assert_eq!(report["os"]["id"], "alpine");
+    let mut found: Vec<(String, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap_or_default().to_owned(),
+                f["fixed"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("CVE-2022-3996".to_owned(), "3.0.7-r2".to_owned()),
+            ("CVE-2023-0215".to_owned(), "3.0.8-r0".to_owned()),
+            ("CVE-2023-0286".to_owned(), "3.0.8-r0".to_owned()),
+        ],
+        "{report:#}"
+    );
+    assert!(report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .all(|f| f["package"] == "libcrypto3" && f["source_package"] == "openssl"));
+}
