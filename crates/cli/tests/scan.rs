@@ -458,3 +458,115 @@ fn alpine_packages_are_matched_by_origin_against_the_secdb() {
         .iter()
         .all(|f| f["package"] == "libcrypto3" && f["source_package"] == "openssl"));
 }
+
+/// Real advisory data: the shared OSV zips (PyPI's 2024 snapshot, the Go vulnerability database),
+/// a Python package known to be vulnerable, and, where Go is installed, a real Go binary whose
+/// standard library the Go database names.
+#[test]
+fn real_osv_data_finds_a_known_python_vulnerability_and_a_go_binarys_stdlib() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/advisories/osv");
+    let (pypi, go) = (shared.join("PyPI/all.zip"), shared.join("Go/all.zip"));
+    if !pypi.is_file() || !go.is_file() {
+        eprintln!("note: {} is absent; skipped", shared.display());
+        return;
+    }
+    let data = tempfile::tempdir().expect("data");
+    let root = data.path().join("root");
+    let dist = root.join("usr/local/lib/python3.11/site-packages/Jinja2-2.10.dist-info");
+    std::fs::create_dir_all(&dist).expect("dirs");
+    std::fs::write(
+        dist.join("METADATA"),
+        "Metadata-Version: 2.1\nName: Jinja2\nVersion: 2.10\n\n",
+    )
+    .expect("metadata");
+    let go_built = build_go_binary(&root.join("app/hello"), data.path());
+    let out = drydock()
+        .env("DRYDOCK_DATA_DIR", data.path())
+        .args([
+            "db",
+            "import",
+            &pypi.display().to_string(),
+            &go.display().to_string(),
+        ])
+        .output()
+        .expect("run drydock");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = drydock()
+        .env("DRYDOCK_DATA_DIR", data.path())
+        .current_dir(data.path())
+        .args([
+            "scan",
+            "--rootfs",
+            &root.display().to_string(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run drydock");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let sandbox = finding(&report, "CVE-2019-10906");
+    assert_eq!(sandbox["package"], "jinja2");
+    assert_eq!(sandbox["fixed"], "2.10.1");
+    assert!(
+        sandbox["aliases"]
+            .as_array()
+            .expect("aliases")
+            .iter()
+            .any(|a| a == "GHSA-462w-v97r-4m45")
+            || sandbox["id"] == "GHSA-462w-v97r-4m45",
+        "{sandbox:#}"
+    );
+    if go_built {
+        let stdlib: Vec<&Value> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["package"] == "stdlib" && f["ecosystem"] == "Go")
+            .collect();
+        assert!(
+            !stdlib.is_empty(),
+            "an old Go's standard library has known vulnerabilities: {report:#}"
+        );
+        assert!(stdlib.iter().all(|f| f["path"] == "/app/hello"));
+    }
+}
+
+/// Builds a program with no dependencies into `out`, offline; false (with a note) without Go.
+fn build_go_binary(out: &Path, scratch: &Path) -> bool {
+    let src = scratch.join("gosrc");
+    std::fs::create_dir_all(&src).expect("go src");
+    std::fs::write(src.join("go.mod"), "module example.com/hello\n\ngo 1.19\n").expect("go.mod");
+    std::fs::write(
+        src.join("main.go"),
+        "package main\n\nfunc main() { println(\"hi\") }\n",
+    )
+    .expect("main.go");
+    std::fs::create_dir_all(out.parent().expect("parent")).expect("out dir");
+    let built = std::process::Command::new("go")
+        .current_dir(&src)
+        .env("GOPROXY", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOCACHE", scratch.join("gocache"))
+        .env("GOPATH", scratch.join("gopath"))
+        .args(["build", "-o"])
+        .arg(out)
+        .arg(".")
+        .output();
+    match built {
+        Ok(o) if o.status.success() => true,
+        Ok(o) => panic!("go build failed: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => {
+            eprintln!("note: no Go toolchain here; the Go binary part is skipped");
+            false
+        }
+    }
+}
