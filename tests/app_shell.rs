@@ -467,3 +467,110 @@ fn the_schedule_turns_on_only_from_a_preview_and_then_runs_when_due() {
         .expect("tick");
     assert!(later.is_none());
 }
+
+#[test]
+fn a_scan_needs_the_advisory_database_then_ties_each_finding_to_its_layer() {
+    let engine = Dockerd::start();
+    let id = engine.build_in(
+        "drydock-fixture/alpine-like:1",
+        "FROM scratch\nCOPY os-release /etc/os-release\nCOPY installed /lib/apk/db/installed\n",
+        &[
+            ("os-release", b"ID=alpine\nVERSION_ID=3.17.2\nPRETTY_NAME=\"Alpine Linux v3.17\"\n"),
+            ("installed", b"P:openssl\nV:3.0.7-r0\nA:x86_64\no:openssl\n\nP:musl\nV:1.2.3-r4\nA:x86_64\no:musl\n\n"),
+        ],
+        Builder::Classic,
+    );
+    let state = state_for(engine.host());
+    let dir = tempfile::tempdir().expect("data dir");
+    let cleanup = commands::CleanupState::open_in(dir.path().to_path_buf());
+    let security = commands::SecurityState::new(dir.path().to_path_buf());
+    let rt = runtime();
+
+    // No database: an empty state, and a scan says how to get one instead of reading the image.
+    let status = commands::advisory_status_for(dir.path(), 0).expect("status");
+    assert!(!status.present && status.sources.is_empty());
+    let err = rt
+        .block_on(commands::scan_image_for(
+            &state,
+            &cleanup,
+            &security,
+            id.clone(),
+            |_| {},
+        ))
+        .expect_err("no database");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("drydock db update"), "{}", err.message);
+
+    let secdb = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/advisories/tests/data/alpine-v3.17-main.json");
+    drydock_advisories::import(
+        dir.path(),
+        &[drydock_advisories::Input::path(&secdb)],
+        1_000,
+        &mut |_| {},
+    )
+    .expect("import");
+    let status = commands::advisory_status_for(dir.path(), 1_000 + 8 * 86_400).expect("status");
+    assert!(status.present && status.stale, "{status:?}");
+    assert_eq!(status.sources.len(), 1);
+
+    let mut progressed = false;
+    let report = rt
+        .block_on(commands::scan_image_for(
+            &state,
+            &cleanup,
+            &security,
+            id.clone(),
+            |_| progressed = true,
+        ))
+        .expect("scan");
+    assert!(progressed, "the export's progress was reported");
+    assert_eq!(report.image.id, id);
+    assert_eq!(report.packages, 2);
+    let openssl: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.package == "openssl")
+        .collect();
+    assert!(
+        openssl
+            .iter()
+            .any(|f| f.id == "CVE-2023-0286" && f.fixed.as_deref() == Some("3.0.8-r0")),
+        "{openssl:?}"
+    );
+    assert!(
+        openssl
+            .iter()
+            .all(|f| f.layer == 1 && f.step.contains("COPY")),
+        "{openssl:?}"
+    );
+    assert_eq!(
+        commands::scan_last_for(&security, &id),
+        Some(report.clone())
+    );
+
+    // The package list was kept: a second scan reads nothing from the engine.
+    let mut read_again = false;
+    let again = rt
+        .block_on(commands::scan_image_for(
+            &state,
+            &cleanup,
+            &security,
+            id.clone(),
+            |_| read_again = true,
+        ))
+        .expect("rescan");
+    assert!(!read_again);
+    assert_eq!(again.findings, report.findings);
+
+    // The alert threshold is a store setting, critical until the user changes it.
+    assert_eq!(
+        commands::alert_threshold_for(&cleanup).expect("threshold"),
+        drydock_scan::Severity::Critical
+    );
+    commands::set_alert_threshold_for(&cleanup, drydock_scan::Severity::Low).expect("set");
+    assert_eq!(
+        commands::alert_threshold_for(&cleanup).expect("threshold"),
+        drydock_scan::Severity::Low
+    );
+}

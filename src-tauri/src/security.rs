@@ -108,6 +108,11 @@ fn no_database(dir: &Path) -> IpcError {
     )
 }
 
+/// The UI asked for it, so it knows; no code of its own is needed to branch on.
+fn was_cancelled() -> IpcError {
+    IpcError::new(ErrorCode::Internal, "the scan was cancelled")
+}
+
 /// The advisory database and its sources as of `now`; `None` when nothing was imported.
 fn open_db(dir: &Path, now: i64) -> Result<Option<(Advisories, Vec<DbSource>)>, IpcError> {
     let internal = |e: drydock_advisories::Error| IpcError::new(ErrorCode::Internal, e.to_string());
@@ -150,17 +155,23 @@ pub async fn scan_image_for(
     if open_db(dir, 0)?.is_none() {
         return Err(no_database(dir));
     }
-    let _one_at_a_time = security.running.lock().await;
+    // Listening from here on: a cancel while this scan waits its turn stops it too.
+    let cancelled = security.cancel.notified();
+    tokio::pin!(cancelled);
+    cancelled.as_mut().enable();
+    let _one_at_a_time = tokio::select! {
+        held = security.running.lock() => held,
+        () = &mut cancelled => return Err(was_cancelled()),
+    };
     let store = security.inventories(cleanup)?;
     let now = drydock_cleanup::unix_now();
     let read = on_engine(state, |engine| async move {
         drydock_scan::image_inventory(&engine, store, &id, now, progress).await
     });
+    // Dropping the read stops the export stream; nothing half-read is kept.
     let (image, inventory, _) = tokio::select! {
         read = read => read?,
-        () = security.cancel.notified() => {
-            return Err(IpcError::new(ErrorCode::Internal, "the scan was cancelled"));
-        }
+        () = &mut cancelled => return Err(was_cancelled()),
     };
     // Matching is synchronous and the database is not Sync: it opens here, after every await.
     let (db, sources) = open_db(dir, now)?.ok_or_else(|| no_database(dir))?;
