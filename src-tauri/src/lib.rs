@@ -29,8 +29,9 @@ pub mod commands_for_tests {
         scheduled_tick_for,
     };
     pub use crate::security::{
-        advisory_status_for, alert_for, alert_threshold_for, new_images, scan_image_for,
-        scan_last_for, set_alert_threshold_for, SecurityState,
+        advisory_status_for, alert_for, alert_for_new, alert_threshold_for, database_changed,
+        new_images, rescan_after_update_for, scan_image_for, scan_last_for,
+        set_alert_threshold_for, SecurityState,
     };
 }
 pub use state::AppState;
@@ -54,6 +55,7 @@ pub fn run() {
             app.manage(cleanup::CleanupState::open_in(data_dir));
             watch::start(app.handle().clone());
             schedule::start(app.handle().clone());
+            security::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

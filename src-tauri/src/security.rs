@@ -38,10 +38,13 @@ pub struct DbStatus {
     pub stale: bool,
 }
 
-/// Told to the window when a background scan of a new image reaches the threshold.
+/// Told to the window when a background scan reaches the threshold: of a new image, or of an
+/// image scanned before, with findings the updated database brought.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 pub struct ScanAlert {
     pub image: ImageRef,
+    /// True for a new image; false for a rescan after the advisory database changed.
+    pub new_image: bool,
     pub threshold: Severity,
     /// How many findings are at or above the threshold.
     pub findings: usize,
@@ -59,6 +62,8 @@ pub struct SecurityState {
     cancel: Notify,
     /// Image ids seen on the last look, so only new ones are scanned in the background.
     seen: Mutex<Option<HashSet<String>>>,
+    /// The advisory database's sources as last seen, to rescan when they change.
+    db_seen: Mutex<Option<Vec<(String, i64)>>>,
 }
 
 impl SecurityState {
@@ -70,6 +75,7 @@ impl SecurityState {
             running: tokio::sync::Mutex::new(()),
             cancel: Notify::new(),
             seen: Mutex::new(None),
+            db_seen: Mutex::new(None),
         }
     }
 
@@ -200,14 +206,31 @@ pub fn set_alert_threshold_for(
 
 /// The alert for `report` at `threshold`, when a finding reaches it.
 pub fn alert_for(report: &ScanReport, threshold: Severity) -> Option<ScanAlert> {
+    alert_for_new(None, report, threshold)
+}
+
+/// The alert for the findings of `report` at or above `threshold` that `before` (the image's
+/// earlier report, `None` for a new image) did not have.
+pub fn alert_for_new(
+    before: Option<&ScanReport>,
+    report: &ScanReport,
+    threshold: Severity,
+) -> Option<ScanAlert> {
+    let known: HashSet<(&str, &str, &str)> = before
+        .iter()
+        .flat_map(|b| b.findings.iter())
+        .map(|f| (f.id.as_str(), f.package.as_str(), f.path.as_str()))
+        .collect();
     let over: Vec<Severity> = report
         .findings
         .iter()
+        .filter(|f| !known.contains(&(f.id.as_str(), f.package.as_str(), f.path.as_str())))
         .map(|f| f.severity)
         .filter(|s| *s >= threshold)
         .collect();
     Some(ScanAlert {
         image: report.image.clone(),
+        new_image: before.is_none(),
         threshold,
         findings: over.len(),
         worst: over.into_iter().max()?,
@@ -301,20 +324,95 @@ pub fn set_alert_threshold(
     set_alert_threshold_for(&cleanup, threshold)
 }
 
+/// Whether the advisory database changed since the last look (an update or an import). The
+/// first look is no change.
+pub fn database_changed(security: &SecurityState, now: &DbStatus) -> bool {
+    let sources: Vec<(String, i64)> = now
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.imported_at))
+        .collect();
+    let Ok(mut seen) = security.db_seen.lock() else {
+        return false;
+    };
+    let changed = seen.as_ref().is_some_and(|before| *before != sources);
+    *seen = Some(sources);
+    changed
+}
+
+/// After the advisory database changed: matches every image scanned before again (their
+/// package lists are kept, so this reads nothing from the engine) and returns an alert for each
+/// with new findings at or above the threshold.
+pub async fn rescan_after_update_for(
+    state: &AppState,
+    cleanup: &CleanupState,
+    security: &SecurityState,
+) -> Vec<ScanAlert> {
+    let Ok(status) = advisory_status_for(&security.data_dir, drydock_cleanup::unix_now()) else {
+        return Vec::new();
+    };
+    if !database_changed(security, &status) || !status.present {
+        return Vec::new();
+    }
+    let before: Vec<ScanReport> = match security.last.lock() {
+        Ok(last) => last.values().cloned().collect(),
+        Err(_) => return Vec::new(),
+    };
+    let threshold = alert_threshold_for(cleanup).unwrap_or(Severity::Critical);
+    let mut alerts = Vec::new();
+    for old in before {
+        let id = old.image.id.clone();
+        match scan_image_for(state, cleanup, security, id.clone(), |_| {}).await {
+            Ok(report) => alerts.extend(alert_for_new(Some(&old), &report, threshold)),
+            Err(e) => eprintln!("warning: {id} was not scanned again: {}", e.message),
+        }
+    }
+    alerts
+}
+
+/// How often the app looks whether the advisory database changed (`drydock db update` runs
+/// outside the app): reading its sources costs nothing.
+const DB_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Rescans after each change of the advisory database, for as long as the app runs.
+pub fn start(app: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let alerts = {
+                use tauri::Manager;
+                rescan_after_update_for(
+                    &app.state::<AppState>(),
+                    &app.state::<CleanupState>(),
+                    &app.state::<SecurityState>(),
+                )
+                .await
+            };
+            tell(&app, alerts);
+            tokio::time::sleep(DB_CHECK_EVERY).await;
+        }
+    });
+}
+
 /// Scans the images that appeared since the last look and tells about those that reach the
-/// threshold: in the window (`scan-alert`) and on the desktop.
+/// threshold.
 pub async fn alert_new_images(app: tauri::AppHandle) {
-    use tauri::{Emitter, Manager};
+    use tauri::Manager;
     let alerts = scan_new_images_for(
         &app.state::<AppState>(),
         &app.state::<CleanupState>(),
         &app.state::<SecurityState>(),
     )
     .await;
+    tell(&app, alerts);
+}
+
+/// In the window (`scan-alert`) and on the desktop, with the OS's own notifications.
+fn tell(app: &tauri::AppHandle, alerts: Vec<ScanAlert>) {
+    use tauri::Emitter;
+    use tauri_plugin_notification::NotificationExt;
     for alert in alerts {
         let _ = app.emit("scan-alert", &alert);
         let (title, body) = alert_words(&alert);
-        use tauri_plugin_notification::NotificationExt;
         if let Err(e) = app.notification().builder().title(title).body(body).show() {
             eprintln!("warning: the desktop notification was not shown: {e}");
         }
@@ -337,8 +435,13 @@ pub fn alert_words(alert: &ScanAlert) -> (String, String) {
     } else {
         "vulnerabilities"
     };
+    let title = if alert.new_image {
+        format!("New image {name}: known vulnerabilities")
+    } else {
+        format!("{name}: newly known vulnerabilities")
+    };
     (
-        format!("New image {name}: known vulnerabilities"),
+        title,
         format!(
             "{} known {noun} at {level}. Open Drydock's Security view for the fixes.",
             alert.findings
@@ -424,6 +527,41 @@ mod tests {
             body.starts_with("1 known vulnerability at high or worse."),
             "{body}"
         );
+    }
+
+    #[test]
+    fn after_a_database_update_only_new_findings_alert() {
+        let before = report(vec![finding(Severity::Critical)]);
+        let mut newer = finding(Severity::Critical);
+        newer.id = "CVE-2025-0002".into();
+        let after = report(vec![
+            finding(Severity::Critical),
+            newer,
+            finding(Severity::Low),
+        ]);
+        let alert = alert_for_new(Some(&before), &after, Severity::High).expect("alert");
+        assert_eq!((alert.findings, alert.new_image), (1, false));
+        assert_eq!(alert_for_new(Some(&after), &after, Severity::Low), None);
+        assert!(alert_words(&alert).0.contains("newly known"));
+    }
+
+    #[test]
+    fn the_database_changes_when_its_sources_do() {
+        let security = SecurityState::new(std::env::temp_dir());
+        let status = |at: i64| DbStatus {
+            present: true,
+            path: String::new(),
+            sources: vec![DbSource {
+                name: "alpine".into(),
+                records: 1,
+                imported_at: at,
+                age: 0,
+            }],
+            stale: false,
+        };
+        assert!(!database_changed(&security, &status(1)), "the first look");
+        assert!(!database_changed(&security, &status(1)));
+        assert!(database_changed(&security, &status(2)));
     }
 
     #[test]

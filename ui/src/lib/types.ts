@@ -573,7 +573,11 @@ path: string, sources: Array<DbSource>,
  * Whether any source is older than a week.
  */
 stale: boolean, };
-export type ScanAlert = { image: ImageRef, threshold: Severity, 
+export type ScanAlert = { image: ImageRef, 
+/**
+ * True for a new image; false for a rescan after the advisory database changed.
+ */
+new_image: boolean, threshold: Severity, 
 /**
  * How many findings are at or above the threshold.
  */

@@ -6,15 +6,17 @@ const ipc = vi.mocked(await import('../ipc'));
 const { AlertNotices, ThresholdSetting, describeAlert } = await import('./alerts.svelte');
 
 const alert = (id: string, over: Partial<ScanAlert> = {}): ScanAlert =>
-  ({ image: { id, tags: ['web:1.2'] }, threshold: 'critical', findings: 2, worst: 'critical', ...over });
+  ({ image: { id, tags: ['web:1.2'] }, new_image: true, threshold: 'critical', findings: 2, worst: 'critical', ...over });
 
 beforeEach(() => { vi.resetAllMocks(); });
 
 describe('alert notices', () => {
   it('words an alert', () => {
-    expect(describeAlert(alert('sha256:a'))).toBe('New image web:1.2 has 2 known vulnerabilities at critical.');
+    expect(describeAlert(alert('sha256:a'))).toBe('New image web:1.2 has 2 vulnerabilities known at critical.');
     expect(describeAlert(alert('sha256:abcdef0123456789', { image: { id: 'sha256:abcdef0123456789', tags: [] }, threshold: 'high', findings: 1 })))
-      .toBe('New image abcdef012345 has 1 known vulnerability at high or worse (the worst: critical).');
+      .toBe('New image abcdef012345 has 1 vulnerability known at high or worse (the worst: critical).');
+    expect(describeAlert(alert('sha256:a', { new_image: false, findings: 3 })))
+      .toBe('The updated advisory database knows 3 more vulnerabilities in web:1.2 at critical.');
   });
   it('keeps the newest first, one per image, until dismissed', () => {
     let hear: (a: ScanAlert) => void = () => {};

@@ -1,5 +1,6 @@
-// Alerts from background scans: the shell scans each new image the engine reports and, when
-// findings reach the user's threshold, raises a desktop notification and tells the window. This
+// Alerts from background scans: the shell scans each new image the engine reports (and rescans
+// the images scanned before when the advisory database changes) and, when new findings reach the
+// user's threshold, raises a desktop notification and tells the window. This
 // keeps the in-app notices (newest first, until dismissed) and the threshold setting.
 
 import { alertThreshold, onScanAlert, setAlertThreshold } from '../ipc';
@@ -10,12 +11,16 @@ import type { ScanAlert, Severity } from '../types';
 /** How many unread alerts are kept on screen. */
 const KEPT = 5;
 
-/** `web:1.2 has 3 findings at critical`; `… at high or worse`. */
+/** `New image web:1.2 has 2 vulnerabilities known at critical.`; `… at high or worse`; after a
+ * database update, the findings it newly brought. */
 export function describeAlert(a: ScanAlert): string {
   const name = a.image.tags[0] ?? a.image.id.replace(/^sha256:/, '').slice(0, 12);
   const level = a.threshold === 'critical' ? 'critical' : `${severityLabel(a.threshold).toLowerCase()} or worse`;
   const worst = a.worst !== a.threshold ? ` (the worst: ${severityLabel(a.worst).toLowerCase()})` : '';
-  return `New image ${name} has ${a.findings} known ${a.findings === 1 ? 'vulnerability' : 'vulnerabilities'} at ${level}${worst}.`;
+  const count = `${a.findings} ${a.findings === 1 ? 'vulnerability' : 'vulnerabilities'}`;
+  return a.new_image
+    ? `New image ${name} has ${count} known at ${level}${worst}.`
+    : `The updated advisory database knows ${a.findings} more ${a.findings === 1 ? 'vulnerability' : 'vulnerabilities'} in ${name} at ${level}${worst}.`;
 }
 
 export class AlertNotices {
