@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ago, atLeast, badges, cleanStep, countBySeverity, filterFindings, fixedCell, fixWords, fromBaseImage, isStale,
-  readPercent, scannedAt, severityBars, shortStep, unusedCritical,
+  olderDatabase, readPercent, scannedAt, severityBars, shortStep, unusedCritical,
 } from './findings';
 import { finding, report } from './fixtures';
 import type { ImageRow } from '../types';
@@ -82,6 +82,18 @@ describe('ages and progress', () => {
     expect(readPercent(50, 200)).toBe(25);
     expect(readPercent(210, 200)).toBe(100);
     expect(readPercent(5, 0)).toBe(0);
+  });
+});
+
+describe('reports made with an older database', () => {
+  it('asks for a new scan when a source was imported since', () => {
+    const r = report('sha256:a');
+    const db = (imported_at: number, name = 'debian-tracker') =>
+      ({ present: true, path: '/d', stale: false, sources: [{ name, records: 1, imported_at, age: 0 }] });
+    expect(olderDatabase(r, db(1_700_000_000))).toBe(false);
+    expect(olderDatabase(r, db(1_700_000_001))).toBe(true);
+    expect(olderDatabase(r, db(1, 'osv-PyPI'))).toBe(true);
+    expect(olderDatabase(r, null)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@
 // shortened, the filters of the findings table, the database's age. Plain data in, plain data out.
 
 import type { ImageRow } from '../types';
-import type { DbSource, ScanFinding, ScanReport, Severity } from '../types';
+import type { DbSource, DbStatus, ScanFinding, ScanReport, Severity } from '../types';
 
 /** Worst first, as the table and the chart list them. */
 export const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low', 'none', 'unknown'];
@@ -157,4 +157,12 @@ export function severityBars(counts: Counts, width: number, height: number, gap 
     const h = Math.round((counts[severity] / max) * height);
     return { severity, count: counts[severity], x: Math.round(i * (w + gap)), y: height - h, width: Math.round(w), height: h };
   });
+}
+
+/** Whether the database has sources imported after this report was made: scan again to see
+ * what they know. */
+export function olderDatabase(report: ScanReport, db: DbStatus | null): boolean {
+  if (!db?.present) return false;
+  const used = new Map(report.db.map((s) => [s.name, s.imported_at]));
+  return db.sources.some((s) => (used.get(s.name) ?? -Infinity) < s.imported_at);
 }

@@ -110,6 +110,18 @@ describe('what the shell kept', () => {
     expect(c.state('sha256:b').name).toBe('idle');
     expect(c.ready).toBe(true);
   });
+  it('takes the report the shell made after a database update in place of the older one', async () => {
+    const old = report('sha256:a');
+    const newer = { ...report('sha256:a', []), db: [{ name: 'debian-tracker', records: 2000, imported_at: 1_800_000_000, age: 5 }] };
+    ipc.scanLast.mockResolvedValueOnce(old).mockResolvedValueOnce(newer);
+    ipc.advisoryStatus.mockResolvedValue({ present: true, path: '/d', sources: newer.db, stale: false });
+    const c = new ScanController();
+    await c.loadLast(['sha256:a']);
+    expect(c.report('sha256:a')).toEqual(old);
+    await c.loadDb();
+    expect(c.report('sha256:a')).toEqual(newer);
+    expect(ipc.scanLast).toHaveBeenCalledTimes(2);
+  });
   it('shows an error reading the database status', async () => {
     ipc.advisoryStatus.mockRejectedValue({ code: 'internal', message: 'damaged' });
     const c = new ScanController();

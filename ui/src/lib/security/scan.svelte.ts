@@ -7,6 +7,7 @@
 
 import { advisoryStatus, scanCancel, scanImage, scanLast } from '../ipc';
 import { asIpcError, type IpcError } from '../errors';
+import { olderDatabase } from './findings';
 import type { ExportProgress } from '../types';
 import type { DbStatus, ScanReport } from '../types';
 
@@ -63,7 +64,26 @@ export class ScanController {
       this.dbError = null;
     } catch (e) {
       this.dbError = asIpcError(e);
+      return;
     }
+    await this.#catchUp();
+  }
+
+  /** Reports made before the database changed: the shell matches those images again on its own
+   * after an update, so its newer report replaces the one on screen. */
+  async #catchUp(): Promise<void> {
+    const outdated = Object.entries(this.states)
+      .filter(([, s]) => s.name === 'done' && olderDatabase(s.report, this.db))
+      .map(([id]) => id);
+    await Promise.all(outdated.map(async (id) => {
+      try {
+        const report = await scanLast(id);
+        const now = this.states[id];
+        if (report && now?.name === 'done' && !olderDatabase(report, this.db)) this.states[id] = { name: 'done', report };
+      } catch {
+        // The older report stays, marked as older.
+      }
+    }));
   }
 
   /** Fills in the last report the shell kept for images this controller knows nothing of. */
