@@ -374,9 +374,20 @@ pub async fn rescan_after_update_for(
 /// outside the app): reading its sources costs nothing.
 const DB_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Rescans after each change of the advisory database, for as long as the app runs.
+/// Notes the images there now, then rescans after each change of the advisory database, for as
+/// long as the app runs.
 pub fn start(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
+        {
+            // The images there at start are the baseline: an image built before the first
+            // engine event is then new too.
+            use tauri::Manager;
+            let state = app.state::<AppState>();
+            if let Ok(images) = crate::commands::images_for(&state).await {
+                let ids: Vec<String> = images.into_iter().map(|i| i.id).collect();
+                new_images(&app.state::<SecurityState>(), &ids);
+            }
+        }
         loop {
             let alerts = {
                 use tauri::Manager;
