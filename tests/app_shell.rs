@@ -544,9 +544,14 @@ fn a_scan_needs_the_advisory_database_then_ties_each_finding_to_its_layer() {
             .all(|f| f.layer == 1 && f.step.contains("COPY")),
         "{openssl:?}"
     );
+    // The report is kept as it crosses IPC: without the package list (that is in the store).
+    let kept = drydock_scan::ScanReport {
+        inventory: Vec::new(),
+        ..report.clone()
+    };
     assert_eq!(
-        commands::scan_last_for(&security, &id),
-        Some(report.clone())
+        commands::scan_last_for(&cleanup, &security, &id).expect("last"),
+        Some(kept.clone())
     );
 
     // The package list was kept: a second scan reads nothing from the engine.
@@ -562,6 +567,48 @@ fn a_scan_needs_the_advisory_database_then_ties_each_finding_to_its_layer() {
         .expect("rescan");
     assert!(!read_again);
     assert_eq!(again.findings, report.findings);
+
+    // A restart: the report is still there, and after the database changed (while the app was
+    // closed) the next session matches the image again from its kept package list.
+    drop((state, cleanup, security));
+    let state = state_for(engine.host());
+    let cleanup = commands::CleanupState::open_in(dir.path().to_path_buf());
+    let security = commands::SecurityState::new(dir.path().to_path_buf());
+    assert_eq!(
+        commands::scan_last_for(&cleanup, &security, &id).expect("last"),
+        Some(kept)
+    );
+    assert_eq!(
+        commands::scan_last_for(&cleanup, &security, "sha256:never").expect("last"),
+        None
+    );
+    drydock_advisories::import(
+        dir.path(),
+        &[drydock_advisories::Input::path(&secdb)],
+        2_000,
+        &mut |_| {},
+    )
+    .expect("import again");
+    let alerts = rt.block_on(commands::rescan_after_update_for(
+        &state, &cleanup, &security,
+    ));
+    assert!(
+        alerts.is_empty(),
+        "the same advisories bring nothing new: {alerts:?}"
+    );
+    let rematched = commands::scan_last_for(&cleanup, &security, &id)
+        .expect("last")
+        .expect("kept");
+    assert_eq!(
+        rematched
+            .db
+            .iter()
+            .map(|s| s.imported_at)
+            .collect::<Vec<_>>(),
+        [2_000],
+        "matched against the newer import"
+    );
+    assert_eq!(rematched.findings, report.findings);
 
     // The alert threshold is a store setting, critical until the user changes it.
     assert_eq!(

@@ -30,7 +30,7 @@ pub mod commands_for_tests {
     };
     pub use crate::security::{
         advisory_status_for, alert_for, alert_for_new, alert_threshold_for, database_changed,
-        new_images, rescan_after_update_for, scan_image_for, scan_last_for,
+        new_images, older_database, rescan_after_update_for, scan_image_for, scan_last_for,
         set_alert_threshold_for, SecurityState,
     };
 }

@@ -1,6 +1,6 @@
 //! The Security view's commands: scan an image against the offline advisory database (one scan
-//! at a time, with the export's progress, cancellable), the last report of an image, the
-//! database's sources and ages, and the alert threshold. New images the engine reports are
+//! at a time, with the export's progress, cancellable), the last report of an image (kept in the
+//! store, so it outlives the app), the database's sources and ages, and the alert threshold. New images the engine reports are
 //! scanned in the background; findings at or above the threshold raise an alert.
 
 use crate::cleanup::CleanupState;
@@ -22,9 +22,6 @@ use ts_rs::TS;
 const STALE_AFTER_SECS: i64 = 7 * 24 * 3600;
 /// The store setting that holds the alert threshold.
 const THRESHOLD_KEY: &str = "scan-alert-threshold";
-/// Reports kept in memory for `scan_last`: the package lists are in the store, so a report is
-/// cheap to make again.
-const REPORTS_KEPT: usize = 256;
 
 /// The advisory database as the Security view shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
@@ -52,11 +49,11 @@ pub struct ScanAlert {
     pub worst: Severity,
 }
 
-/// Scans' shared state: where the database is, the last reports, one scan at a time.
+/// Scans' shared state: where the database is, one scan at a time.
 pub struct SecurityState {
     data_dir: PathBuf,
-    last: Mutex<HashMap<String, ScanReport>>,
-    /// Package lists are kept in the journal's store; this one serves when that is unavailable.
+    /// Package lists and last reports are kept in the journal's store; this one serves (for
+    /// this session only) when that is unavailable.
     fallback: Option<Mutex<Store>>,
     running: tokio::sync::Mutex<()>,
     cancel: Notify,
@@ -70,7 +67,6 @@ impl SecurityState {
     pub fn new(data_dir: PathBuf) -> SecurityState {
         SecurityState {
             data_dir,
-            last: Mutex::new(HashMap::new()),
             fallback: Store::in_memory().ok().map(Mutex::new),
             running: tokio::sync::Mutex::new(()),
             cancel: Notify::new(),
@@ -79,19 +75,22 @@ impl SecurityState {
         }
     }
 
-    fn keep(&self, report: &ScanReport) {
-        if let Ok(mut last) = self.last.lock() {
-            if last.len() >= REPORTS_KEPT && !last.contains_key(&report.image.id) {
-                last.clear();
-            }
-            last.insert(report.image.id.clone(), report.clone());
-        }
-    }
-
-    fn inventories<'a>(&'a self, cleanup: &'a CleanupState) -> Result<&'a Mutex<Store>, IpcError> {
+    fn store<'a>(&'a self, cleanup: &'a CleanupState) -> Result<&'a Mutex<Store>, IpcError> {
         cleanup
             .journal()
             .or_else(|e| self.fallback.as_ref().ok_or(e))
+    }
+
+    fn with_store<T>(
+        &self,
+        cleanup: &CleanupState,
+        f: impl FnOnce(&Store) -> Result<T, drydock_store::StoreError>,
+    ) -> Result<T, IpcError> {
+        let store = self
+            .store(cleanup)?
+            .lock()
+            .map_err(|_| IpcError::new(ErrorCode::Internal, "the store is unavailable"))?;
+        f(&store).map_err(|e| IpcError::new(ErrorCode::Internal, e.to_string()))
     }
 }
 
@@ -169,7 +168,7 @@ pub async fn scan_image_for(
         held = security.running.lock() => held,
         () = &mut cancelled => return Err(was_cancelled()),
     };
-    let store = security.inventories(cleanup)?;
+    let store = security.store(cleanup)?;
     let now = drydock_cleanup::unix_now();
     let read = on_engine(state, |engine| async move {
         drydock_scan::image_inventory(&engine, store, &id, now, progress).await
@@ -182,12 +181,27 @@ pub async fn scan_image_for(
     // Matching is synchronous and the database is not Sync: it opens here, after every await.
     let (db, sources) = open_db(dir, now)?.ok_or_else(|| no_database(dir))?;
     let report = drydock_scan::report(image, &inventory, &db, sources);
-    security.keep(&report);
+    // The report stands even when it cannot be kept: the user sees it now, and not after a
+    // restart.
+    if let Err(e) = security.with_store(cleanup, |s| {
+        s.keep_scan_report(&report.image.id, &report, now)
+    }) {
+        eprintln!(
+            "warning: the report of {} was not kept: {}",
+            report.image.id, e.message
+        );
+    }
     Ok(report)
 }
 
-pub fn scan_last_for(security: &SecurityState, id: &str) -> Option<ScanReport> {
-    security.last.lock().ok()?.get(id).cloned()
+/// The last report kept for image `id` (of this session or an earlier one), `None` when it was
+/// never scanned.
+pub fn scan_last_for(
+    cleanup: &CleanupState,
+    security: &SecurityState,
+    id: &str,
+) -> Result<Option<ScanReport>, IpcError> {
+    security.with_store(cleanup, |s| s.scan_report(id))
 }
 
 pub fn alert_threshold_for(cleanup: &CleanupState) -> Result<Severity, IpcError> {
@@ -302,8 +316,12 @@ pub fn scan_cancel(security: tauri::State<'_, SecurityState>) {
 }
 
 #[tauri::command]
-pub fn scan_last(security: tauri::State<'_, SecurityState>, id: String) -> Option<ScanReport> {
-    scan_last_for(&security, &id)
+pub fn scan_last(
+    cleanup: tauri::State<'_, CleanupState>,
+    security: tauri::State<'_, SecurityState>,
+    id: String,
+) -> Result<Option<ScanReport>, IpcError> {
+    scan_last_for(&cleanup, &security, &id)
 }
 
 #[tauri::command]
@@ -327,22 +345,44 @@ pub fn set_alert_threshold(
 /// Whether the advisory database changed since the last look (an update or an import). The
 /// first look is no change.
 pub fn database_changed(security: &SecurityState, now: &DbStatus) -> bool {
+    database_looked_at(security, now).is_some_and(|changed| changed)
+}
+
+/// Whether the database changed since the last look; `None` on the first look.
+fn database_looked_at(security: &SecurityState, now: &DbStatus) -> Option<bool> {
     let sources: Vec<(String, i64)> = now
         .sources
         .iter()
         .map(|s| (s.name.clone(), s.imported_at))
         .collect();
     let Ok(mut seen) = security.db_seen.lock() else {
-        return false;
+        return Some(false);
     };
-    let changed = seen.as_ref().is_some_and(|before| *before != sources);
+    let changed = seen.as_ref().map(|before| *before != sources);
     *seen = Some(sources);
     changed
 }
 
-/// After the advisory database changed: matches every image scanned before again (their
-/// package lists are kept, so this reads nothing from the engine) and returns an alert for each
-/// with new findings at or above the threshold.
+/// Whether `report` was matched against an older database than `now`'s (a source imported
+/// since, or one it did not have): what the Security view marks as "older database".
+pub fn older_database(report: &ScanReport, now: &DbStatus) -> bool {
+    let used: HashMap<&str, i64> = report
+        .db
+        .iter()
+        .map(|s| (s.name.as_str(), s.imported_at))
+        .collect();
+    now.present
+        && now.sources.iter().any(|s| {
+            used.get(s.name.as_str())
+                .is_none_or(|at| *at < s.imported_at)
+        })
+}
+
+/// After the advisory database changed, and at the first look (it may have changed while the
+/// app was closed): matches again every image still on the engine whose last report, of this
+/// session or an earlier one, predates the database (their package lists are kept, so this reads
+/// nothing from the engine) and returns an alert for each with new findings at or above the
+/// threshold.
 pub async fn rescan_after_update_for(
     state: &AppState,
     cleanup: &CleanupState,
@@ -351,13 +391,21 @@ pub async fn rescan_after_update_for(
     let Ok(status) = advisory_status_for(&security.data_dir, drydock_cleanup::unix_now()) else {
         return Vec::new();
     };
-    if !database_changed(security, &status) || !status.present {
+    let look = database_looked_at(security, &status);
+    if look == Some(false) || !status.present {
         return Vec::new();
     }
-    let before: Vec<ScanReport> = match security.last.lock() {
-        Ok(last) => last.values().cloned().collect(),
-        Err(_) => return Vec::new(),
+    let Ok(kept) = security.with_store(cleanup, |s| s.scan_reports::<ScanReport>()) else {
+        return Vec::new();
     };
+    let Ok(images) = crate::commands::images_for(state).await else {
+        return Vec::new();
+    };
+    let present: HashSet<String> = images.into_iter().map(|i| i.id).collect();
+    let before: Vec<ScanReport> = kept
+        .into_iter()
+        .filter(|r| present.contains(&r.image.id) && older_database(r, &status))
+        .collect();
     let threshold = alert_threshold_for(cleanup).unwrap_or(Severity::Critical);
     let mut alerts = Vec::new();
     for old in before {
@@ -573,6 +621,35 @@ mod tests {
         assert!(!database_changed(&security, &status(1)), "the first look");
         assert!(!database_changed(&security, &status(1)));
         assert!(database_changed(&security, &status(2)));
+    }
+
+    #[test]
+    fn a_report_is_older_than_a_database_with_a_source_imported_since_or_new() {
+        let source = |name: &str, at: i64| DbSource {
+            name: name.into(),
+            records: 1,
+            imported_at: at,
+            age: 0,
+        };
+        let status = |sources: Vec<DbSource>| DbStatus {
+            present: true,
+            path: String::new(),
+            sources,
+            stale: false,
+        };
+        let mut r = report(Vec::new());
+        r.db = vec![source("alpine", 5)];
+        assert!(!older_database(&r, &status(vec![source("alpine", 5)])));
+        assert!(older_database(&r, &status(vec![source("alpine", 6)])));
+        assert!(older_database(
+            &r,
+            &status(vec![source("alpine", 5), source("debian", 1)])
+        ));
+        let gone = DbStatus {
+            present: false,
+            ..status(Vec::new())
+        };
+        assert!(!older_database(&r, &gone), "nothing to match against");
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod layer_analyses;
 mod lease;
 mod migrate;
 mod quarantine;
+mod scan_reports;
 mod settings;
 
 pub use journal::{Entry, Run, Status};
@@ -105,6 +106,7 @@ impl Store {
         migrate::table(&conn, image_use::TABLE, image_use::MIGRATIONS)?;
         migrate::table(&conn, settings::TABLE, settings::MIGRATIONS)?;
         migrate::table(&conn, inventories::TABLE, inventories::MIGRATIONS)?;
+        migrate::table(&conn, scan_reports::TABLE, scan_reports::MIGRATIONS)?;
         Ok(Store { conn, dir })
     }
 }
