@@ -161,6 +161,10 @@ fn bench() -> Result {
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "layers"]),
     )?;
     step(
+        "scan benchmark (`drydock scan` of the 300 MB image against `docker save`, rescan, import and matching of the shared OSV zips)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "scan"]),
+    )?;
+    step(
         "app benchmark (release build: start-up, memory, size)",
         cargo().args([
             "bench",

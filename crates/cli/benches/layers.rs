@@ -10,6 +10,8 @@
 //!    linear: ten times the deletions costs about ten times the analysis, not a hundred. (The
 //!    smallest case is dominated by the base layer and fixed costs.)
 
+#[path = "common/big_image.rs"]
+mod big_image;
 mod common;
 
 use common::{ms, paired};
@@ -21,10 +23,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 9;
-const BIG: &str = "bench/big:1";
-const DIRS: usize = 4;
-const FILES_PER_DIR: usize = 5000;
-const FILE_BYTES: usize = 15_000;
+const BIG: &str = big_image::TAG;
 
 fn main() {
     let engine = Dockerd::start();
@@ -33,7 +32,7 @@ fn main() {
 
     eprintln!("building a ~300 MB image of 20,000 files (a few minutes)...");
     let built = Instant::now();
-    engine.build(BIG, &big_dockerfile(), Builder::Classic);
+    engine.build(BIG, &big_image::dockerfile(), Builder::Classic);
     eprintln!("built in {:.0}s", built.elapsed().as_secs_f64());
     let report = layers_json(&bin, &engine, BIG);
     let files: u64 = report["layers"]
@@ -123,21 +122,6 @@ fn main() {
             alone[i].as_secs_f64() / alone[i - 1].as_secs_f64()
         );
     }
-}
-
-/// Four layers of 5,000 files of 15 kB, then a layer deleting 1,111 files and one copying up
-/// 1,111 by chmod: 300 MB written, about 33 MB of it hidden.
-fn big_dockerfile() -> String {
-    let mut text = format!("FROM {BASE}\n");
-    for d in 0..DIRS {
-        text.push_str(&format!(
-            "RUN mkdir /d{d} && cd /d{d} && for i in $(seq 0 {}); do head -c {FILE_BYTES} /dev/zero > f$i; done\n",
-            FILES_PER_DIR - 1
-        ));
-    }
-    // f1, f10-f19, f100-f199, f1000-f1999: 1,111 files each.
-    text.push_str("RUN rm /d0/f1*\nRUN chmod 600 /d1/f1*\n");
-    text
 }
 
 fn deleting_dockerfile(n: usize) -> String {
