@@ -112,6 +112,7 @@ fn test() -> Result {
     setup::ensure(setup::Purpose::Test)?;
     setup::require_root_for_engine_tests()?;
     setup::ensure_tauri_driver()?;
+    setup::ensure_cargo_auditable()?;
     ui_deps()?;
     step("UI unit tests (vitest)", npm().args(["test"]))?;
     step("UI type check (svelte-check)", npm().args(["run", "check"]))?;

@@ -22,14 +22,16 @@ const APP_BUILD: &[&str] = &[
     "libxdo-dev",
 ];
 /// The throwaway engine the tests start, the busybox the fixtures are made of, skopeo (writes the
-/// OCI image layouts newer engines export, from the test engine's images), and the virtual
-/// display and WebKit driver the end-to-end test drives the app with.
+/// OCI image layouts newer engines export, from the test engine's images), the virtual display
+/// and WebKit driver the end-to-end test drives the app with, and Go (the scanner's tests build
+/// real Go binaries, offline, to read their build info).
 const TESTING: &[&str] = &[
     "docker.io",
     "busybox-static",
     "skopeo",
     "xvfb",
     "webkit2gtk-driver",
+    "golang-go",
 ];
 
 fn packages(purpose: Purpose) -> Vec<&'static str> {
@@ -121,18 +123,26 @@ fn on_path(tool: &str) -> bool {
 
 /// tauri-driver bridges WebDriver to the app's webview; it comes from crates.io.
 pub fn ensure_tauri_driver() -> Result {
-    let home_bin = std::env::var_os("HOME")
-        .map(|h| std::path::PathBuf::from(h).join(".cargo/bin/tauri-driver"));
-    if on_path("tauri-driver") || home_bin.is_some_and(|p| p.is_file()) {
+    ensure_cargo_tool("tauri-driver", "tauri-driver", "about a minute")
+}
+
+/// cargo-auditable builds the Rust binaries whose embedded dependency list the scanner's tests
+/// read; it comes from crates.io.
+pub fn ensure_cargo_auditable() -> Result {
+    ensure_cargo_tool("cargo-auditable", "cargo-auditable", "a minute or two")
+}
+
+/// Installs crate `name` (binary `bin`) with `cargo install --locked` unless it is there.
+fn ensure_cargo_tool(name: &str, bin: &str, takes: &str) -> Result {
+    let home_bin =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cargo/bin").join(bin));
+    if on_path(bin) || home_bin.is_some_and(|p| p.is_file()) {
         return Ok(());
     }
     step(
-        "installing tauri-driver (cargo install, about a minute)",
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
-            "install",
-            "tauri-driver",
-            "--locked",
-        ]),
+        &format!("installing {name} (cargo install, {takes})"),
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["install", name, "--locked"]),
     )
 }
 
