@@ -43,6 +43,9 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
         tokio::select! {
             _ = state.switched.notified() => return true,
             next = changes.next() => match next {
+                // Drydock's own reads (a scan's export) are not news, or every scan would
+                // refresh every view and re-plan a cleanup on screen.
+                Some(Ok(change)) if !change.changes_state() => continue,
                 Some(Ok(_)) => {}
                 // The engine closed the stream, or the link is gone.
                 None | Some(Err(_)) => return true,

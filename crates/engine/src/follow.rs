@@ -27,6 +27,18 @@ pub struct Change {
     pub action: String,
 }
 
+impl Change {
+    /// Whether the event may have changed what the engine holds. Reading an image or a
+    /// container's filesystem out (a scan's export, the layer explorer's) changes nothing: a
+    /// follower that refreshed on it would answer Drydock's own reads with a refresh.
+    pub fn changes_state(&self) -> bool {
+        !matches!(
+            (self.kind.as_str(), self.action.as_str()),
+            ("image", "save") | ("container", "export")
+        )
+    }
+}
+
 /// The engine's events from the moment [`Engine::changes`] was called, each reported once.
 ///
 /// [`Changes::next`] is cancel-safe: a caller may race it against a timer or another wake-up
@@ -141,7 +153,23 @@ fn is_news(time: Option<i64>, last: &mut Option<i64>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_news, since};
+    use super::{is_news, since, Change};
+
+    #[test]
+    fn reading_an_image_or_a_container_out_changes_nothing() {
+        let change = |kind: &str, action: &str| Change {
+            kind: kind.into(),
+            action: action.into(),
+        };
+        assert!(!change("image", "save").changes_state());
+        assert!(!change("container", "export").changes_state());
+        assert!(change("image", "tag").changes_state());
+        assert!(change("container", "destroy").changes_state());
+        assert!(
+            Change::default().changes_state(),
+            "an unreadable event is news"
+        );
+    }
 
     #[test]
     fn a_new_subscription_does_not_report_the_last_event_again() {
