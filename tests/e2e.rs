@@ -82,11 +82,28 @@ async fn count_text(client: &Client) -> String {
 async fn the_app_shows_the_engine_as_a_user_sees_it() {
     let engine = Dockerd::start();
     engine.base();
-    for (tag, kb) in [
-        ("shop/api:2.4", 300),
-        ("shop/worker:2.4", 600),
-        ("tools/migrate:1", 100),
-    ] {
+    // The API image is also an Alpine one: its package database (added by its own COPY step)
+    // holds an OpenSSL with known vulnerabilities for the Security view to find.
+    engine.build_in(
+        "shop/api:2.4",
+        &format!(
+            "FROM {BASE}\nCOPY alpine-release os-release /etc/\nCOPY installed /lib/apk/db/installed\n\
+             RUN head -c 300000 /dev/zero > /payload\n"
+        ),
+        &[
+            ("alpine-release", b"3.17.2\n"),
+            (
+                "os-release",
+                b"NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.17.2\nPRETTY_NAME=\"Alpine Linux v3.17\"\n",
+            ),
+            (
+                "installed",
+                b"P:libcrypto3\nV:3.0.7-r0\nA:x86_64\no:openssl\n\nP:musl\nV:1.2.3-r4\nA:x86_64\no:musl\n\n",
+            ),
+        ],
+        Builder::Classic,
+    );
+    for (tag, kb) in [("shop/worker:2.4", 600), ("tools/migrate:1", 100)] {
         engine.build(
             tag,
             &format!("FROM {BASE}\nRUN head -c {kb}000 /dev/zero > /payload\n"),
@@ -105,6 +122,21 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
 
     let xvfb = Xvfb::start();
     let driver = TauriDriver::start(&xvfb.display, &engine.host());
+    // The advisory database a user would get with `drydock db import`, in the app's data
+    // directory before the app starts (the app never downloads one).
+    let secdb = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/advisories/tests/data/alpine-v3.17-main.json");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    drydock_advisories::import(
+        driver.data_dir(),
+        &[drydock_advisories::Input::path(&secdb)],
+        i64::try_from(now).expect("seconds"),
+        &mut |_| {},
+    )
+    .expect("import the advisories");
     let client = session(&driver, env!("CARGO_BIN_EXE_drydock-app")).await;
 
     // Overview: figures and both charts, drawn as images.
@@ -120,7 +152,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     let nav = texts(&client, "nav button").await;
     assert_eq!(
-        &nav[..8],
+        &nav[..9],
         [
             "Overview",
             "Cleanup",
@@ -129,6 +161,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
             "Volumes",
             "Build cache",
             "Dockerfiles",
+            "Security",
             "Engine"
         ]
     );
@@ -553,19 +586,17 @@ async fn layer_explorer(client: &Client) {
     click(client, "[data-testid=tab-details]").await;
 }
 
-/// The Security view lists every image; without an advisory database (the test's data directory
-/// has none) it says how to get one, nothing can be scanned, and the app downloads nothing.
+/// The Security view lists every image and the advisory database the test imported; a scan of
+/// the Alpine image finds OpenSSL's vulnerability, with its fix and the COPY step that brought
+/// the package, and image text stays text.
 async fn security_view(client: &Client) {
     click(client, "[data-testid=nav-security]").await;
-    let empty = wait_for(client, "[data-testid=db-empty]")
+    let db = wait_for(client, "[data-testid=db-status]")
         .await
         .text()
         .await
-        .expect("empty state");
-    assert!(
-        empty.contains("drydock db update") && empty.contains("drydock db import FILE"),
-        "{empty}"
-    );
+        .expect("database");
+    assert!(db.contains("alpine/v3.17/main"), "{db}");
     wait_for_text(client, "[data-testid=security-row]", "shop/worker:2.4").await;
     wait_for_text(
         client,
@@ -575,16 +606,74 @@ async fn security_view(client: &Client) {
     .await;
     let rows = texts(client, "[data-testid=security-row]").await;
     assert!(rows.iter().all(|r| r.contains("not scanned")), "{rows:?}");
-    let disabled = client
+
+    security_row(client, "shop/api:2.4")
+        .await
+        .find(Locator::Css("[data-testid=scan-image]"))
+        .await
+        .expect("scan button")
+        .click()
+        .await
+        .expect("scan");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let row = security_row(client, "shop/api:2.4").await;
+        if row.attr("data-state").await.expect("state").as_deref() == Some("done") {
+            break;
+        }
+        if Instant::now() > deadline {
+            save(client, "timeout").await;
+            panic!("the scan of shop/api:2.4 did not finish within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    security_row(client, "shop/api:2.4")
+        .await
+        .find(Locator::Css("button.name"))
+        .await
+        .expect("row name")
+        .click()
+        .await
+        .expect("open findings");
+    wait_for_text(client, "[data-testid=finding-row]", "CVE-2023-0286").await;
+    let findings = texts(client, "[data-testid=finding-row]").await;
+    let cve = findings
+        .iter()
+        .find(|f| f.contains("CVE-2023-0286"))
+        .expect("the CVE's row");
+    assert!(
+        cve.contains("libcrypto3") && cve.contains("3.0.7-r0") && cve.contains("3.0.8-r0"),
+        "{cve}"
+    );
+    assert!(
+        cve.contains("COPY"),
+        "the step that brought the package: {cve}"
+    );
+    assert_nothing_injected(client, "image tags on the Security view stay text").await;
+    client
         .execute(
-            "return [...document.querySelectorAll('[data-testid=scan-all], [data-testid=scan-image]')].every((b) => b.disabled);",
+            "document.querySelector('[data-testid=findings]').scrollIntoView({block: 'center'});",
             vec![],
         )
         .await
-        .expect("buttons");
-    assert_eq!(disabled, serde_json::json!(true), "no database, no scan");
-    assert_nothing_injected(client, "image tags on the Security view stay text").await;
+        .expect("scroll to the findings");
+    tokio::time::sleep(Duration::from_millis(300)).await;
     save(client, "security").await;
+}
+
+/// The Security view's row of the image tagged `tag`.
+async fn security_row(client: &Client, tag: &str) -> fantoccini::elements::Element {
+    for row in client
+        .find_all(Locator::Css("[data-testid=security-row]"))
+        .await
+        .expect("rows")
+    {
+        if row.text().await.expect("row text").contains(tag) {
+            return row;
+        }
+    }
+    save(client, "timeout").await;
+    panic!("no Security row shows {tag}");
 }
 
 /// The Dockerfiles view lints a project the user names and explains each finding; text from
