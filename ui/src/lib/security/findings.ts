@@ -44,6 +44,8 @@ export function cleanStep(step: string): string {
     .replace(/^\/bin\/sh -c /, 'RUN ')
     .replace(/^\|\d+(\s+\S+=\S*)*\s+\/bin\/sh -c /, 'RUN ')
     .replace(/\s*# buildkit$/, '')
+    // The classic builder names copied content by digest: the destination is what says something.
+    .replace(/^(COPY|ADD) (?:file|dir|multi):[0-9a-f]+ in /, '$1 … to ')
     .trim();
 }
 
@@ -61,7 +63,7 @@ export function shortStep(step: string, max = 48): string {
 export function fromBaseImage(f: Pick<ScanFinding, 'layer' | 'step'>): boolean {
   if (f.layer === 0) return true;
   const step = cleanStep(f.step);
-  return /^ADD file:[0-9a-f]+ in \/\s*$/i.test(step)
+  return /^ADD … to \/\s*$/i.test(step)
     || /^ADD\s+\S*(rootfs|\.tar)\S*\s+\/\s*$/i.test(step)
     || /^FROM\b/i.test(step);
 }
