@@ -132,23 +132,11 @@ pub(crate) struct Package {
 /// The name the store keys a package by: PyPI names normalised as PEP 503 says (lower case,
 /// runs of `-`, `_`, `.` as one `-`), every other ecosystem's names exact.
 pub fn normalise_name(ecosystem: &str, name: &str) -> String {
-    if ecosystem != "PyPI" {
-        return name.to_owned();
+    if ecosystem == "PyPI" {
+        drydock_catalog::pypi_name(name)
+    } else {
+        name.to_owned()
     }
-    let mut out = String::with_capacity(name.len());
-    let mut in_run = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_run {
-                out.push('-');
-            }
-            in_run = true;
-        } else {
-            out.extend(c.to_lowercase());
-            in_run = false;
-        }
-    }
-    out
 }
 
 /// The first line of `text`, at most [`SUMMARY_CAP`] characters, or `None` when blank.

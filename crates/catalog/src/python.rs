@@ -77,8 +77,8 @@ fn parse(bytes: &[u8]) -> Result<(String, String), &'static str> {
 }
 
 /// PEP 503: lowercase, and every run of `-`, `_` and `.` becomes one `-` (how PyPI, pip and OSV
-/// compare names).
-pub(crate) fn normalise(name: &str) -> String {
+/// compare names). The advisory store keys PyPI names the same way.
+pub fn normalise(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_run = false;
     for c in name.chars() {

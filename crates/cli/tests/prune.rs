@@ -2,31 +2,10 @@
 
 mod common;
 
-use common::drydock;
+use common::{json_of, on_engine as cli};
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
 use drydock_testkit::Dockerd;
 use serde_json::Value;
-use std::path::Path;
-
-fn cli(engine: &Dockerd, data: &Path, args: &[&str]) -> std::process::Output {
-    drydock()
-        .arg("-H")
-        .arg(engine.host())
-        .env("DRYDOCK_DATA_DIR", data)
-        .args(args)
-        .output()
-        .expect("run drydock")
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
 
 fn image_exists(engine: &Dockerd, name: &str) -> bool {
     engine

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::drydock;
+use common::{json_of, offline, on_engine as cli, succeeded};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
 use serde_json::Value;
@@ -55,27 +55,6 @@ const REQUESTS_OSV: &str = r#"{
   }]
 }"#;
 
-fn cli(engine: &Dockerd, data: &Path, args: &[&str]) -> std::process::Output {
-    drydock()
-        .arg("-H")
-        .arg(engine.host())
-        .env("DRYDOCK_DATA_DIR", data)
-        .current_dir(data)
-        .args(args)
-        .output()
-        .expect("run drydock")
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
 /// The advisories: the npm record and the Debian tracker of the advisories crate's test data,
 /// and the PyPI record above, imported as a user would.
 fn import_advisories(engine: &Dockerd, data: &Path) {
@@ -99,11 +78,7 @@ fn import_advisories(engine: &Dockerd, data: &Path) {
             &tracker.display().to_string(),
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
 }
 
 fn build_fixture(engine: &Dockerd) -> String {
@@ -162,11 +137,7 @@ fn each_finding_names_its_package_fix_and_the_layer_and_step_that_brought_it() {
         data.path(),
         &["scan", "fixture/scanned:1", "--format", "json"],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let report = json_of(&out);
     assert_eq!(report["image"]["id"], id.as_str());
     assert_eq!(report["os"]["id"], "debian");
@@ -275,23 +246,17 @@ fn each_finding_names_its_package_fix_and_the_layer_and_step_that_brought_it() {
         "fixture/scanned:1",
     ]);
     std::fs::remove_file(data.path().join(".drydock.yaml")).expect("config gone");
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .current_dir(data.path())
-        .args([
+    let out = offline(
+        data.path(),
+        &[
             "scan",
             "--archive",
             &archive.display().to_string(),
             "--format",
             "json",
-        ])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
+    succeeded(&out);
     let saved = json_of(&out);
     let ids = |r: &Value| -> Vec<String> {
         let mut ids: Vec<String> = r["findings"]
@@ -348,33 +313,19 @@ fn a_root_filesystem_directory_is_scanned_without_an_engine() {
     std::fs::write(dist.join("METADATA"), METADATA).expect("metadata");
     let osv = data.path().join("GHSA-test-0000-0002.json");
     std::fs::write(&osv, REQUESTS_OSV).expect("record");
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .args(["db", "import", &osv.display().to_string()])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .current_dir(data.path())
-        .args([
+    let out = offline(data.path(), &["db", "import", &osv.display().to_string()]);
+    succeeded(&out);
+    let out = offline(
+        data.path(),
+        &[
             "scan",
             "--rootfs",
             &root.display().to_string(),
             "--format",
             "json",
-        ])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
+    succeeded(&out);
     let report = json_of(&out);
     assert_eq!(report["packages"], 1);
     assert_eq!(report["findings"][0]["id"], "GHSA-test-0000-0002");
@@ -402,33 +353,19 @@ fn alpine_packages_are_matched_by_origin_against_the_secdb() {
     .expect("installed");
     let secdb = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../advisories/tests/data/alpine-v3.17-main.json");
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .args(["db", "import", &secdb.display().to_string()])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .current_dir(data.path())
-        .args([
+    let out = offline(data.path(), &["db", "import", &secdb.display().to_string()]);
+    succeeded(&out);
+    let out = offline(
+        data.path(),
+        &[
             "scan",
             "--rootfs",
             &root.display().to_string(),
             "--format",
             "json",
-        ])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
+    succeeded(&out);
     let report = json_of(&out);
     assert_eq!(report["os"]["id"], "alpine");
     let mut found: Vec<(String, String)> = report["findings"]
@@ -480,38 +417,27 @@ fn real_osv_data_finds_a_known_python_vulnerability_and_a_go_binarys_stdlib() {
     )
     .expect("metadata");
     let go_built = build_go_binary(&root.join("app/hello"), data.path());
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .args([
+    let out = offline(
+        data.path(),
+        &[
             "db",
             "import",
             &pypi.display().to_string(),
             &go.display().to_string(),
-        ])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
-    let out = drydock()
-        .env("DRYDOCK_DATA_DIR", data.path())
-        .current_dir(data.path())
-        .args([
+    succeeded(&out);
+    let out = offline(
+        data.path(),
+        &[
             "scan",
             "--rootfs",
             &root.display().to_string(),
             "--format",
             "json",
-        ])
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
+    succeeded(&out);
     let report = json_of(&out);
     let sandbox = finding(&report, "CVE-2019-10906");
     assert_eq!(sandbox["package"], "jinja2");

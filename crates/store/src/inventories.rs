@@ -2,8 +2,8 @@
 //! inventory kept once stays true: a rescan after the advisory data changed is matching only.
 //! The store keeps the inventory as the scanner wrote it (JSON) and gives it back typed.
 
+use crate::by_image::ByImage;
 use crate::{Store, StoreError};
-use rusqlite::{params, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -15,19 +15,17 @@ pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE image_inventories (
         kept_at INTEGER NOT NULL
     )"];
 
+const TABLE_OF: ByImage = ByImage {
+    table: TABLE,
+    document: "inventory",
+    kept_at: "kept_at",
+};
+
 impl Store {
     /// The inventory kept for `image_id`. One this Drydock can no longer read (its shape changed
     /// since) counts as none: the image is read again.
     pub fn inventory<T: DeserializeOwned>(&self, image_id: &str) -> Result<Option<T>, StoreError> {
-        let text: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT inventory FROM image_inventories WHERE image_id = ?1",
-                params![image_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        TABLE_OF.get(&self.conn, image_id)
     }
 
     /// Keeps `inventory` for `image_id` (read at `now`, Unix seconds), replacing any earlier one.
@@ -37,14 +35,7 @@ impl Store {
         inventory: &T,
         now: i64,
     ) -> Result<(), StoreError> {
-        let text = serde_json::to_string(inventory)?;
-        self.conn.execute(
-            "INSERT INTO image_inventories (image_id, inventory, kept_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (image_id) DO UPDATE SET inventory = excluded.inventory,
-                 kept_at = excluded.kept_at",
-            params![image_id, text, now],
-        )?;
-        Ok(())
+        TABLE_OF.put(&self.conn, image_id, inventory, now)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Drydock's local store: one SQLite file (`drydock.sqlite3` in the data directory the caller
 //! names). One module per table, each with its own forward-only migrations.
 
+mod by_image;
 mod image_use;
 mod inventories;
 mod journal;

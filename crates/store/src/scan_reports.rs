@@ -2,8 +2,8 @@
 //! restart instead of "not scanned", and is matched again when the advisory database changes.
 //! The store keeps the report as the scanner wrote it (JSON) and gives it back typed.
 
+use crate::by_image::ByImage;
 use crate::{Store, StoreError};
-use rusqlite::{params, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -15,6 +15,12 @@ pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE scan_reports (
         scanned_at INTEGER NOT NULL
     )"];
 
+const TABLE_OF: ByImage = ByImage {
+    table: TABLE,
+    document: "report",
+    kept_at: "scanned_at",
+};
+
 impl Store {
     /// The last report kept for `image_id`. One this Drydock can no longer read (its shape
     /// changed since) counts as none: the image shows as not scanned.
@@ -22,29 +28,12 @@ impl Store {
         &self,
         image_id: &str,
     ) -> Result<Option<T>, StoreError> {
-        let text: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT report FROM scan_reports WHERE image_id = ?1",
-                params![image_id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+        TABLE_OF.get(&self.conn, image_id)
     }
 
     /// Every report kept, oldest scan first; those that no longer read are left out.
     pub fn scan_reports<T: DeserializeOwned>(&self) -> Result<Vec<T>, StoreError> {
-        let mut query = self
-            .conn
-            .prepare("SELECT report FROM scan_reports ORDER BY scanned_at, image_id")?;
-        let texts = query
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(texts
-            .iter()
-            .filter_map(|t| serde_json::from_str(t).ok())
-            .collect())
+        TABLE_OF.all(&self.conn)
     }
 
     /// Keeps `report` as the last of `image_id` (scanned at `now`, Unix seconds), replacing any
@@ -55,14 +44,7 @@ impl Store {
         report: &T,
         now: i64,
     ) -> Result<(), StoreError> {
-        let text = serde_json::to_string(report)?;
-        self.conn.execute(
-            "INSERT INTO scan_reports (image_id, report, scanned_at) VALUES (?1, ?2, ?3)
-             ON CONFLICT (image_id) DO UPDATE SET report = excluded.report,
-                 scanned_at = excluded.scanned_at",
-            params![image_id, text, now],
-        )?;
-        Ok(())
+        TABLE_OF.put(&self.conn, image_id, report, now)
     }
 }
 

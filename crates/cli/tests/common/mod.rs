@@ -23,3 +23,54 @@ pub fn drydock() -> Command {
     );
     cmd
 }
+
+/// `drydock -H <engine> ARGS` with its data in `data`, run to the end.
+#[allow(dead_code)] // not every test binary talks to an engine
+pub fn on_engine(
+    engine: &drydock_testkit::Dockerd,
+    data: &std::path::Path,
+    args: &[&str],
+) -> std::process::Output {
+    drydock()
+        .arg("-H")
+        .arg(engine.host())
+        .env("DRYDOCK_DATA_DIR", data)
+        .current_dir(data)
+        .args(args)
+        .output()
+        .expect("run drydock")
+}
+
+/// `drydock ARGS` with no engine and its data in `data`, run from `data`, to the end.
+#[allow(dead_code)]
+pub fn offline(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    drydock()
+        .env("DRYDOCK_DATA_DIR", data)
+        .current_dir(data)
+        .args(args)
+        .output()
+        .expect("run drydock")
+}
+
+/// stdout as JSON, or a panic that shows what came instead.
+#[allow(dead_code)]
+pub fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// Asserts the run succeeded, showing its stderr if not.
+#[allow(dead_code)]
+pub fn succeeded(out: &std::process::Output) {
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
