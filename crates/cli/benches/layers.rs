@@ -12,6 +12,7 @@
 
 #[path = "common/big_image.rs"]
 mod big_image;
+use big_image::time_save;
 mod common;
 
 use common::{ms, paired};
@@ -128,18 +129,6 @@ fn deleting_dockerfile(n: usize) -> String {
     format!(
         "FROM {BASE}\nRUN mkdir /d && cd /d && for i in $(seq 1 {n}); do echo $i > f$i; done && echo k > keep\nRUN rm /d/f*\n"
     )
-}
-
-fn time_save(engine: &Dockerd, image: &str) -> Duration {
-    let t = Instant::now();
-    let status = engine
-        .docker_command(&["save", image])
-        .stdout(Stdio::null())
-        .status()
-        .expect("docker save");
-    let elapsed = t.elapsed();
-    assert!(status.success(), "docker save {image}");
-    elapsed
 }
 
 fn drydock(bin: &Path, engine: &Dockerd, image: &str) -> Command {

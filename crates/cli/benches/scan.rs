@@ -14,6 +14,7 @@
 
 #[path = "common/big_image.rs"]
 mod big_image;
+use big_image::time_save;
 mod common;
 
 use common::{ms, paired};
@@ -350,18 +351,6 @@ fn scan_json(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("json")
-}
-
-fn time_save(engine: &Dockerd, image: &str) -> Duration {
-    let t = Instant::now();
-    let status = engine
-        .docker_command(&["save", image])
-        .stdout(Stdio::null())
-        .status()
-        .expect("docker save");
-    let elapsed = t.elapsed();
-    assert!(status.success(), "docker save {image}");
-    elapsed
 }
 
 /// A duration as the tables print it.

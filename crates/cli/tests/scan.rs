@@ -313,23 +313,21 @@ fn a_root_filesystem_directory_is_scanned_without_an_engine() {
     std::fs::write(dist.join("METADATA"), METADATA).expect("metadata");
     let osv = data.path().join("GHSA-test-0000-0002.json");
     std::fs::write(&osv, REQUESTS_OSV).expect("record");
-    let out = offline(data.path(), &["db", "import", &osv.display().to_string()]);
-    succeeded(&out);
-    let out = offline(
-        data.path(),
-        &[
-            "scan",
-            "--rootfs",
-            &root.display().to_string(),
-            "--format",
-            "json",
-        ],
-    );
-    succeeded(&out);
-    let report = json_of(&out);
+    let report = import_and_scan(data.path(), &[&osv.display().to_string()], &root);
     assert_eq!(report["packages"], 1);
     assert_eq!(report["findings"][0]["id"], "GHSA-test-0000-0002");
     assert_eq!(report["findings"][0]["layer"], 0);
+}
+
+/// `drydock db import IMPORTS...`, then the JSON report of `drydock scan --rootfs ROOT`.
+fn import_and_scan(data: &Path, imports: &[&str], root: &Path) -> Value {
+    let mut args = vec!["db", "import"];
+    args.extend_from_slice(imports);
+    succeeded(&offline(data, &args));
+    let root = root.display().to_string();
+    let out = offline(data, &["scan", "--rootfs", &root, "--format", "json"]);
+    succeeded(&out);
+    json_of(&out)
 }
 
 /// An Alpine root: apk packages matched by origin against Alpine's secdb, where version `0`
@@ -353,20 +351,7 @@ fn alpine_packages_are_matched_by_origin_against_the_secdb() {
     .expect("installed");
     let secdb = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../advisories/tests/data/alpine-v3.17-main.json");
-    let out = offline(data.path(), &["db", "import", &secdb.display().to_string()]);
-    succeeded(&out);
-    let out = offline(
-        data.path(),
-        &[
-            "scan",
-            "--rootfs",
-            &root.display().to_string(),
-            "--format",
-            "json",
-        ],
-    );
-    succeeded(&out);
-    let report = json_of(&out);
+    let report = import_and_scan(data.path(), &[&secdb.display().to_string()], &root);
     assert_eq!(report["os"]["id"], "alpine");
     let mut found: Vec<(String, String)> = report["findings"]
         .as_array()
@@ -417,28 +402,8 @@ fn real_osv_data_finds_a_known_python_vulnerability_and_a_go_binarys_stdlib() {
     )
     .expect("metadata");
     let go_built = build_go_binary(&root.join("app/hello"), data.path());
-    let out = offline(
-        data.path(),
-        &[
-            "db",
-            "import",
-            &pypi.display().to_string(),
-            &go.display().to_string(),
-        ],
-    );
-    succeeded(&out);
-    let out = offline(
-        data.path(),
-        &[
-            "scan",
-            "--rootfs",
-            &root.display().to_string(),
-            "--format",
-            "json",
-        ],
-    );
-    succeeded(&out);
-    let report = json_of(&out);
+    let (pypi, go) = (pypi.display().to_string(), go.display().to_string());
+    let report = import_and_scan(data.path(), &[&pypi, &go], &root);
     let sandbox = finding(&report, "CVE-2019-10906");
     assert_eq!(sandbox["package"], "jinja2");
     assert_eq!(sandbox["fixed"], "2.10.1");

@@ -4,6 +4,9 @@
 //! warn of dead code.)
 
 use drydock_testkit::fixtures::BASE;
+use drydock_testkit::Dockerd;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 pub const TAG: &str = "bench/big:1";
 const DIRS: usize = 4;
@@ -21,4 +24,17 @@ pub fn dockerfile() -> String {
     // f1, f10-f19, f100-f199, f1000-f1999: 1,111 files each.
     text.push_str("RUN rm /d0/f1*\nRUN chmod 600 /d1/f1*\n");
     text
+}
+
+/// The baseline both benchmarks compare with: `docker save IMAGE > /dev/null`.
+pub fn time_save(engine: &Dockerd, image: &str) -> Duration {
+    let t = Instant::now();
+    let status = engine
+        .docker_command(&["save", image])
+        .stdout(Stdio::null())
+        .status()
+        .expect("docker save");
+    let elapsed = t.elapsed();
+    assert!(status.success(), "docker save {image}");
+    elapsed
 }
