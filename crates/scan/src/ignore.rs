@@ -171,6 +171,7 @@ mod tests {
             path: "/var/lib/dpkg/status".into(),
             layer: 0,
             step: String::new(),
+            base_image: false,
             summary: String::new(),
         }
     }

@@ -187,6 +187,7 @@ fn finding(
         purl: package.purl.clone(),
         path: package.path.clone(),
         layer: package.layer,
+        base_image: crate::from_base_image(package.layer, &step(package.layer)),
         step: step(package.layer),
         summary: advisory.summary.clone().unwrap_or_default(),
     }

@@ -69,6 +69,9 @@ pub struct Finding {
     pub layer: usize,
     /// That layer's build step, as the image's history gives it (empty when unknown).
     pub step: String,
+    /// The package came with the base image (see [`crate::from_base_image`]): the fix is a
+    /// rebuild on a newer base, not an upgrade in this image's own steps.
+    pub base_image: bool,
     pub summary: String,
 }
 

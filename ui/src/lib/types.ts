@@ -557,7 +557,12 @@ layer: number,
 /**
  * That layer's build step, as the image's history gives it (empty when unknown).
  */
-step: string, summary: string, };
+step: string, 
+/**
+ * The package came with the base image (see [`crate::from_base_image`]): the fix is a
+ * rebuild on a newer base, not an upgrade in this image's own steps.
+ */
+base_image: boolean, summary: string, };
 export type FixStatus = "fixed" | "affected" | "will_not_fix" | "deferred" | "end_of_life";
 export type Severity = "critical" | "high" | "medium" | "low" | "none" | "unknown";
 export type DbStatus = { 

@@ -61,19 +61,11 @@ const INFORMATION_URI: &str = "https://github.com/drydock/drydock";
 
 /// What to do about a finding, for people.
 ///
-/// The rule for "rebuild": a package belongs to the base image when the layer that wrote the
-/// file declaring it is the lowest one (index 0), or when that layer's step is a root
-/// filesystem added from a file (`ADD file:<digest> in /`, how the classic builder records the
-/// rootfs of official base images). Its fix is a rebuild on a newer base, not a change to the
-/// Dockerfile's own steps. A package that a later step installed is upgraded by name. Layers of a
-/// base image above its rootfs (its own `RUN` steps) cannot be told apart from the image's own
-/// from the history alone, so they get "upgrade". An image built `FROM scratch` has its own first
-/// step as layer 0: that step copied the package in, and rebuilding it is the fix there too.
+/// The fix in words: "rebuild" when the package came with the base image
+/// ([`drydock_scan::from_base_image`]), else the upgrade that fixes it, or why there is none.
 pub(crate) fn fix_words(f: &Finding) -> String {
     match (f.status, &f.fixed) {
-        (Status::Fixed, Some(_)) if from_base(f.layer, &f.step) => {
-            "rebuild: the base image brings it".to_owned()
-        }
+        (Status::Fixed, Some(_)) if f.base_image => "rebuild: the base image brings it".to_owned(),
         (Status::Fixed, Some(version)) => format!("upgrade {} to {}", f.package, version),
         (Status::Fixed | Status::Affected, None) | (Status::Affected, Some(_)) => {
             "no fix yet".to_owned()
@@ -107,19 +99,6 @@ pub(crate) fn severity_word(s: Severity) -> &'static str {
         Severity::None => "none",
         Severity::Unknown => "unknown",
     }
-}
-
-/// See [`fix_words`] for the rule.
-pub(crate) fn from_base(layer: usize, step: &str) -> bool {
-    if layer == 0 {
-        return true;
-    }
-    let step = step.trim();
-    let step = step
-        .strip_prefix("/bin/sh -c #(nop)")
-        .map(str::trim_start)
-        .unwrap_or(step);
-    step.starts_with("ADD file:") && (step.ends_with(" in /") || step.contains(" in / "))
 }
 
 /// `now` (unix seconds) as RFC 3339 in UTC, to the second (what SPDX requires).
@@ -226,6 +205,7 @@ pub(crate) mod fixture {
             purl: p.purl.clone(),
             path: p.path.clone(),
             layer: p.layer,
+            base_image: drydock_scan::from_base_image(p.layer, step),
             step: step.into(),
             summary: summary.into(),
         }
@@ -355,19 +335,6 @@ pub(crate) mod fixture {
 mod tests {
     use super::fixture::*;
     use super::*;
-
-    #[test]
-    fn the_base_image_rule() {
-        assert!(from_base(0, "RUN apt-get install -y curl"));
-        assert!(from_base(1, "/bin/sh -c #(nop) ADD file:4f1d2e3c in / "));
-        assert!(from_base(1, "ADD file:4f1d2e3c in /"));
-        assert!(!from_base(1, "ADD file:4f1d2e3c in /srv"));
-        assert!(!from_base(
-            3,
-            "RUN /bin/sh -c pip install requests # buildkit"
-        ));
-        assert!(!from_base(3, ""));
-    }
 
     #[test]
     fn fixes_in_words() {

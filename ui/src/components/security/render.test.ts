@@ -53,7 +53,7 @@ describe('an image row', () => {
 describe('the findings table', () => {
   it('shows each finding as text, with the fix in words and the step on its title', () => {
     const f = finding({ package: HOSTILE, summary: HOSTILE, step: `RUN /bin/sh -c echo ${'x'.repeat(80)}` });
-    const { body } = render(FindingsTable, { props: { report: report(image.id, [f, finding({ layer: 0, fixed: null, status: 'affected', severity: 'low' })]) } });
+    const { body } = render(FindingsTable, { props: { report: report(image.id, [f, finding({ layer: 0, base_image: true, fixed: null, status: 'affected', severity: 'low' })]) } });
     expect(body).not.toContain('<img');
     expect(body).toContain('&lt;img');
     expect(body).toContain('CVE-2024-0001\nGHSA-aaaa-bbbb-cccc');

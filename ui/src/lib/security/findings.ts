@@ -56,18 +56,6 @@ export function shortStep(step: string, max = 48): string {
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
-/**
- * Whether the package came with the base image: the lowest layer, or a step that unpacks a root
- * filesystem (`ADD file:<digest> in /`, an `ADD` of a rootfs tarball) or names a `FROM`.
- */
-export function fromBaseImage(f: Pick<ScanFinding, 'layer' | 'step'>): boolean {
-  if (f.layer === 0) return true;
-  const step = cleanStep(f.step);
-  return /^ADD … to \/\s*$/i.test(step)
-    || /^ADD\s+\S*(rootfs|\.tar)\S*\s+\/\s*$/i.test(step)
-    || /^FROM\b/i.test(step);
-}
-
 /** What the "Fixed" column says when there is no fixed version. */
 export function fixedCell(f: Pick<ScanFinding, 'fixed' | 'status'>): string {
   if (f.fixed) return f.fixed;
@@ -81,7 +69,8 @@ export function fixedCell(f: Pick<ScanFinding, 'fixed' | 'status'>): string {
 
 /** The fix in words. */
 export function fixWords(f: ScanFinding): string {
-  if (fromBaseImage(f)) {
+  // The shell decides what came with the base image (drydock_scan::from_base_image).
+  if (f.base_image) {
     const fix = f.fixed ? ` (fixed in ${f.fixed})` : '';
     return `rebuild on a newer base image: the base image brings it${fix}`;
   }

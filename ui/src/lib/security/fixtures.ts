@@ -6,7 +6,7 @@ export function finding(over: Partial<ScanFinding> = {}): ScanFinding {
     id: 'CVE-2024-0001', aliases: ['GHSA-aaaa-bbbb-cccc'], package: 'openssl', source_package: 'openssl',
     ecosystem: 'Debian:12', installed: '3.0.11-1', fixed: '3.0.13-1', status: 'fixed', severity: 'high', cvss: 7.5,
     purl: 'pkg:deb/debian/openssl@3.0.11-1', path: 'var/lib/dpkg/status', layer: 2,
-    step: 'RUN /bin/sh -c apt-get install -y openssl # buildkit', summary: 'a flaw', ...over,
+    step: 'RUN /bin/sh -c apt-get install -y openssl # buildkit', base_image: false, summary: 'a flaw', ...over,
   };
 }
 
