@@ -1,0 +1,20 @@
+//! The build context `docker build` sends for a Dockerfile: what `.dockerignore` lets through
+//! (Docker's own semantics, [`Ignore`]), what no COPY or ADD uses, what should not be sent,
+//! and secrets ([`analyse`]).
+
+mod analyse;
+mod flags;
+mod ignore;
+mod pattern;
+mod sources;
+
+pub use analyse::{
+    analyse, analyse_capped, ignore_file_for, ignore_for_build, ContextError, ContextReport,
+    Flagged, MAX_ENTRIES,
+};
+pub use flags::SNIFF_BYTES;
+pub use ignore::{Ignore, Verdict};
+pub use sources::Sources;
+
+#[cfg(test)]
+mod tests;
