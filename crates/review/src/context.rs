@@ -9,7 +9,7 @@ mod pattern;
 mod sources;
 
 pub use analyse::{
-    analyse, analyse_capped, ignore_file_for, ignore_for_build, ContextError, ContextReport,
+    analyse, analyse_with, ignore_file_for, ignore_for_build, Builder, ContextError, ContextReport,
     Flagged, MAX_ENTRIES,
 };
 pub use flags::SNIFF_BYTES;

@@ -65,14 +65,34 @@ pub enum ContextError {
     },
 }
 
-/// The ignore file `docker build` uses for a Dockerfile and its text: `<Dockerfile>.dockerignore`
-/// beside the Dockerfile first, else `.dockerignore` at the context root.
-pub fn ignore_file_for(context: &Path, dockerfile: &Path) -> Option<(PathBuf, String)> {
-    let specific = dockerfile.file_name().map(|name| {
-        let mut name = name.to_os_string();
-        name.push(".dockerignore");
-        dockerfile.with_file_name(name)
-    });
+/// Which builder sends the context: they read different ignore files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Builder {
+    /// The default since Docker 23.
+    #[default]
+    BuildKit,
+    /// `DOCKER_BUILDKIT=0`: the docker CLI reads only `.dockerignore` at the context root
+    /// (checked on a real engine: it ignores `<Dockerfile>.dockerignore`).
+    Classic,
+}
+
+/// The ignore file `docker build` uses for a Dockerfile and its text. BuildKit looks for
+/// `<Dockerfile>.dockerignore` beside the Dockerfile first; both builders then take
+/// `.dockerignore` at the context root.
+pub fn ignore_file_for(
+    context: &Path,
+    dockerfile: &Path,
+    builder: Builder,
+) -> Option<(PathBuf, String)> {
+    let specific = dockerfile
+        .file_name()
+        .filter(|_| builder == Builder::BuildKit)
+        .map(|name| {
+            let mut name = name.to_os_string();
+            name.push(".dockerignore");
+            dockerfile.with_file_name(name)
+        });
     specific
         .into_iter()
         .chain([context.join(".dockerignore")])
@@ -101,15 +121,17 @@ pub fn ignore_for_build(text: &str, dockerfile_rel: Option<&str>) -> Ignore {
     Ignore::parse(&text)
 }
 
-/// Analyses the context `context` as sent for `dockerfile` (relative paths are taken from the
-/// context, as the review's callers pass them).
+/// Analyses the context `context` as BuildKit sends it for `dockerfile` (a relative path is
+/// taken from the context).
 pub fn analyse(context: &Path, dockerfile: &Path) -> Result<ContextReport, ContextError> {
-    analyse_capped(context, dockerfile, MAX_ENTRIES)
+    analyse_with(context, dockerfile, Builder::BuildKit, MAX_ENTRIES)
 }
 
-pub fn analyse_capped(
+/// [`analyse`] for a given builder, walking at most `max_entries` entries.
+pub fn analyse_with(
     context: &Path,
     dockerfile: &Path,
+    builder: Builder,
     max_entries: u64,
 ) -> Result<ContextReport, ContextError> {
     let dockerfile = if dockerfile.is_absolute() {
@@ -129,7 +151,7 @@ pub fn analyse_capped(
         .ok()
         .map(|p| clean(&p.to_string_lossy()));
     let mut report = ContextReport::default();
-    let ignore = match ignore_file_for(context, &dockerfile) {
+    let ignore = match ignore_file_for(context, &dockerfile, builder) {
         Some((path, text)) => {
             report.ignore_file = Some(match path.strip_prefix(context) {
                 Ok(rel) => rel.to_string_lossy().into_owned(),

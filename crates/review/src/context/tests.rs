@@ -107,6 +107,11 @@ fn the_dockerfile_specific_ignore_file_wins_and_excluded_dirs_are_not_walked() {
     assert_eq!(secrets, [".npmrc", "keys/deploy.pem"]);
     // docs is sent: the root .dockerignore does not apply.
     assert!(report.biggest_dirs.iter().any(|(d, _)| d == "docs"));
+    // The classic builder reads only the root file.
+    let classic =
+        analyse_with(dir.path(), Path::new("Dockerfile"), Builder::Classic, 100).expect("analyse");
+    assert_eq!(classic.ignore_file.as_deref(), Some(".dockerignore"));
+    assert!(!classic.biggest_dirs.iter().any(|(d, _)| d == "docs"));
 }
 
 #[test]
@@ -125,7 +130,8 @@ fn symlinks_are_not_followed_and_the_cap_is_reported() {
     let report = analyse(dir.path(), Path::new("Dockerfile")).expect("analyse");
     assert_eq!(report.files, 12);
     assert!(!report.truncated);
-    let capped = analyse_capped(dir.path(), Path::new("Dockerfile"), 5).expect("analyse");
+    let capped =
+        analyse_with(dir.path(), Path::new("Dockerfile"), Builder::BuildKit, 5).expect("analyse");
     assert!(capped.truncated);
 }
 
