@@ -2,3 +2,4 @@
 //! instruction wrote, and what later layers hide) and with the build context it sends (what
 //! `.dockerignore` lets through, what no COPY uses, what should never be sent).
 pub mod context;
+pub mod join;
