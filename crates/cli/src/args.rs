@@ -331,6 +331,13 @@ pub struct LintArgs {
     /// Registry base images may come from (repeatable), on top of the config's trustedRegistries
     #[arg(long, value_name = "REGISTRY")]
     pub trusted_registry: Vec<String>,
+    /// Apply the rules' mechanical fixes to each file in place (the original kept as
+    /// FILE.drydock-bak) and print them as a unified diff; findings left decide the exit code
+    #[arg(long, conflicts_with_all = ["diff", "format"])]
+    pub fix: bool,
+    /// Print the fixes `--fix` would make as a unified diff, without writing
+    #[arg(long, conflicts_with = "format")]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -91,6 +91,7 @@ pub fn lint(
                     message: hit.message,
                     hadolint: rule.hadolint.map(str::to_string),
                     fix: hit.fix,
+                    edits: hit.edits,
                 },
                 Some(rule),
             ));
@@ -390,6 +391,7 @@ fn meta(name: &str, code: &str, level: Level, span: Span, message: &str) -> Find
         message: message.to_string(),
         hadolint: None,
         fix: None,
+        edits: Vec::new(),
     }
 }
 

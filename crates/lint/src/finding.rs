@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::fix::Edit;
+
 /// How serious a finding is. Ordered: `Style < Info < Warning < Error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -61,4 +63,9 @@ pub struct Finding {
     pub hadolint: Option<String>,
     /// What to write instead, when the rule knows.
     pub fix: Option<String>,
+    /// The edits that fix it mechanically (`drydock lint --fix`), byte offsets into the source.
+    /// Not serialised: offsets mean nothing without the exact text they were computed on.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub edits: Vec<Edit>,
 }

@@ -9,6 +9,7 @@
 pub mod config;
 pub mod files;
 pub mod finding;
+pub mod fix;
 pub mod packages;
 pub mod pragma;
 pub mod rule;

@@ -8,9 +8,10 @@
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
-use drydock_dockerfile::{Args, Dockerfile, Instruction, Kind, Scope, Span, Stage};
+use drydock_dockerfile::{Args, Dockerfile, Instruction, Kind, Pos, Scope, Span, Stage};
 
 use crate::finding::Level;
+use crate::fix::Edit;
 use crate::shell::{self, Script};
 
 /// One lint rule. Build it as a `pub const RULE: Rule` in the rule's own file, with
@@ -65,6 +66,7 @@ pub(crate) struct Hit {
     pub span: Span,
     pub message: String,
     pub fix: Option<String>,
+    pub edits: Vec<Edit>,
 }
 
 impl Report {
@@ -74,6 +76,7 @@ impl Report {
             span,
             message: message.into(),
             fix: None,
+            edits: Vec::new(),
         });
     }
 
@@ -83,6 +86,24 @@ impl Report {
             span,
             message: message.into(),
             fix: Some(fix.into()),
+            edits: Vec::new(),
+        });
+    }
+
+    /// A finding at `span` with the edits that fix it (see [`crate::fix`]), and what to write
+    /// instead when the rule can say it in a few words. No edits is a plain finding.
+    pub fn add_with_edits(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        fix: Option<String>,
+        edits: Vec<Edit>,
+    ) {
+        self.hits.push(Hit {
+            span,
+            message: message.into(),
+            fix,
+            edits,
         });
     }
 }
@@ -332,6 +353,38 @@ impl<'a> Context<'a> {
             span.end.column = u32::try_from(line.chars().count() + 1).unwrap_or(u32::MAX);
         }
         span
+    }
+
+    /// The byte offset in the source of a position as the parser gives it (1-based line,
+    /// column in chars, after a byte-order mark on line 1); `None` when it is not in the
+    /// source. Costs the column's length.
+    pub fn offset(&self, pos: Pos) -> Option<usize> {
+        let index = (pos.line as usize).checked_sub(1)?;
+        let mut start = *self.line_starts.get(index)?;
+        if index == 0 && self.source.starts_with('\u{feff}') {
+            start += '\u{feff}'.len_utf8();
+        }
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.source.len(), |next| next - 1);
+        let line = self.source.get(start..end)?;
+        let column = (pos.column as usize).checked_sub(1)?;
+        let mut chars = line.char_indices().map(|(i, _)| i).chain([line.len()]);
+        chars.nth(column).map(|i| start + i)
+    }
+
+    /// The edit replacing the text at `span` with `replacement`; none when the span is not in
+    /// the source.
+    pub fn replace(&self, span: Span, replacement: impl Into<String>) -> Vec<Edit> {
+        match (self.offset(span.start), self.offset(span.end)) {
+            (Some(start), Some(end)) if start <= end => vec![Edit {
+                start,
+                end,
+                replacement: replacement.into(),
+            }],
+            _ => Vec::new(),
+        }
     }
 
     /// How many lines `str::lines` finds in the source.

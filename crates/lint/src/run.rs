@@ -99,6 +99,9 @@ pub struct Collected {
     pub unreadable: Vec<FileError>,
 }
 
+/// Rounds of fixing a file: overlapping fixes are applied one per round.
+const FIX_ROUNDS: usize = 4;
+
 /// A run being set up: the config, which rules, and the directory file names are shown
 /// relative to.
 #[derive(Debug, Clone)]
@@ -171,6 +174,31 @@ impl Run {
             }
         }
         Ok(collected)
+    }
+
+    /// `input`'s text with the autofixes of its findings applied (the rules and config of this
+    /// run; suppressed findings are not fixed). Fixes that overlap another wait for the next
+    /// round, a few rounds at most; what is left is reported by [`Run::lint`] on the result.
+    pub fn fix(&self, input: &Input) -> String {
+        let mut text = input.text.clone();
+        for _ in 0..FIX_ROUNDS {
+            let edits: Vec<crate::fix::Edit> = lint(
+                &input.name,
+                &text,
+                &self.config,
+                input.project,
+                &self.selection,
+            )
+            .into_iter()
+            .flat_map(|f| f.edits)
+            .collect();
+            let applied = crate::fix::apply(&text, &edits);
+            if applied.text == text {
+                break;
+            }
+            text = applied.text;
+        }
+        text
     }
 
     /// Lints `inputs` (read beforehand, so an unreadable path can stop a run before anything

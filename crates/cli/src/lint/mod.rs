@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod checkstyle;
+mod fix;
 mod input;
 mod json;
 mod sarif;
@@ -80,15 +81,21 @@ pub fn run(args: &LintArgs) -> Result<Outcome, CliError> {
     };
 
     let inputs = input::collect(&run, &args.paths)?;
+    let terminal = std::io::stdout().is_terminal();
+    let (inputs, diff) = if args.fix || args.diff {
+        fix::fix(&run, inputs, args.fix, terminal)?
+    } else {
+        (inputs, String::new())
+    };
     let report = run.lint(".".to_string(), inputs);
     let failed =
         !args.no_fail && threshold.is_some_and(|t| report.findings().any(|f| f.level >= t));
     let color = args.format == LintFormat::Tty
         && !args.no_color
-        && std::io::stdout().is_terminal()
+        && terminal
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     Ok(Outcome {
-        stdout: pick(args.format, color).render(&report),
+        stdout: diff + &pick(args.format, color).render(&report),
         error: None,
         failed,
     })

@@ -98,6 +98,45 @@ pub(crate) mod testing {
         found.iter().map(|f| f.line).collect()
     }
 
+    /// `source` with the edits of `rule`'s findings applied. Asserts the fix is whole: the
+    /// fixed file parses without new errors, `rule` no longer reports it, and fixing again
+    /// changes nothing.
+    #[track_caller]
+    pub fn fixes(rule: &Rule, source: &str) -> String {
+        let edits: Vec<_> = hits(rule, source)
+            .into_iter()
+            .flat_map(|f| f.edits)
+            .collect();
+        assert!(!edits.is_empty(), "{} should fix:\n{source}", rule.name);
+        let fixed = crate::fix::apply(source, &edits);
+        assert!(fixed.conflicts.is_empty(), "{:?}", fixed.conflicts);
+        let fixed = fixed.text;
+        let errors = |text: &str| drydock_dockerfile::parse(text).errors.len();
+        assert!(
+            errors(&fixed) <= errors(source),
+            "the fix broke the file:\n{fixed}"
+        );
+        passes(rule, &fixed);
+        let again: Vec<_> = hits(rule, &fixed)
+            .into_iter()
+            .flat_map(|f| f.edits)
+            .collect();
+        assert!(again.is_empty(), "fixing twice edits again:\n{fixed}");
+        fixed
+    }
+
+    /// Asserts `rule` reports on `source` but offers no edit for it.
+    #[track_caller]
+    pub fn does_not_fix(rule: &Rule, source: &str) {
+        let found = hits(rule, source);
+        assert!(!found.is_empty(), "{} should catch:\n{source}", rule.name);
+        assert!(
+            found.iter().all(|f| f.edits.is_empty()),
+            "{} should not edit:\n{source}",
+            rule.name
+        );
+    }
+
     /// Asserts `rule` says nothing about `source`.
     #[track_caller]
     pub fn passes(rule: &Rule, source: &str) {

@@ -52,14 +52,33 @@ fn check(cx: &Context, out: &mut Report) {
         };
         let target = value.parse::<usize>().ok().and_then(|n| cx.stages.get(n));
         match target.and_then(|s| s.name.as_ref()) {
-            Some(name) if reference.copy => out.add_with_fix(
-                reference.span,
-                format!(
-                    "{how} names stage {value} by number, which changes when a stage is added above it: use its name `{}`",
-                    name.value
-                ),
-                format!("--from={}", name.value),
-            ),
+            Some(name) if reference.copy => {
+                let fix = format!("--from={}", name.value);
+                // Only a name that means that stage here: an earlier stage, the first with
+                // that name, written plainly. A later stage's name would be read as an image.
+                let here = cx.stage_of(reference.index).map_or(0, |s| s.index);
+                let plain = name
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                let means_it = target.is_some_and(|t| {
+                    t.index < here && cx.stage_named(&name.value).map(|s| s.index) == Some(t.index)
+                });
+                let edits = if plain && means_it {
+                    cx.replace(reference.span, fix.clone())
+                } else {
+                    Vec::new()
+                };
+                out.add_with_edits(
+                    reference.span,
+                    format!(
+                        "{how} names stage {value} by number, which changes when a stage is added above it: use its name `{}`",
+                        name.value
+                    ),
+                    Some(fix),
+                    edits,
+                );
+            }
             Some(name) => out.add(
                 reference.span,
                 format!(
@@ -86,7 +105,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, hits, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, hits, passes};
 
     #[test]
     fn catches_numeric_stage_references() {
@@ -123,5 +142,25 @@ mod tests {
             "FROM alpine:3.20\nRUN --mount=type=cache,target=/root/.cache true\n",
         );
         passes(&RULE, "FROM alpine:3.20\nCOPY a /a\n");
+    }
+
+    #[test]
+    fn fixes_by_naming_the_stage() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --chown=1:1 --from=0 /a /a\n"
+            ),
+            "FROM golang:1.23 AS build\nFROM alpine:3.20\nCOPY --chown=1:1 --from=build /a /a\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_a_stage_the_name_would_not_mean() {
+        // Stage 1 is this one: its name here would be read as an image.
+        does_not_fix(
+            &RULE,
+            "FROM alpine:3.20 AS a\nFROM alpine:3.20 AS b\nCOPY --from=1 /a /a\n",
+        );
     }
 }

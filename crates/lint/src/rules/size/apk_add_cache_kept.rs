@@ -21,6 +21,7 @@
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::fix;
 use crate::packages::{Action, Manager};
 use crate::rule::{Context, Report, Rule};
 use crate::rules::size::caches;
@@ -46,9 +47,14 @@ fn check(cx: &Context, out: &mut Report) {
         Manager::Apk.cache_dirs(),
     );
     for (ins, _) in hits {
-        out.add(
+        let edits = fix::insert_option(cx, ins, "--no-cache", |p| {
+            p.manager == Manager::Apk && p.action == Action::Install && !p.skips_cache()
+        });
+        out.add_with_edits(
             cx.head(ins),
             "`apk add` keeps the package index in /var/cache/apk: use `apk add --no-cache`",
+            None,
+            edits,
         );
     }
 }
@@ -56,7 +62,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, fixes, passes};
 
     #[test]
     fn catches_apk_add_with_cache() {
@@ -92,6 +98,24 @@ mod tests {
         passes(
             &RULE,
             "FROM alpine:3 AS build\nRUN apk add gcc\nFROM scratch\nCOPY --from=build /x /x\n",
+        );
+    }
+
+    #[test]
+    fn fixes_by_inserting_no_cache() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM alpine:3\nRUN apk update && sudo apk add --update curl\n"
+            ),
+            "FROM alpine:3\nRUN apk update && sudo apk add --no-cache --update curl\n"
+        );
+        assert_eq!(
+            fixes(
+                &RULE,
+                "\u{feff}FROM alpine:3\r\nRUN apk add é && apk add --no-cache x\r\n"
+            ),
+            "\u{feff}FROM alpine:3\r\nRUN apk add --no-cache é && apk add --no-cache x\r\n"
         );
     }
 }

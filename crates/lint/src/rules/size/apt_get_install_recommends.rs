@@ -26,6 +26,7 @@
 use drydock_dockerfile::Kind;
 
 use crate::finding::Level;
+use crate::fix;
 use crate::packages::{self, Action, Manager};
 use crate::rule::{Context, Report, Rule};
 use crate::rules::size::shipping_chain;
@@ -67,12 +68,20 @@ fn check(cx: &Context, out: &mut Report) {
                 {
                     continue;
                 }
-                out.add(
+                let edits = fix::insert_option(cx, ins, "--no-install-recommends", |p| {
+                    p.manager == Manager::Apt
+                        && p.action == Action::Install
+                        && !p.command.is("aptitude")
+                        && !p.skips_recommends()
+                });
+                out.add_with_edits(
                     cx.head(ins),
                     format!(
                         "`{}` also installs every recommended package: add `--no-install-recommends` and name what you need",
                         pkg.title()
                     ),
+                    None,
+                    edits,
                 );
                 break;
             }
@@ -86,7 +95,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, passes};
 
     #[test]
     fn catches_installs_with_recommends() {
@@ -140,5 +149,36 @@ mod tests {
             &RULE,
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN apt-get install x\n",
         );
+    }
+
+    #[test]
+    fn fixes_by_inserting_the_option_after_install() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM debian:12\nRUN apt-get update && sudo apt-get -y install curl \\\n    git && rm -rf /var/lib/apt/lists/*\n"
+            ),
+            "FROM debian:12\nRUN apt-get update && sudo apt-get -y install --no-install-recommends curl \\\n    git && rm -rf /var/lib/apt/lists/*\n"
+        );
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM debian:12\nRUN DEBIAN_FRONTEND=noninteractive apt install -y a; apt-get install b\n"
+            ),
+            "FROM debian:12\nRUN DEBIAN_FRONTEND=noninteractive apt install --no-install-recommends -y a; apt-get install --no-install-recommends b\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_what_it_cannot_edit_plainly() {
+        does_not_fix(
+            &RULE,
+            "FROM debian:12\nRUN [\"apt-get\", \"install\", \"-y\", \"curl\"]\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM debian:12\nRUN <<EOF\napt-get install -y curl\nEOF\n",
+        );
+        does_not_fix(&RULE, "FROM debian:12\nRUN apt-get \"install\" -y curl\n");
     }
 }

@@ -24,6 +24,7 @@
 //! that only feed `COPY --from` are not checked: their cache never ships.
 
 use crate::finding::Level;
+use crate::fix;
 use crate::packages::{self, Action, Manager};
 use crate::rule::{mount_covers, Context, Report, Rule};
 use crate::rules::size::caches::{self, removes_any};
@@ -73,12 +74,17 @@ fn check(cx: &Context, out: &mut Report) {
             (!cleaned).then_some(pkg)
         });
         if let Some(pkg) = found {
-            out.add(
+            let edits = fix::insert_option(cx, ins, "--no-cache-dir", |p| {
+                p.manager == Manager::Pip && p.action == Action::Install && !p.skips_cache()
+            });
+            out.add_with_edits(
                 cx.head(ins),
                 format!(
                     "`{}` leaves its download cache in /root/.cache/pip: add `--no-cache-dir` or set `ENV PIP_NO_CACHE_DIR=1`",
                     pkg.title()
                 ),
+                None,
+                edits,
             );
         }
     }
@@ -87,7 +93,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, fixes, passes};
 
     #[test]
     fn catches_pip_with_cache() {
@@ -155,6 +161,21 @@ mod tests {
         passes(
             &RULE,
             "FROM python:3 AS build\nRUN pip install flask\nFROM python:3-slim\nCOPY --from=build /x /x\n",
+        );
+    }
+
+    #[test]
+    fn fixes_by_inserting_no_cache_dir() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM python:3\nRUN python3 -m pip install -r requirements.txt\n"
+            ),
+            "FROM python:3\nRUN python3 -m pip install --no-cache-dir -r requirements.txt\n"
+        );
+        assert_eq!(
+            fixes(&RULE, "FROM python:3\nRUN pip3 install -U pip && pip install x # a comment\n"),
+            "FROM python:3\nRUN pip3 install --no-cache-dir -U pip && pip install --no-cache-dir x # a comment\n"
         );
     }
 }

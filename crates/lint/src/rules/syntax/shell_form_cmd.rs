@@ -77,10 +77,40 @@ fn check(cx: &Context, out: &mut Report) {
             "{keyword} in shell form runs under `/bin/sh -c`, which does not pass signals on, so `docker stop` cannot stop it cleanly: use the exec form"
         );
         match exec_form(ins, &arg.value) {
-            Some(fix) => out.add_with_fix(arg.span, message, fix),
+            Some(fix) => {
+                let edits = if same_behaviour(cx, index) {
+                    cx.replace(arg.span, fix.clone())
+                } else {
+                    Vec::new()
+                };
+                out.add_with_edits(arg.span, message, Some(fix), edits);
+            }
             None => out.add(arg.span, message),
         }
     }
+}
+
+/// Whether the exec form runs the same command as the shell form at `index`, so `--fix` may
+/// rewrite it. A shell-form ENTRYPOINT ignores CMD and an exec-form one takes it as arguments,
+/// so an ENTRYPOINT is only rewritten in a stage without CMD, and a CMD in a stage without an
+/// ENTRYPOINT of its own (an inherited one is the base image's wrapper, which runs its
+/// arguments either way).
+fn same_behaviour(cx: &Context, index: usize) -> bool {
+    let Some(ins) = cx.instructions().get(index) else {
+        return false;
+    };
+    let other = match ins.kind {
+        Kind::Cmd => Kind::Entrypoint,
+        _ => Kind::Cmd,
+    };
+    let Some(stage) = cx.stage_of(index) else {
+        return false;
+    };
+    !stage
+        .instructions
+        .clone()
+        .filter_map(|i| cx.instructions().get(i))
+        .any(|i| i.kind == other)
 }
 
 /// `["node", "server.js"]` when the shell form is one simple command of plain words.
@@ -108,7 +138,7 @@ fn exec_form(ins: &Instruction, text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, hits, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, hits, passes};
 
     #[test]
     fn catches_shell_forms_with_an_exec_form_fix() {
@@ -148,5 +178,29 @@ mod tests {
             &RULE,
             "FROM node\nHEALTHCHECK CMD curl -f http://localhost/ || exit 1\n",
         );
+    }
+
+    #[test]
+    fn fixes_simple_commands_to_the_exec_form() {
+        assert_eq!(
+            fixes(&RULE, "FROM node\nCMD node 'server.js' --port 80\n"),
+            "FROM node\nCMD [\"node\", \"server.js\", \"--port\", \"80\"]\n"
+        );
+        assert_eq!(
+            fixes(&RULE, "FROM node\nENTRYPOINT python -m http.server\n"),
+            "FROM node\nENTRYPOINT [\"python\", \"-m\", \"http.server\"]\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_where_the_exec_form_would_run_something_else() {
+        // A shell-form ENTRYPOINT ignores CMD; the exec form would pass it as arguments.
+        does_not_fix(&RULE, "FROM node\nCMD [\"-v\"]\nENTRYPOINT node app.js\n");
+        // An exec-form ENTRYPOINT would get `node app.js` instead of `/bin/sh -c ...`.
+        does_not_fix(
+            &RULE,
+            "FROM node\nENTRYPOINT [\"tini\", \"--\"]\nCMD node app.js\n",
+        );
+        does_not_fix(&RULE, "FROM node\nCMD node server.js --port $PORT\n");
     }
 }

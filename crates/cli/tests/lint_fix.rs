@@ -1,0 +1,191 @@
+//! `drydock lint --fix` and `--diff`, the real binary on Dockerfiles in temporary directories:
+//! the diff printed, files rewritten in place with a backup, and the exit code decided by the
+//! findings left. Rules are selected with `--rule` so new rules do not change the output.
+
+mod common;
+
+use std::path::Path;
+
+use tempfile::TempDir;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// `drydock lint ARGS` in `dir`, with `stdin` piped in when given.
+fn lint(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut cmd = common::drydock();
+    cmd.current_dir(dir).arg("lint").args(args);
+    if let Some(stdin) = stdin {
+        cmd.write_stdin(stdin);
+    }
+    let out = cmd.output().expect("run drydock");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn project(name: &str, text: &[u8]) -> TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), text).expect("write");
+    dir
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const SOURCE: &str = "FROM alpine:3.20 AS build\nRUN apk add gcc\nFROM debian:12\nRUN apt-get update && apt-get install -y curl\nCOPY --from=0 /a /a\nCMD ./serve --port 80\n";
+const FIXED: &str = "FROM alpine:3.20 AS build\nRUN apk add gcc\nFROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl\nCOPY --from=build /a /a\nCMD [\"./serve\", \"--port\", \"80\"]\n";
+const RULES: &[&str] = &[
+    "--rule",
+    "apt-get-install-recommends",
+    "--rule",
+    "copy-from-stage-index",
+    "--rule",
+    "shell-form-cmd",
+    "--rule",
+    "apt-get-unpinned",
+];
+
+#[test]
+fn fix_rewrites_the_file_keeps_a_backup_and_prints_the_diff() {
+    let dir = project("Dockerfile", SOURCE.as_bytes());
+    let run = lint(
+        dir.path(),
+        &[&["--fix", "Dockerfile"], RULES].concat(),
+        None,
+    );
+    // `curl` is still unpinned: a finding left, so the run fails as lint does.
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,6 +1,6 @@\n FROM alpine:3.20 AS build\n RUN apk add gcc\n FROM debian:12\n-RUN apt-get update && apt-get install -y curl\n-COPY --from=0 /a /a\n-CMD ./serve --port 80\n+RUN apt-get update && apt-get install --no-install-recommends -y curl\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("DD601 [apt-get-unpinned]"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("DD104"), "{}", run.stdout);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).expect("read");
+    assert_eq!(read("Dockerfile"), FIXED);
+    assert_eq!(read("Dockerfile.drydock-bak"), SOURCE);
+    assert_eq!(names(dir.path()), ["Dockerfile", "Dockerfile.drydock-bak"]);
+
+    // Fixed already: nothing to print, nothing written, the backup of the original kept.
+    let again = lint(
+        dir.path(),
+        &[&["--fix", "Dockerfile"], RULES].concat(),
+        None,
+    );
+    assert!(again.stdout.starts_with("Dockerfile:"), "{}", again.stdout);
+    assert_eq!(read("Dockerfile.drydock-bak"), SOURCE);
+}
+
+#[test]
+fn diff_prints_the_fixes_without_writing_and_the_findings_left_decide_the_exit() {
+    let dir = project("Dockerfile", SOURCE.as_bytes());
+    let args = ["--diff", "Dockerfile", "--rule", "copy-from-stage-index"];
+    let run = lint(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -2,5 +2,5 @@\n RUN apk add gcc\n FROM debian:12\n RUN apt-get update && apt-get install -y curl\n-COPY --from=0 /a /a\n+COPY --from=build /a /a\n CMD ./serve --port 80\n\n1 file checked, no findings\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read"),
+        SOURCE
+    );
+    assert_eq!(names(dir.path()), ["Dockerfile"]);
+}
+
+#[test]
+fn stdin_can_be_diffed_but_not_fixed_in_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = lint(
+        dir.path(),
+        &["--diff", "-", "--rule", "shell-form-cmd"],
+        Some(SOURCE),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("+CMD [\"./serve\", \"--port\", \"80\"]\n"),
+        "{}",
+        run.stdout
+    );
+    let run = lint(dir.path(), &["--fix", "-"], Some(SOURCE));
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("error: `--fix` cannot rewrite stdin"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn fix_leaves_a_file_that_is_not_utf8_alone() {
+    let text = b"FROM debian:12\nRUN apt-get install -y x # \xff\n".to_vec();
+    let dir = project("Dockerfile", &text);
+    let run = lint(
+        dir.path(),
+        &["--fix", "Dockerfile", "--rule", "DD104"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("is not UTF-8 text"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("Dockerfile")).expect("read"),
+        text
+    );
+    assert_eq!(names(dir.path()), ["Dockerfile"]);
+}
+
+#[test]
+fn fix_and_diff_print_a_diff_so_other_formats_are_usage_errors() {
+    let dir = project("Dockerfile", SOURCE.as_bytes());
+    for flag in ["--fix", "--diff"] {
+        let run = lint(dir.path(), &[flag, "--format", "json", "Dockerfile"], None);
+        assert_eq!(run.code, 2, "{flag}: {}", run.stderr);
+    }
+    let run = lint(dir.path(), &["--fix", "--diff", "Dockerfile"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_piped_diff_keeps_the_dockerfiles_bytes_for_patch() {
+    let dir = project(
+        "Dockerfile",
+        "FROM alpine:3\nCMD echo \u{202e}red\x1bc\n".as_bytes(),
+    );
+    let run = lint(
+        dir.path(),
+        &["--diff", "Dockerfile", "--rule", "shell-form-cmd"],
+        None,
+    );
+    assert!(
+        run.stdout
+            .contains("+CMD [\"echo\", \"\u{202e}red\\u001bc\"]\n"),
+        "{:?}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("-CMD echo \u{202e}red\x1bc\n"),
+        "{:?}",
+        run.stdout
+    );
+}
