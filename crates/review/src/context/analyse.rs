@@ -96,7 +96,11 @@ pub fn ignore_file_for(
     specific
         .into_iter()
         .chain([context.join(".dockerignore")])
-        .find_map(|path| std::fs::read_to_string(&path).ok().map(|text| (path, text)))
+        .find_map(|path| {
+            // Docker reads the bytes as they are; a stray invalid byte must not hide the file.
+            let bytes = std::fs::read(&path).ok()?;
+            Some((path, String::from_utf8_lossy(&bytes).into_owned()))
+        })
 }
 
 /// The ignore rules as the docker CLI applies them: the Dockerfile and the ignore file are sent

@@ -82,6 +82,19 @@ impl Ignore {
     /// The verdict on `path` (relative, `/`-separated, cleaned) given its parent directory's
     /// verdict (`None` at the top of the context). moby's `MatchesUsingParentResults`.
     pub fn judge(&self, path: &str, is_dir: bool, parent: Option<&Verdict>) -> Verdict {
+        // Without the parent's results, moby checks the parents too.
+        self.decide(path, is_dir, parent, |_, pattern| {
+            pattern.matches_path_or_parent(path, parent.is_none())
+        })
+    }
+
+    fn decide(
+        &self,
+        path: &str,
+        is_dir: bool,
+        parent: Option<&Verdict>,
+        mut hits: impl FnMut(usize, &Pattern) -> bool,
+    ) -> Verdict {
         let mut matched = false;
         let mut info = vec![false; self.patterns.len()];
         for (i, pattern) in self.patterns.iter().enumerate() {
@@ -92,8 +105,7 @@ impl Ignore {
                 if pattern.exclusion != matched {
                     continue;
                 }
-                // Without the parent's results, moby checks the parents here.
-                hit = pattern.matches_path_or_parent(path, parent.is_none());
+                hit = hits(i, pattern);
             }
             info[i] = hit;
             if hit {
@@ -109,27 +121,41 @@ impl Ignore {
     }
 
     /// Whether `path` is left out of the context: it is excluded, or a directory above it is
-    /// excluded and not walked. Cost: the depth times the patterns; a walk should carry
-    /// [`Ignore::judge`]'s verdicts down instead.
+    /// excluded and not walked. Each pattern reads the path once (the answers for every parent
+    /// directory come out of the same pass), so a long path costs its length, not its square.
     pub fn excluded(&self, path: &str, is_dir: bool) -> bool {
         let path = clean(path);
         let path = path.trim_start_matches('/');
         if path.is_empty() || path == "." {
             return false;
         }
+        // For each pattern, whether it matches each of `a`, `a/b`, ..., `path`.
+        let table: Vec<Vec<bool>> = self.patterns.iter().map(|p| p.prefixes(path)).collect();
+        let ends: Vec<usize> = path
+            .match_indices('/')
+            .map(|(i, _)| i)
+            .chain([path.len()])
+            .collect();
         let mut parent: Option<Verdict> = None;
-        for (i, c) in path.char_indices() {
-            if c != '/' {
-                continue;
+        for (level, &end) in ends.iter().enumerate() {
+            let last = level + 1 == ends.len();
+            let prefix = path.get(..end).unwrap_or(path);
+            let verdict = self.decide(prefix, is_dir || !last, parent.as_ref(), |i, _| {
+                table
+                    .get(i)
+                    .and_then(|row| row.get(level))
+                    .copied()
+                    .unwrap_or(false)
+            });
+            if last {
+                return verdict.excluded;
             }
-            let dir = path.get(..i).unwrap_or("");
-            let verdict = self.judge(dir, true, parent.as_ref());
             if verdict.skip_dir {
                 return true;
             }
             parent = Some(verdict);
         }
-        self.judge(path, is_dir, parent.as_ref()).excluded
+        false
     }
 
     /// moby: an excluded directory is still walked when an exception's text starts with it.
@@ -269,6 +295,46 @@ mod tests {
         // The walk keeps the parent's answers: moby's MatchesUsingParentResults.
         let ignore = Ignore::parse("a\n!a/b\na\n");
         assert!(!ignore.excluded("a/b", false));
+    }
+
+    #[test]
+    fn a_deep_hostile_path_costs_its_length() {
+        // 100,000 components: one pass per pattern, not one per parent directory.
+        let path = "a/".repeat(100_000) + "b";
+        let ignore = Ignore::parse("**/c\na/**/x*\n!a/a\n*/a/?b\n[a-b]/**/*.z\n");
+        assert!(!ignore.excluded(&path, false));
+        let ignore = Ignore::parse("a/a\n!a/a/a\n");
+        assert!(!ignore.excluded(&path, false));
+        assert!(Ignore::parse("*/a/?\n").excluded(&path, false));
+    }
+
+    #[test]
+    fn the_walk_and_the_single_path_answer_agree() {
+        let ignore = Ignore::parse("docs\n!docs/keep\n**/*.log\n!**/important.log\nx/*/y\n");
+        let paths = [
+            ("docs", true),
+            ("docs/keep", true),
+            ("docs/keep/a.log", false),
+            ("docs/keep/important.log", false),
+            ("docs/other", true),
+            ("x", true),
+            ("x/1", true),
+            ("x/1/y", true),
+            ("x/1/y/z", false),
+        ];
+        // (path, verdict, whether the walk never reaches below it)
+        let mut seen: Vec<(&str, Verdict, bool)> = Vec::new();
+        for (path, is_dir) in paths {
+            let parent = path
+                .rsplit_once('/')
+                .and_then(|(pp, _)| seen.iter().find(|(p, _, _)| *p == pp));
+            let gone = parent.is_some_and(|(_, _, gone)| *gone);
+            let verdict = ignore.judge(path, is_dir, parent.map(|(_, v, _)| v));
+            let walk_says = gone || verdict.excluded;
+            assert_eq!(walk_says, ignore.excluded(path, is_dir), "{path}");
+            let below_gone = gone || verdict.skip_dir;
+            seen.push((path, verdict, below_gone));
+        }
     }
 
     #[test]

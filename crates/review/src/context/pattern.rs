@@ -145,15 +145,64 @@ impl Pattern {
     }
 }
 
+impl Pattern {
+    /// Whether the pattern matches each of `a`, `a/b`, ..., `path` (one entry per component),
+    /// in one pass over the path.
+    pub(crate) fn prefixes(&self, path: &str) -> Vec<bool> {
+        let mut out = Vec::new();
+        match &self.matcher {
+            Matcher::Suffix(suffix) => {
+                let ends = path.match_indices('/').map(|(i, _)| i).chain([path.len()]);
+                for end in ends {
+                    out.push(
+                        path.get(..end)
+                            .is_some_and(|p| p.ends_with(suffix.as_str())),
+                    );
+                }
+            }
+            Matcher::Tokens(tokens) => {
+                run_with(tokens, path, &mut |accepting| {
+                    out.push(accepting);
+                    true
+                });
+            }
+        }
+        let components = path.matches('/').count() + 1;
+        out.resize(components, false);
+        out
+    }
+}
+
 fn run(tokens: &[Token], path: &str, parents: bool) -> bool {
+    let mut found = false;
+    let mut boundaries = path.matches('/').count();
+    run_with(tokens, path, &mut |accepting| {
+        if boundaries == 0 {
+            // The whole path.
+            found = accepting;
+            return false;
+        }
+        boundaries -= 1;
+        if parents && accepting {
+            found = true;
+            return false;
+        }
+        true
+    });
+    found
+}
+
+/// Runs the pattern over `path`, telling `at_boundary` whether it accepts at each `/` (the
+/// parent before it) and at the end; it returns false to stop. Stops when no state is alive.
+fn run_with(tokens: &[Token], path: &str, at_boundary: &mut dyn FnMut(bool) -> bool) {
     let n = tokens.len();
     let mut states = vec![false; n + 1];
     states[0] = true;
     close(tokens, &mut states);
     let mut next = vec![false; n + 1];
     for ch in path.chars() {
-        if ch == '/' && parents && states[n] {
-            return true;
+        if ch == '/' && !at_boundary(states[n]) {
+            return;
         }
         next.iter_mut().for_each(|s| *s = false);
         let mut alive = false;
@@ -178,12 +227,12 @@ fn run(tokens: &[Token], path: &str, parents: bool) -> bool {
             }
         }
         if !alive {
-            return false;
+            return;
         }
         close(tokens, &mut next);
         std::mem::swap(&mut states, &mut next);
     }
-    states[n]
+    at_boundary(states[n]);
 }
 
 /// Epsilon moves only go forward, so one pass in order closes the set.
