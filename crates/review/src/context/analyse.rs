@@ -203,7 +203,9 @@ impl Walk<'_> {
     /// depth, which the kernel bounds (PATH_MAX).
     fn dir(&mut self, abs: &Path, rel: &str, parent: Option<&Verdict>, flag: FlagAt) {
         let mut entries: Vec<(String, PathBuf)> = match std::fs::read_dir(abs) {
+            // One directory of millions of entries is read no further than the cap.
             Ok(read) => read
+                .take(usize::try_from(self.max_entries - self.entries + 1).unwrap_or(usize::MAX))
                 .filter_map(Result::ok)
                 .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
                 .collect(),
@@ -235,7 +237,8 @@ impl Walk<'_> {
                     continue;
                 }
                 let mut flag = flag;
-                if flag.is_none() {
+                // A directory a COPY names is wanted, however it looks.
+                if flag.is_none() && !self.sources.names(&child) {
                     if let Some(why) = flags::unneeded_dir(&name, abs) {
                         self.report.should_not_send.push(Flagged {
                             path: child.clone(),
@@ -284,6 +287,11 @@ impl Walk<'_> {
         report.biggest_dirs = top(self.dirs);
         report.biggest_unused = top(self.unused);
         for flagged in report.should_not_send.iter().chain(&report.secrets) {
+            // Ignoring what a COPY names would break the build: that secret needs a build
+            // secret mount instead, which the walkthrough says.
+            if self.sources.names(&flagged.path) {
+                continue;
+            }
             report.proposed_dockerignore.push(escape(&flagged.path));
             report.proposed_saves_bytes += flagged.bytes;
         }

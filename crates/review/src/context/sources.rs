@@ -56,6 +56,17 @@ impl Sources {
         }
     }
 
+    /// Whether a COPY/ADD source names `path` or something under it (not merely `.` or a
+    /// variable): ignoring it would break the build.
+    pub fn names(&self, path: &str) -> bool {
+        self.patterns.iter().any(|p| {
+            p.matches_path_or_parent(path, true)
+                || (p.text.len() > path.len()
+                    && p.text.starts_with(path)
+                    && p.text.as_bytes().get(path.len()) == Some(&b'/'))
+        })
+    }
+
     /// Whether some COPY/ADD reads `path` (relative, cleaned) or a directory above it.
     pub fn uses(&self, path: &str) -> bool {
         self.uses_everything
@@ -83,11 +94,15 @@ mod tests {
         assert!(!sources.uses("out/x"));
         assert!(!sources.uses("docs/a.md"));
         assert!(!sources.uses("sub/yarn.lock"));
+        assert!(sources.names("src"));
+        assert!(!sources.names("docs"));
     }
 
     #[test]
     fn copy_dot_and_variables_use_everything() {
-        assert!(Sources::of(&drydock_dockerfile::parse("FROM a\nCOPY . /app\n")).uses("x/y"));
+        let dot = Sources::of(&drydock_dockerfile::parse("FROM a\nCOPY . /app\n"));
+        assert!(dot.uses("x/y"));
+        assert!(!dot.names("x"));
         let df = drydock_dockerfile::parse("FROM a\nARG D=src\nCOPY $D /app\n");
         assert!(Sources::of(&df).uses("anything"));
     }

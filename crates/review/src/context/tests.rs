@@ -136,6 +136,32 @@ fn symlinks_are_not_followed_and_the_cap_is_reported() {
 }
 
 #[test]
+fn what_a_copy_names_is_neither_flagged_nor_proposed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write(
+        dir.path(),
+        &[
+            (
+                "Dockerfile",
+                b"FROM nginx\nCOPY dist/ /usr/share/nginx/html\nCOPY .npmrc /root/\n",
+            ),
+            ("dist/index.html", &[b'h'; 10]),
+            ("build/tmp.o", &[b'o'; 10]),
+            (".npmrc", b"//r/:_authToken=abc\n"),
+        ],
+    );
+    let report = analyse(dir.path(), Path::new("Dockerfile")).expect("analyse");
+    let flagged: Vec<&str> = report
+        .should_not_send
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect();
+    assert_eq!(flagged, ["build"]);
+    assert_eq!(report.secrets.len(), 1, "still a secret in the image");
+    assert_eq!(report.proposed_dockerignore, ["build"]);
+}
+
+#[test]
 fn a_missing_dockerfile_is_an_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     assert!(matches!(
