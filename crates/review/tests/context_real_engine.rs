@@ -79,6 +79,7 @@ fn received(engine: &Dockerd, ctx: &Path, builder: Builder, tag: &str) -> Vec<St
 fn expected(ctx: &Path, builder: Builder) -> Vec<String> {
     let dockerfile = ctx.join("Dockerfile.dev");
     let (_, text) = ignore_file_for(ctx, &dockerfile, builder).expect("an ignore file");
+    let text = text.expect("readable");
     let ignore = ignore_for_build(&text, Some("Dockerfile.dev"));
     assert!(ignore.errors.is_empty(), "{:?}", ignore.errors);
     let mut files = Vec::new();

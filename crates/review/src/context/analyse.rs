@@ -12,6 +12,8 @@ use super::sources::Sources;
 
 /// The most entries walked; beyond it the figures are a lower bound and `truncated` says so.
 pub const MAX_ENTRIES: u64 = 2_000_000;
+/// The most read of a Dockerfile or an ignore file (the linter's bound too).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// How many of the biggest directories and unused paths the report keeps.
 const TOP: usize = 10;
 
@@ -84,7 +86,7 @@ pub fn ignore_file_for(
     context: &Path,
     dockerfile: &Path,
     builder: Builder,
-) -> Option<(PathBuf, String)> {
+) -> Option<(PathBuf, std::io::Result<String>)> {
     let specific = dockerfile
         .file_name()
         .filter(|_| builder == Builder::BuildKit)
@@ -93,14 +95,13 @@ pub fn ignore_file_for(
             name.push(".dockerignore");
             dockerfile.with_file_name(name)
         });
-    specific
+    let path = specific
         .into_iter()
         .chain([context.join(".dockerignore")])
-        .find_map(|path| {
-            // Docker reads the bytes as they are; a stray invalid byte must not hide the file.
-            let bytes = std::fs::read(&path).ok()?;
-            Some((path, String::from_utf8_lossy(&bytes).into_owned()))
-        })
+        .find(|path| path.is_file())?;
+    // Docker reads the bytes as they are; a stray invalid byte must not hide the file.
+    let text = read_capped(&path).map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    Some((path, text))
 }
 
 /// The ignore rules as the docker CLI applies them: the Dockerfile and the ignore file are sent
@@ -143,7 +144,7 @@ pub fn analyse_with(
     } else {
         context.join(dockerfile)
     };
-    let source = std::fs::read(&dockerfile).map_err(|source| ContextError::Dockerfile {
+    let source = read_capped(&dockerfile).map_err(|source| ContextError::Dockerfile {
         path: dockerfile.clone(),
         source,
     })?;
@@ -161,11 +162,17 @@ pub fn analyse_with(
                 Ok(rel) => rel.to_string_lossy().into_owned(),
                 Err(_) => path.to_string_lossy().into_owned(),
             });
-            ignore_for_build(&text, dockerfile_rel.as_deref())
+            match text {
+                Ok(text) => ignore_for_build(&text, dockerfile_rel.as_deref()),
+                Err(e) => {
+                    report.ignore_errors.push(format!("cannot read it: {e}"));
+                    Ignore::default()
+                }
+            }
         }
         None => Ignore::default(),
     };
-    report.ignore_errors = ignore.errors.clone();
+    report.ignore_errors.extend(ignore.errors.iter().cloned());
     std::fs::read_dir(context).map_err(|source| ContextError::Context {
         path: context.to_path_buf(),
         source,
@@ -297,6 +304,21 @@ impl Walk<'_> {
         }
         report
     }
+}
+
+/// A Dockerfile or ignore file, refused over [`MAX_FILE_BYTES`] rather than read whole.
+fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {MAX_FILE_BYTES} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 fn top(map: HashMap<String, u64>) -> Vec<(String, u64)> {

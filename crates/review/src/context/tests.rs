@@ -182,3 +182,15 @@ fn big_look_alikes_are_not_read() {
     let report = analyse(dir.path(), Path::new("Dockerfile")).expect("analyse");
     assert!(report.secrets.is_empty());
 }
+
+#[test]
+fn an_ignore_file_with_an_invalid_byte_still_applies() {
+    let dir = project();
+    write(
+        dir.path(),
+        &[(".dockerignore", b"\xff\n.git\nnode_modules\n")],
+    );
+    let report = analyse(dir.path(), Path::new("Dockerfile")).expect("analyse");
+    assert_eq!(report.ignore_file.as_deref(), Some(".dockerignore"));
+    assert!(report.should_not_send.is_empty());
+}
