@@ -69,7 +69,7 @@ pub enum ContextError {
 
 /// Which builder sends the context: they read different ignore files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 pub enum Builder {
     /// The default since Docker 23.
     #[default]
