@@ -10,7 +10,7 @@ mod sources;
 
 pub use analyse::{
     analyse, analyse_with, ignore_file_for, ignore_for_build, Builder, ContextError, ContextReport,
-    Flagged, MAX_ENTRIES,
+    Flagged, MAX_ENTRIES, MAX_FILE_BYTES,
 };
 pub use flags::SNIFF_BYTES;
 pub use ignore::{Ignore, Verdict};
