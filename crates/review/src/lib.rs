@@ -3,3 +3,4 @@
 //! `.dockerignore` lets through, what no COPY uses, what should never be sent).
 pub mod context;
 pub mod join;
+pub mod review;
