@@ -67,6 +67,10 @@ pub enum Command {
     /// Scan images for known vulnerabilities, offline, against `drydock db`'s advisories
     #[command(after_help = SCAN_HELP)]
     Scan(ScanArgs),
+    /// Review a Dockerfile: each instruction with the bytes it wrote in the image it built and
+    /// its findings, then the build context it sends
+    #[command(after_help = REVIEW_HELP)]
+    Review(ReviewArgs),
 }
 
 const DB_HELP: &str = "\
@@ -412,4 +416,38 @@ fn fraction(text: &str) -> Result<f64, String> {
     } else {
         Err(format!("{value} is not between 0 and 1 (e.g. 0.9 for 90%)"))
     }
+}
+
+const REVIEW_HELP: &str = "\
+The image is the engine's image whose history best matches the Dockerfile, or --image. Without
+an engine, the Dockerfile and its context are reviewed alone. Exit codes: 0 reviewed, 2 usage,
+file or engine errors. JSON: docs/cli.md.";
+
+/// `drydock review`: the annotated Dockerfile and its build context.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The build context directory (default: the current directory), or a Dockerfile (its
+    /// directory is then the context)
+    #[arg(value_name = "PATH")]
+    pub path: Option<std::path::PathBuf>,
+    /// The Dockerfile [default: PATH/Dockerfile]
+    #[arg(long, value_name = "FILE")]
+    pub dockerfile: Option<std::path::PathBuf>,
+    /// The image to review it against (name, tag or id) instead of the best match
+    #[arg(long, value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// The stage to review (`FROM ... AS name`) [default: the last]
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Tty)]
+    pub format: ReviewFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// The Dockerfile line by line, then the context
+    Tty,
+    /// The review as one JSON object (docs/cli.md)
+    Json,
 }

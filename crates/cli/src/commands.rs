@@ -96,6 +96,11 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             crate::scan::run(&args, engine.as_ref()).await
         }
+        // The engine is optional: without one, the Dockerfile and its context are reviewed.
+        Command::Review(args) => {
+            let engine = open(&selection, &env, &opts).await;
+            crate::review::run(&args, engine).await
+        }
         Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
         Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
         Command::Db(DbCommand::Status(args)) => crate::db::status(&args),

@@ -8,6 +8,7 @@ mod error;
 mod layers;
 mod lint;
 mod output;
+mod review;
 mod scan;
 
 use clap::Parser;
