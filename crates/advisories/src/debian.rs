@@ -27,21 +27,10 @@ struct Release {
     nodsa_reason: Option<String>,
 }
 
-/// The release number OSV and `/etc/os-release` use for a Debian codename.
+/// The release number OSV and `/etc/os-release` use for a Debian codename: one table with the
+/// catalog's, so an image and the tracker's data name a release alike.
 pub(crate) fn release_of(codename: &str) -> &str {
-    match codename {
-        "wheezy" => "7",
-        "jessie" => "8",
-        "stretch" => "9",
-        "buster" => "10",
-        "bullseye" => "11",
-        "bookworm" => "12",
-        "trixie" => "13",
-        "forky" => "14",
-        "duke" => "15",
-        "sid" => "unstable",
-        other => other,
-    }
+    drydock_catalog::debian_release(codename)
 }
 
 /// Whether a JSON object's top-level entries look like the tracker's: packages whose values are

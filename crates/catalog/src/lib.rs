@@ -17,6 +17,7 @@ mod rpm;
 mod rust;
 
 pub use files::{File, FileSet, Want};
+pub use os::debian_release;
 pub use python::normalise as pypi_name;
 
 use serde::{Deserialize, Serialize};

@@ -185,10 +185,13 @@ pub(crate) fn ecosystem(os: Option<&Os>, fallback: &str) -> String {
     }
 }
 
-/// The release number of a Debian codename (`trixie` → `13`), as the security tracker's
-/// releases are numbered when imported; a number or an unknown name stays as it is.
-fn debian_release(version: &str) -> &str {
-    match version {
+/// The release number of a Debian codename (`trixie` → `13`, `sid` → `unstable`), as OSV and
+/// the security tracker's import number Debian's releases; a number or an unknown name stays as
+/// it is. The advisory store numbers the tracker's releases with this same table.
+pub fn debian_release(codename: &str) -> &str {
+    match codename {
+        "wheezy" => "7",
+        "jessie" => "8",
         "stretch" => "9",
         "buster" => "10",
         "bullseye" => "11",
@@ -196,6 +199,7 @@ fn debian_release(version: &str) -> &str {
         "trixie" => "13",
         "forky" => "14",
         "duke" => "15",
+        "sid" => "unstable",
         other => other,
     }
 }

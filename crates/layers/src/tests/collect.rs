@@ -1,7 +1,7 @@
 //! Collecting the final filesystem's files for the catalogers, on archives the tests write.
 
 use super::build::{self, legacy, oci, Compression, Tar};
-use super::{image, run};
+use super::{image, run, survives_random_damage};
 use crate::{
     collect_files, collect_rootfs, CollectLimits, Collected, Keep, LayerMeta, LayersError,
 };
@@ -554,23 +554,9 @@ fn no_damage_makes_it_panic() {
             false,
         ),
     ];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    for archive in &archives {
-        for _ in 0..1500 {
-            let mut bytes = archive.clone();
-            for _ in 0..1 + next() % 4 {
-                let at = (next() % bytes.len() as u64) as usize;
-                bytes[at] = next() as u8;
-            }
-            let _ = collect_files(&bytes[..], &catalogers, &CollectLimits::default());
-        }
-    }
+    survives_random_damage(&archives, 0x2545_f491_4f6c_dd1d, |bytes| {
+        let _ = collect_files(bytes, &catalogers, &CollectLimits::default());
+    });
 }
 
 mod rootfs {

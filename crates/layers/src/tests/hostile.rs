@@ -2,7 +2,7 @@
 //! nothing held in memory because a header asked for it.
 
 use super::build::{self, compress, header, legacy, oci, seal, Compression, Tar};
-use super::{fails, image, run};
+use super::{fails, image, run, survives_random_damage};
 use crate::{analyse, LayersError, Limits, Options};
 
 fn two_layers() -> Vec<u8> {
@@ -387,23 +387,9 @@ fn no_damage_makes_it_panic() {
             false,
         ),
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    for archive in &archives {
-        for _ in 0..1500 {
-            let mut bytes = archive.clone();
-            for _ in 0..1 + next() % 4 {
-                let at = (next() % bytes.len() as u64) as usize;
-                bytes[at] = next() as u8;
-            }
-            let _ = analyse(&bytes[..], &Options::default());
-        }
-    }
+    survives_random_damage(&archives, 0x9e37_79b9_7f4a_7c15, |bytes| {
+        let _ = analyse(bytes, &Options::default());
+    });
 }
 
 #[test]
