@@ -166,6 +166,10 @@ fn bench() -> Result {
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "scan"]),
     )?;
     step(
+        "review benchmark (`drydock review` of a 1 GB context of 100,000 files against `tar` of it)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "review"]),
+    )?;
+    step(
         "app benchmark (release build: start-up, memory, size)",
         cargo().args([
             "bench",
