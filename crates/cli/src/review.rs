@@ -38,7 +38,9 @@ pub async fn run(args: &ReviewArgs, engine: Result<Engine, CliError>) -> Result<
     let source = file.text.clone();
     let mut findings = file.findings.clone();
     findings.extend(lint.config_findings.iter().cloned());
-    let context = analyse(&context_dir, &dockerfile)
+    // The context analysis takes a relative Dockerfile from the context; this one is from here.
+    let from_here = std::path::absolute(&dockerfile).unwrap_or_else(|_| dockerfile.clone());
+    let context = analyse(&context_dir, &from_here)
         .map_err(|e| CliError::from_error(e).fix("give the build context directory as PATH"))?;
     let options = Options {
         target: args.target.clone(),

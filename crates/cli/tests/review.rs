@@ -147,3 +147,30 @@ fn without_an_engine_the_dockerfile_and_its_context_are_reviewed_alone() {
     assert_eq!(paths(&review["context"]["secrets"]), [".env"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no engine reachable"));
 }
+
+/// `drydock review proj` from the project's parent: the Dockerfile's path was joined onto the
+/// context a second time (`proj/proj/Dockerfile`), so a relative path failed where an absolute one
+/// worked.
+#[test]
+fn a_relative_project_path_is_reviewed_like_an_absolute_one() {
+    let data = tempfile::tempdir().expect("data");
+    let project = data.path().join("proj");
+    std::fs::create_dir_all(&project).expect("project dir");
+    write_project(&project);
+    let args = |path: &'static str| {
+        [
+            "-H",
+            "unix:///nonexistent/drydock-test.sock",
+            "review",
+            path,
+            "--format",
+            "json",
+        ]
+    };
+    let out = offline(data.path(), &args("proj"));
+    succeeded(&out);
+    assert_eq!(paths(&json_of(&out)["context"]["secrets"]), [".env"]);
+    let out = offline(data.path(), &args("proj/Dockerfile"));
+    succeeded(&out);
+    assert_eq!(paths(&json_of(&out)["context"]["secrets"]), [".env"]);
+}
