@@ -2,6 +2,7 @@
 //! and `/etc/alpine-release` filling in what it leaves out, and the advisory ecosystem its
 //! packages are matched in.
 
+use crate::lang::escape;
 use crate::{Catalog, FileSet, Os};
 
 const OS_RELEASE: [&str; 2] = ["/etc/os-release", "/usr/lib/os-release"];
@@ -237,18 +238,6 @@ pub(crate) fn purl(
         sep = '&';
     }
     purl
-}
-
-fn escape(part: &str) -> String {
-    let mut out = String::with_capacity(part.len());
-    for b in part.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ mod checkstyle;
 mod fix;
 mod input;
 mod json;
-mod sarif;
+pub(crate) mod sarif;
 mod tty;
 
 use std::io::IsTerminal;

@@ -136,10 +136,19 @@ fn uri(name: &str) -> String {
             out.push('/');
         }
     }
-    for (i, byte) in name.bytes().enumerate() {
+    // A drive letter's colon (`C:/`) stays in a `file://` URI; any other is encoded.
+    out.push_str(&encode_path(&name, absolute.then_some(1)));
+    out
+}
+
+/// `path` percent-encoded for a URI: everything but unreserved characters and `/` (and the `:` at
+/// byte `colon_at`, when given). The scan's SARIF uses it for paths within an image too.
+pub(crate) fn encode_path(path: &str, colon_at: Option<usize>) -> String {
+    let mut out = String::with_capacity(path.len());
+    for (i, byte) in path.bytes().enumerate() {
         let keep = byte.is_ascii_alphanumeric()
             || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/')
-            || (absolute && byte == b':' && i == 1);
+            || (byte == b':' && colon_at == Some(i));
         if keep {
             out.push(char::from(byte));
         } else {

@@ -173,15 +173,7 @@ fn severity_text(f: &Finding) -> String {
 /// A rooted path in the image as a relative URI reference: no leading slash, everything but
 /// unreserved characters and `/` percent-encoded (`:` too, so `a:b` cannot read as a scheme).
 fn uri(path: &str) -> String {
-    let mut out = String::new();
-    for byte in path.trim_start_matches('/').bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::lint::sarif::encode_path(path.trim_start_matches('/'), None)
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ use crate::output::table::{render, short_id, Align};
 pub struct Table;
 
 const DAY: i64 = 86_400;
-/// Advisory data older than this gets a warning: fixes and new advisories come out daily.
-const STALE_DAYS: i64 = 7;
+/// Advisory data older than the database's own stale mark gets a warning (`drydock db status`
+/// warns at the same age): fixes and new advisories come out daily.
+const STALE_DAYS: i64 = drydock_advisories::STALE_AFTER_SECS / DAY;
 /// The build step shown beside the layer index, in chars.
 const STEP_CHARS: usize = 40;
 
@@ -79,7 +80,7 @@ fn header(report: &ScanReport) -> String {
         .collect();
     let _ = writeln!(out, "advisories: {}", sources.join(", "));
     let oldest = report.db.iter().map(|s| s.age).max().unwrap_or(0);
-    if oldest > STALE_DAYS * DAY {
+    if oldest > drydock_advisories::STALE_AFTER_SECS {
         let _ = writeln!(
             out,
             "warning: the advisory data is {} old (more than {STALE_DAYS} days): newer advisories and fixes are missing\n  fix: run `drydock db update`",
