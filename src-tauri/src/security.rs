@@ -6,7 +6,7 @@
 use crate::cleanup::CleanupState;
 use crate::commands::{on_engine, IpcError};
 use crate::state::AppState;
-use drydock_advisories::Store as Advisories;
+use drydock_advisories::{Store as Advisories, STALE_AFTER_SECS};
 use drydock_engine::{ErrorCode, ExportProgress};
 use drydock_scan::{db_sources, DbSource, ImageRef, ScanError, ScanReport, Severity};
 use drydock_store::Store;
@@ -18,8 +18,6 @@ use tauri::ipc::Channel;
 use tokio::sync::Notify;
 use ts_rs::TS;
 
-/// A week: older advisories miss what was published since (as `drydock db status` warns).
-const STALE_AFTER_SECS: i64 = 7 * 24 * 3600;
 /// The store setting that holds the alert threshold.
 const THRESHOLD_KEY: &str = "scan-alert-threshold";
 
@@ -118,9 +116,13 @@ fn was_cancelled() -> IpcError {
     IpcError::new(ErrorCode::Internal, "the scan was cancelled")
 }
 
+/// The advisory database's own failures (a damaged file, another schema) are not the user's.
+fn internal(e: drydock_advisories::Error) -> IpcError {
+    IpcError::new(ErrorCode::Internal, e.to_string())
+}
+
 /// The advisory database and its sources as of `now`; `None` when nothing was imported.
 fn open_db(dir: &Path, now: i64) -> Result<Option<(Advisories, Vec<DbSource>)>, IpcError> {
-    let internal = |e: drydock_advisories::Error| IpcError::new(ErrorCode::Internal, e.to_string());
     let Some(db) = Advisories::open(dir).map_err(internal)? else {
         return Ok(None);
     };
@@ -157,7 +159,7 @@ pub async fn scan_image_for(
 ) -> Result<ScanReport, IpcError> {
     let dir = security.data_dir.as_path();
     // No database, no scan: the image is not read for nothing.
-    if open_db(dir, 0)?.is_none() {
+    if Advisories::open(dir).map_err(internal)?.is_none() {
         return Err(no_database(dir));
     }
     // Listening from here on: a cancel while this scan waits its turn stops it too.

@@ -30,8 +30,9 @@ fn severity(arg: SeverityArg) -> Severity {
     }
 }
 
-/// The advisory store, or an error that says how to get one.
-fn advisories() -> Result<(Advisories, Vec<drydock_scan::DbSource>), CliError> {
+/// The advisory store with its sources' ages at `now`, or an error that says how to get one.
+/// `warn`: name the stale sources on stderr (the table says so in its header instead).
+fn advisories(now: i64, warn: bool) -> Result<(Advisories, Vec<drydock_scan::DbSource>), CliError> {
     let dir = drydock_store::data_dir().ok_or_else(|| {
         CliError::new("cannot tell where Drydock keeps its data on this system")
             .fix("set DRYDOCK_DATA_DIR to a writable directory")
@@ -43,8 +44,7 @@ fn advisories() -> Result<(Advisories, Vec<drydock_scan::DbSource>), CliError> {
                 .fix("`drydock db update` downloads one (or `--mirror URL`); offline, `drydock db import FILE...` reads OSV files, the Debian tracker's JSON or Alpine's secdb")
         })?;
     let status = store.status().map_err(CliError::from_error)?;
-    let now = drydock_cleanup::unix_now();
-    for stale in status.stale(now) {
+    for stale in status.stale(now).into_iter().filter(|_| warn) {
         eprintln!(
             "warning: the advisory source {} was imported {} days ago; `drydock db update` brings it up to date",
             inert(&stale.name),
@@ -79,12 +79,19 @@ pub async fn run(args: &ScanArgs, engine: Option<&Engine>) -> Result<Outcome, Cl
             ignore::discover(&cwd).map_err(CliError::from_error)?
         }
     };
-    let (db, sources) = advisories()?;
     let now = drydock_cleanup::unix_now();
+    let (db, sources) = advisories(now, args.format != ScanFormat::Table)?;
     let mut reports = Vec::new();
-    for name in &args.images {
-        let Some(engine) = engine else { break };
-        reports.push(scan_engine_image(engine, &db, &sources, name, now).await?);
+    if let (Some(engine), false) = (engine, args.images.is_empty()) {
+        // Package lists are kept by image id: without a store, each image is read every time.
+        let store = drydock_store::data_dir()
+            .and_then(|dir| Store::open_in(&dir).ok())
+            .map_or_else(Store::in_memory, Ok)
+            .map_err(CliError::from_error)?;
+        let store = Mutex::new(store);
+        for name in &args.images {
+            reports.push(scan_engine_image(engine, &store, &db, &sources, name, now).await?);
+        }
     }
     if let Some(file) = &args.archive {
         let collected = read_archive(file)?;
@@ -177,20 +184,15 @@ fn image_named(shown: &str) -> ImageRef {
 
 async fn scan_engine_image(
     engine: &Engine,
+    store: &Mutex<Store>,
     db: &Advisories,
     sources: &[drydock_scan::DbSource],
     name: &str,
     now: i64,
 ) -> Result<ScanReport, CliError> {
-    // The package list is kept by image id: without a store, the image is read every time.
-    let store = drydock_store::data_dir()
-        .and_then(|dir| Store::open_in(&dir).ok())
-        .map_or_else(Store::in_memory, Ok)
-        .map_err(CliError::from_error)?;
-    let store = Mutex::new(store);
     let live = std::io::stderr().is_terminal();
     let shown = inert(name);
-    let (image, inventory, _) = drydock_scan::image_inventory(engine, &store, name, now, |p| {
+    let (image, inventory, _) = drydock_scan::image_inventory(engine, store, name, now, |p| {
         if live {
             let percent = (p.read.saturating_mul(100))
                 .checked_div(p.total)
