@@ -39,6 +39,15 @@ impl Engine {
         self.exported(name, |_| {}, analyse).await
     }
 
+    /// [`Engine::layer_report`], reporting progress as the export streams.
+    pub async fn layer_report_with(
+        &self,
+        name: &str,
+        progress: impl FnMut(ExportProgress),
+    ) -> Result<LayerReport, EngineError> {
+        self.exported(name, progress, analyse).await
+    }
+
     /// [`Engine::layer_report`] with the merged file tree, reporting progress as the export
     /// streams.
     pub async fn layer_analysis(

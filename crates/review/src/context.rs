@@ -8,6 +8,7 @@ mod ignore;
 mod pattern;
 mod sources;
 
+pub(crate) use analyse::escape;
 pub use analyse::{
     analyse, analyse_with, ignore_file_for, ignore_for_build, Builder, ContextError, ContextReport,
     Flagged, MAX_ENTRIES, MAX_FILE_BYTES,

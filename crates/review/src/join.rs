@@ -19,6 +19,7 @@ use expected::{Agreement, Expected};
 
 /// How sure the join is, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Every instruction matched its row text for text, after normalisation.

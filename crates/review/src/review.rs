@@ -12,6 +12,7 @@ use crate::context::ContextReport;
 use crate::join::{Confidence, Join};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Review {
     /// The Dockerfile as the user named it.
     pub dockerfile: String,
@@ -27,6 +28,7 @@ pub struct Review {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReviewedImage {
     pub id: String,
     pub tags: Vec<String>,
@@ -34,6 +36,7 @@ pub struct ReviewedImage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Candidate {
     pub image: String,
     pub tags: Vec<String>,
@@ -41,6 +44,8 @@ pub struct Candidate {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ReviewInstruction"))]
 pub struct Instruction {
     /// 1-based line the instruction starts on.
     pub line: usize,
@@ -52,8 +57,26 @@ pub struct Instruction {
     pub layer_bytes: Option<i64>,
     /// Bytes its layer wrote that a later layer hides; `None` when not measured.
     pub hidden_bytes: Option<u64>,
+    /// The biggest of those paths, biggest first (at most [`PATHS_SHOWN`]).
+    pub hidden_paths: Vec<HiddenPath>,
+    /// Bytes of earlier layers that its layer hides (deletes, overwrites, copies up): what
+    /// moving its work into the instruction that wrote them would save.
+    pub hides_bytes: Option<u64>,
     pub findings: Vec<Finding>,
 }
+
+/// A path whose bytes are stored in one layer and hidden by a later one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HiddenPath {
+    pub path: String,
+    pub bytes: u64,
+    /// The line of the instruction that hides it, when that instruction is this file's.
+    pub hidden_by_line: Option<usize>,
+}
+
+/// How many hidden paths an instruction lists.
+pub const PATHS_SHOWN: usize = 5;
 
 /// The image side of a review: what was chosen, how it joined, and what was measured.
 pub struct ImageInput<'a> {
@@ -83,10 +106,15 @@ pub fn review(
             instruction: ins.original.clone(),
             layer_bytes: None,
             hidden_bytes: None,
+            hidden_paths: Vec::new(),
+            hides_bytes: None,
             findings: Vec::new(),
         })
         .collect();
     if let Some(input) = &image {
+        // Which instruction (by line) wrote each layer, to name the one that hides a path.
+        let mut line_of_layer = std::collections::HashMap::new();
+        let mut layer_of_ins = Vec::new();
         for step in &input.join.steps {
             let Some(at) = step.history_index else {
                 continue;
@@ -95,13 +123,22 @@ pub fn review(
                 continue;
             };
             ins.layer_bytes = Some(step.layer_bytes);
-            ins.hidden_bytes = input.layers.and_then(|report| {
-                if input.history.get(at)?.empty_layer {
-                    return Some(0);
-                }
-                let row = layer_of(input.history, at, report.layers.len())?;
-                Some(report.layers.get(row)?.hidden_bytes)
-            });
+            let Some(report) = input.layers else {
+                continue;
+            };
+            if input.history.get(at).is_some_and(|r| r.empty_layer) {
+                ins.hidden_bytes = Some(0);
+                ins.hides_bytes = Some(0);
+                continue;
+            }
+            if let Some(layer) = layer_of(input.history, at, report.layers.len()) {
+                ins.hidden_bytes = report.layers.get(layer).map(|l| l.hidden_bytes);
+                line_of_layer.insert(layer, step.line);
+                layer_of_ins.push((step.line, layer));
+            }
+        }
+        if let Some(report) = input.layers {
+            attach_hidden(&mut instructions, &layer_of_ins, &line_of_layer, report);
         }
     }
     let mut other_findings = Vec::new();
@@ -122,6 +159,37 @@ pub fn review(
         other_findings,
         context,
         candidates,
+    }
+}
+
+/// Each instruction's hidden paths (the biggest its layer wrote that a later layer hides) and
+/// the bytes of earlier layers its own layer hides. Linear in the wasted list.
+fn attach_hidden(
+    instructions: &mut [Instruction],
+    layer_of_ins: &[(usize, usize)],
+    line_of_layer: &std::collections::HashMap<usize, usize>,
+    report: &LayerReport,
+) {
+    let mut written: std::collections::HashMap<usize, Vec<HiddenPath>> = Default::default();
+    let mut hides: std::collections::HashMap<usize, u64> = Default::default();
+    for w in &report.wasted {
+        written.entry(w.written_in).or_default().push(HiddenPath {
+            path: w.path.clone(),
+            bytes: w.bytes,
+            hidden_by_line: line_of_layer.get(&w.hidden_in).copied(),
+        });
+        *hides.entry(w.hidden_in).or_default() += w.bytes;
+    }
+    for &(line, layer) in layer_of_ins {
+        let Some(ins) = instructions.iter_mut().find(|i| i.line == line) else {
+            continue;
+        };
+        ins.hides_bytes = Some(hides.get(&layer).copied().unwrap_or(0));
+        if let Some(mut paths) = written.remove(&layer) {
+            paths.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+            paths.truncate(PATHS_SHOWN);
+            ins.hidden_paths = paths;
+        }
     }
 }
 
@@ -206,7 +274,9 @@ mod tests {
                 {"index": 2, "digest": "c", "created_by": "", "size": 0, "files_added": 0,
                  "files_modified": 0, "files_removed": 1, "hidden_bytes": 0}
             ],
-            "wasted": []
+            "wasted": [
+                {"path": "/big", "bytes": 1000, "written_in": 1, "hidden_in": 2, "how": "removed"}
+            ]
         }))
         .expect("a layer report");
         let image = ReviewedImage {
@@ -233,6 +303,16 @@ mod tests {
         let run = &got.instructions[2];
         assert_eq!((run.line, run.end_line), (3, 4));
         assert_eq!(run.hidden_bytes, Some(0));
+        // The COPY's file is hidden by the RUN on line 3, which is what the RUN hides.
+        assert_eq!(
+            copy.hidden_paths,
+            [HiddenPath {
+                path: "/big".into(),
+                bytes: 1000,
+                hidden_by_line: Some(3)
+            }]
+        );
+        assert_eq!((copy.hides_bytes, run.hides_bytes), (Some(0), Some(1000)));
         assert_eq!(run.findings[0].code, "DD1");
         assert_eq!(got.other_findings[0].code, "DD2");
         // The base's FROM wrote nothing of this file's.

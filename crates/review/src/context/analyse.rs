@@ -19,6 +19,7 @@ const TOP: usize = 10;
 
 /// What `docker build` would send for one Dockerfile, and what of it is wasted or dangerous.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ContextReport {
     /// Bytes of the regular files sent.
     pub bytes: u64,
@@ -47,6 +48,8 @@ pub struct ContextReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "ContextFlagged"))]
 pub struct Flagged {
     pub path: String,
     pub bytes: u64,
@@ -329,7 +332,7 @@ fn top(map: HashMap<String, u64>) -> Vec<(String, u64)> {
 }
 
 /// A path as a pattern matching only itself: pattern characters escaped.
-fn escape(path: &str) -> String {
+pub(crate) fn escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         if matches!(c, '*' | '?' | '[' | ']' | '\\') {
