@@ -3,7 +3,7 @@
 //! temporary file in the same directory renamed over the original, so an interrupted write
 //! never leaves half a Dockerfile).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use drydock_lint::run::{Input, Run};
 
@@ -50,52 +50,21 @@ fn shown(diffs: String, terminal: bool) -> String {
 }
 
 /// Replaces `path`'s content, which must still be `read` (what was linted), with `fixed`,
-/// keeping the original as `<path>.drydock-bak`.
+/// keeping the original as `<path>.drydock-bak`: the review's writer, which `apply` also uses.
 fn write_in_place(path: &Path, read: &str, fixed: &str) -> Result<(), CliError> {
+    use drydock_review::apply::{write_in_place, ApplyError};
     let shown = inert_lines(&path.display().to_string());
-    let io = |what: &str, e: std::io::Error| {
-        CliError::new(format!("cannot {what} {shown}"))
-            .caused_by(e)
-            .fix("check the file and its directory are writable, or use `--diff`")
-    };
-    // A symlink is followed: the file it points at is fixed, the link stays.
-    let target = std::fs::canonicalize(path).map_err(|e| io("resolve", e))?;
-    let original = std::fs::read(&target).map_err(|e| io("read", e))?;
-    // Text that was not UTF-8 was linted with U+FFFD in place of its bytes: writing it back
-    // would change more than the fixes. A file changed since it was read is left alone too.
-    if original != read.as_bytes() {
-        return Err(CliError::new(format!(
+    match write_in_place(path, Some(read), fixed) {
+        Ok(_) => Ok(()),
+        // Text that was not UTF-8 was linted with U+FFFD in place of its bytes: writing it back
+        // would change more than the fixes. A file changed since it was read is left alone too.
+        Err(ApplyError::Changed { .. }) => Err(CliError::new(format!(
             "{shown} is not UTF-8 text, or changed while it was linted: it was not rewritten"
         ))
-        .fix("see the fixes with `--diff` and apply them by hand"));
+        .fix("see the fixes with `--diff` and apply them by hand")),
+        // The writer's message names the file, the OS's reason and the fix.
+        Err(e) => Err(CliError::new(inert_lines(&e.to_string()))),
     }
-    let backup = sibling(&target, ".drydock-bak", false);
-    std::fs::write(&backup, &original).map_err(|e| io("write the backup of", e))?;
-    let temporary = sibling(&target, ".drydock-tmp", true);
-    let written = std::fs::write(&temporary, fixed).and_then(|()| {
-        let permissions = std::fs::metadata(&target)?.permissions();
-        std::fs::set_permissions(&temporary, permissions)?;
-        std::fs::rename(&temporary, &target)
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(io("write", e));
-    }
-    Ok(())
-}
-
-/// `<dir>/<name><suffix>`, or with `hidden` `<dir>/.<name><suffix>.<pid>`.
-fn sibling(path: &Path, suffix: &str, hidden: bool) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = if hidden {
-        format!(".{name}{suffix}.{}", std::process::id())
-    } else {
-        format!("{name}{suffix}")
-    };
-    path.with_file_name(name)
 }
 
 #[cfg(test)]
