@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 30] = [
+const COMMANDS: [&str; 34] = [
     "engine_status",
     "overview",
     "images",
@@ -11,6 +11,10 @@ const COMMANDS: [&str; 30] = [
     "switch_engine",
     "lint_rules",
     "lint_path",
+    "review_project",
+    "review_preview",
+    "review_apply",
+    "review_undo",
     "image_layers",
     "cleanup_plan",
     "prune_run",

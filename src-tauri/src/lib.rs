@@ -6,6 +6,7 @@ mod commands;
 pub mod contract;
 mod layers;
 mod lint;
+mod review;
 mod schedule;
 mod security;
 mod state;
@@ -53,6 +54,7 @@ pub fn run() {
             let data_dir = data_dir.unwrap_or(fallback);
             app.manage(security::SecurityState::new(data_dir.clone()));
             app.manage(cleanup::CleanupState::open_in(data_dir));
+            app.manage(review::ReviewState::default());
             watch::start(app.handle().clone());
             schedule::start(app.handle().clone());
             security::start(app.handle().clone());
@@ -70,6 +72,10 @@ pub fn run() {
             commands::switch_engine,
             lint::lint_rules,
             lint::lint_path,
+            review::review_project,
+            review::review_preview,
+            review::review_apply,
+            review::review_undo,
             layers::image_layers,
             cleanup::cleanup_plan,
             cleanup::prune_run,

@@ -6,6 +6,7 @@ import type {
   Schedule, ScheduledRun, ScheduleReport,
   BuildCacheRow, ContainerRow, EngineChoice, ExportProgress, ImageDetail, ImageLayers, ImageRow, LintRun, Overview,
   RuleDoc,
+  Applied, Preview, Reviewed, ReviewProgress,
   VolumeRow,
   DbStatus, ScanAlert, ScanReport, Severity,
 } from './types';
@@ -22,6 +23,25 @@ export const engines = () => invoke<EngineChoice[]>('engines');
 export const switchEngine = (host: string | null) => invoke<EngineStatus>('switch_engine', { host });
 export const lintPath = (path: string) => invoke<LintRun>('lint_path', { path });
 export const lintRules = () => invoke<RuleDoc[]>('lint_rules');
+
+/** What the Review tab asks about: a project directory or a Dockerfile, and optionally which
+ * Dockerfile, which image to join it with (else the best match) and which stage. */
+export type ReviewAsk = { path: string; dockerfile?: string | null; image?: string | null; target?: string | null };
+/** Reviews a Dockerfile with the image it built and the context it sends; the shell keeps the
+ * review, so preview, apply and rebuild work on exactly what the user saw. */
+export function reviewProject(ask: ReviewAsk, onProgress: (p: ReviewProgress) => void): Promise<Reviewed> {
+  const channel = new Channel<ReviewProgress>();
+  channel.onmessage = onProgress;
+  return invoke<Reviewed>('review_project', {
+    path: ask.path, dockerfile: ask.dockerfile ?? null, image: ask.image ?? null, target: ask.target ?? null, channel,
+  });
+}
+/** The combined diff and the files that applying `steps` would write (nothing is written). */
+export const reviewPreview = (dockerfile: string, steps: string[]) => invoke<Preview>('review_preview', { dockerfile, steps });
+/** Writes the chosen fixes, each file backed up beside itself. */
+export const reviewApply = (dockerfile: string, steps: string[]) => invoke<Applied>('review_apply', { dockerfile, steps });
+/** Puts back what the last apply to this Dockerfile wrote. */
+export const reviewUndo = (dockerfile: string) => invoke<void>('review_undo', { dockerfile });
 
 /** The layer explorer's data; `onProgress` hears how much of the export has streamed. */
 export function imageLayers(id: string, onProgress: (p: ExportProgress) => void): Promise<ImageLayers> {

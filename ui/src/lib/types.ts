@@ -249,6 +249,183 @@ hadolint: string | null,
 fix: string | null, };
 export type LintLevel = "style" | "info" | "warning" | "error";
 export type RuleDoc = { code: string, name: string, category: string, level: LintLevel, hadolint: string | null, summary: string, doc: string, };
+export type Reviewed = { 
+/**
+ * Most impact first.
+ */
+walkthrough: Array<WalkStep>, 
+/**
+ * The Dockerfile's text as reviewed: the walkthrough's diffs and ids refer to it.
+ */
+source: string, 
+/**
+ * What the user should know about how the review was made (no engine, several matches).
+ */
+notes: Array<string>, 
+/**
+ * The Dockerfile as the user named it.
+ */
+dockerfile: string, 
+/**
+ * The image the Dockerfile was joined with, if one matched.
+ */
+image: ReviewedImage | null, 
+/**
+ * Every instruction of the file, in order.
+ */
+instructions: Array<ReviewInstruction>, 
+/**
+ * Findings on no instruction's lines (a comment, the config).
+ */
+other_findings: Array<Finding>, context: ContextReport | null, 
+/**
+ * The images that matched at all, best first, so the user can pick another.
+ */
+candidates: Array<Candidate>, };
+export type ReviewProgress = { "phase": "reading" } | { "phase": "matching" } | { "phase": "layers", read: number, total: number, };
+export type ReviewedImage = { id: string, tags: Array<string>, confidence: Confidence, };
+export type Candidate = { image: string, tags: Array<string>, confidence: Confidence, };
+export type Confidence = "exact" | "likely" | "partial" | "none";
+export type ReviewInstruction = { 
+/**
+ * 1-based line the instruction starts on.
+ */
+line: number, 
+/**
+ * Its last line (continuations, heredocs).
+ */
+end_line: number, 
+/**
+ * The logical line as the builder parsed it.
+ */
+instruction: string, 
+/**
+ * The history row's size; `None` when no row of the image is this instruction's.
+ */
+layer_bytes: number | null, 
+/**
+ * Bytes its layer wrote that a later layer hides; `None` when not measured.
+ */
+hidden_bytes: number | null, 
+/**
+ * The biggest of those paths, biggest first (at most [`PATHS_SHOWN`]).
+ */
+hidden_paths: Array<HiddenPath>, 
+/**
+ * Bytes of earlier layers that its layer hides (deletes, overwrites, copies up): what
+ * moving its work into the instruction that wrote them would save.
+ */
+hides_bytes: number | null, findings: Array<Finding>, };
+export type HiddenPath = { path: string, bytes: number, 
+/**
+ * The line of the instruction that hides it, when that instruction is this file's.
+ */
+hidden_by_line: number | null, };
+export type ContextReport = { 
+/**
+ * Bytes of the regular files sent.
+ */
+bytes: number, 
+/**
+ * Entries sent that are not directories (files, symlinks, ...).
+ */
+files: number, 
+/**
+ * The ignore file in effect, relative to the context (`Dockerfile.dev.dockerignore`,
+ * `.dockerignore`), if any.
+ */
+ignore_file: string | null, 
+/**
+ * What in the ignore file makes Docker refuse to build.
+ */
+ignore_errors: Array<string>, 
+/**
+ * Directories (one and two levels deep) by bytes sent, biggest first.
+ */
+biggest_dirs: Array<[string, number]>, 
+/**
+ * Bytes sent that no COPY or ADD of the Dockerfile reads.
+ */
+unused_bytes: number, 
+/**
+ * The biggest of those paths (top-level entries of the context), biggest first.
+ */
+biggest_unused: Array<[string, number]>, should_not_send: Array<ContextFlagged>, secrets: Array<ContextFlagged>, 
+/**
+ * Lines to add to the ignore file, and the bytes they would keep out of the context.
+ */
+proposed_dockerignore: Array<string>, proposed_saves_bytes: number, 
+/**
+ * The walk stopped at [`MAX_ENTRIES`]: the figures are a lower bound.
+ */
+truncated: boolean, 
+/**
+ * Paths that could not be read (Docker itself fails the build on those).
+ */
+unreadable: Array<string>, };
+export type ContextFlagged = { path: string, bytes: number, why: string, };
+export type WalkStep = { 
+/**
+ * Stable within one review: `DD105@12:1` (rule at line and column), `context@ignore`.
+ */
+id: string, impact: Impact, 
+/**
+ * The rule behind it (its doc says why); `None` for the context's step.
+ */
+code: string | null, rule: string | null, line: number | null, title: string, 
+/**
+ * The rule's one-line summary: why it matters.
+ */
+why: string, 
+/**
+ * The file the fix changes, as the review names it.
+ */
+file: string, 
+/**
+ * The fix alone as a unified diff of `file`; `None` when no fix is mechanical.
+ */
+diff: string | null, 
+/**
+ * What the user should write instead when there is no diff.
+ */
+instead: string | null, 
+/**
+ * The bytes measured behind the step: the instruction's layer, the context.
+ */
+at_stake_bytes: number | null, 
+/**
+ * What the fix should save, when that is known before rebuilding.
+ */
+saves_bytes: number | null, };
+export type Impact = "image" | "context" | "cache" | "security" | "other";
+export type Applied = { written: Array<Written>, 
+/**
+ * The diffs of every file written, together.
+ */
+diff: string, 
+/**
+ * Steps whose fix clashed with an earlier one's and was left for the next review.
+ */
+left_out: Array<string>, };
+export type Written = { path: string, 
+/**
+ * The backup of what it held; `None` when the file is new.
+ */
+backup: string | null, };
+export type Preview = { 
+/**
+ * The diffs of every file that would change, together.
+ */
+diff: string, files: Array<PreviewFile>, 
+/**
+ * Chosen steps whose fix clashes with an earlier one's: they wait for the next review.
+ */
+left_out: Array<string>, };
+export type PreviewFile = { path: string, 
+/**
+ * Where its current text is kept; `None` when the file is new.
+ */
+backup: string | null, };
 export type PruneSpec = { one_click: boolean, images: ImageChoice | null, containers: boolean, 
 /**
  * Volumes by name: the only way a volume is ever pruned.

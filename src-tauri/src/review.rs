@@ -1,0 +1,260 @@
+//! The Dockerfiles view's guided review: review a project, preview and apply the walkthrough's
+//! fixes (and undo them). Apply and preview work on the review the user saw, kept here per
+//! Dockerfile, never on a fresh read: the diff on screen is exactly what is written.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use drydock_engine::ErrorCode;
+use drydock_review::apply::{apply_steps, undo, Applied, ApplyError, Written, BACKUP_SUFFIX};
+use drydock_review::project::{self, Request, ReviewError, ReviewProgress, Reviewed};
+use drydock_review::walkthrough::{
+    fixed_dockerfile, ignore_file_name, proposed_ignore_text, CONTEXT_STEP,
+};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use ts_rs::TS;
+
+use crate::commands::IpcError;
+use crate::lint::expand_home;
+use crate::state::AppState;
+
+/// What applying the chosen steps would write, shown before anything is written.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct Preview {
+    /// The diffs of every file that would change, together.
+    pub diff: String,
+    pub files: Vec<PreviewFile>,
+    /// Chosen steps whose fix clashes with an earlier one's: they wait for the next review.
+    pub left_out: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+pub struct PreviewFile {
+    pub path: String,
+    /// Where its current text is kept; `None` when the file is new.
+    pub backup: Option<String>,
+}
+
+/// The reviews shown and the fixes applied, per Dockerfile (as the review names it).
+#[derive(Default)]
+pub struct ReviewState {
+    reviews: Mutex<HashMap<String, Reviewed>>,
+    applied: Mutex<HashMap<String, Vec<Written>>>,
+}
+
+impl From<ReviewError> for IpcError {
+    fn from(err: ReviewError) -> Self {
+        IpcError::new(err.code(), err.to_string())
+    }
+}
+
+impl From<ApplyError> for IpcError {
+    fn from(err: ApplyError) -> Self {
+        IpcError::new(err.code(), err.to_string())
+    }
+}
+
+fn poisoned() -> IpcError {
+    IpcError::new(ErrorCode::Internal, "the review state is unavailable")
+}
+
+impl ReviewState {
+    fn keep(&self, reviewed: &Reviewed) -> Result<(), IpcError> {
+        let mut reviews = self.reviews.lock().map_err(|_| poisoned())?;
+        reviews.insert(reviewed.review.dockerfile.clone(), reviewed.clone());
+        Ok(())
+    }
+
+    /// The review of `dockerfile` the user last saw.
+    pub(crate) fn shown(&self, dockerfile: &str) -> Result<Reviewed, IpcError> {
+        let reviews = self.reviews.lock().map_err(|_| poisoned())?;
+        reviews.get(dockerfile).cloned().ok_or_else(|| {
+            IpcError::new(
+                ErrorCode::InvalidInput,
+                format!("{dockerfile} has not been reviewed in this session\n  fix: review it first, then choose the fixes"),
+            )
+        })
+    }
+}
+
+/// What the view asks to review, as `docker build [-f DOCKERFILE] PATH` takes it.
+pub fn request_for(
+    path: &str,
+    dockerfile: Option<&str>,
+    image: Option<String>,
+    target: Option<String>,
+    home: Option<&Path>,
+) -> Result<Request, IpcError> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            "type the path of a Dockerfile or of the project directory that holds one",
+        ));
+    }
+    let dockerfile = dockerfile
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| expand_home(d, home));
+    let mut request = Request::for_path(&expand_home(path, home), dockerfile.as_deref());
+    let given = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    request.image = given(image);
+    request.target = given(target);
+    Ok(request)
+}
+
+/// Reviews the project with the app's engine (without one, the Dockerfile and context alone)
+/// and keeps the review for the fixes the user then chooses.
+pub async fn review_project_for(
+    state: &AppState,
+    review: &ReviewState,
+    request: Request,
+    progress: &mut (dyn FnMut(ReviewProgress) + Send),
+) -> Result<Reviewed, IpcError> {
+    let engine = state.engine().await;
+    let result = project::review_project(
+        engine.as_deref().map_err(|e| e.to_string()),
+        &request,
+        progress,
+    )
+    .await;
+    if matches!(&result, Err(e) if e.code() == ErrorCode::EngineUnavailable) {
+        state.forget_engine().await;
+    }
+    let reviewed = result?;
+    review.keep(&reviewed)?;
+    Ok(reviewed)
+}
+
+/// The diff and the files that applying `steps` to the shown review of `dockerfile` would write.
+pub fn review_preview_for(
+    review: &ReviewState,
+    dockerfile: &str,
+    steps: &[String],
+) -> Result<Preview, IpcError> {
+    preview(&review.shown(dockerfile)?, steps)
+}
+
+fn preview(reviewed: &Reviewed, steps: &[String]) -> Result<Preview, IpcError> {
+    let (context_dir, path) = &reviewed.paths;
+    let (fixed, left_out) = fixed_dockerfile(&reviewed.review, &reviewed.source, steps);
+    let mut diff = String::new();
+    let mut files = Vec::new();
+    if fixed != reviewed.source {
+        diff.push_str(&drydock_lint::fix::diff(
+            &reviewed.source,
+            &fixed,
+            &reviewed.review.dockerfile,
+        ));
+        files.push(file(path, true));
+    }
+    let context = reviewed.review.context.as_ref();
+    if let Some(context) = context
+        .filter(|c| steps.iter().any(|s| s == CONTEXT_STEP) && !c.proposed_dockerignore.is_empty())
+    {
+        let name = ignore_file_name(context);
+        let old = reviewed.ignore_text.as_deref();
+        let new = proposed_ignore_text(context, old);
+        diff.push_str(&drydock_lint::fix::diff(
+            old.unwrap_or_default(),
+            &new,
+            &name,
+        ));
+        files.push(file(&context_dir.join(&name), old.is_some()));
+    }
+    if files.is_empty() {
+        return Err(ApplyError::Nothing.into());
+    }
+    Ok(Preview {
+        diff,
+        files,
+        left_out,
+    })
+}
+
+fn file(path: &Path, exists: bool) -> PreviewFile {
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(BACKUP_SUFFIX);
+    PreviewFile {
+        path: path.display().to_string(),
+        backup: exists.then(|| PathBuf::from(backup).display().to_string()),
+    }
+}
+
+/// Writes the fixes of `steps` to the files the shown review of `dockerfile` was made from
+/// (only if they still hold what it read), keeping what was written for an undo.
+pub fn review_apply_for(
+    review: &ReviewState,
+    dockerfile: &str,
+    steps: &[String],
+) -> Result<Applied, IpcError> {
+    let reviewed = review.shown(dockerfile)?;
+    let applied = apply_steps(&reviewed, steps)?;
+    let mut written = review.applied.lock().map_err(|_| poisoned())?;
+    written.insert(dockerfile.to_owned(), applied.written.clone());
+    Ok(applied)
+}
+
+/// Puts back what the last apply to `dockerfile` wrote.
+pub fn review_undo_for(review: &ReviewState, dockerfile: &str) -> Result<(), IpcError> {
+    let mut applied = review.applied.lock().map_err(|_| poisoned())?;
+    let Some(written) = applied.get(dockerfile) else {
+        return Err(IpcError::new(
+            ErrorCode::InvalidInput,
+            format!("no fixes were applied to {dockerfile} in this session, so there is nothing to undo"),
+        ));
+    };
+    undo(written)?;
+    applied.remove(dockerfile);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn review_project(
+    state: tauri::State<'_, AppState>,
+    review: tauri::State<'_, ReviewState>,
+    path: String,
+    dockerfile: Option<String>,
+    image: Option<String>,
+    target: Option<String>,
+    channel: Channel<ReviewProgress>,
+) -> Result<Reviewed, IpcError> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let request = request_for(&path, dockerfile.as_deref(), image, target, home.as_deref())?;
+    review_project_for(&state, &review, request, &mut |p| {
+        let _ = channel.send(p);
+    })
+    .await
+}
+
+// Writing a small file or two: on the async runtime, not the window's thread.
+#[tauri::command]
+pub async fn review_preview(
+    review: tauri::State<'_, ReviewState>,
+    dockerfile: String,
+    steps: Vec<String>,
+) -> Result<Preview, IpcError> {
+    review_preview_for(&review, &dockerfile, &steps)
+}
+
+#[tauri::command]
+pub async fn review_apply(
+    review: tauri::State<'_, ReviewState>,
+    dockerfile: String,
+    steps: Vec<String>,
+) -> Result<Applied, IpcError> {
+    review_apply_for(&review, &dockerfile, &steps)
+}
+
+#[tauri::command]
+pub async fn review_undo(
+    review: tauri::State<'_, ReviewState>,
+    dockerfile: String,
+) -> Result<(), IpcError> {
+    review_undo_for(&review, &dockerfile)
+}
+
+#[cfg(test)]
+mod tests;
