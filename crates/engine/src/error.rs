@@ -133,6 +133,16 @@ pub enum EngineError {
 
     #[error("the engine's answer to {what} could not be read: {detail}")]
     Data { what: String, detail: String },
+
+    #[error(
+        "the build failed{}: {message}\n  fix: the message is the builder's own; correct the Dockerfile or the build context and build again",
+        step.as_ref().map(|s| format!(" at {s}")).unwrap_or_default()
+    )]
+    BuildFailed {
+        /// The step that failed, when the builder said (`[2/3] RUN make`).
+        step: Option<String>,
+        message: String,
+    },
 }
 
 /// The small set of error codes the app's UI branches on; everything else about an error is in
@@ -174,7 +184,8 @@ impl EngineError {
             | EngineError::ContextNotFound { .. }
             | EngineError::Config { .. }
             | EngineError::TlsFile { .. }
-            | EngineError::Unsupported { .. } => ErrorCode::InvalidInput,
+            | EngineError::Unsupported { .. }
+            | EngineError::BuildFailed { .. } => ErrorCode::InvalidInput,
             EngineError::Api { .. }
             | EngineError::Failed { .. }
             | EngineError::DamagedArchive { .. }

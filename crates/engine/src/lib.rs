@@ -7,6 +7,7 @@
 //! is tested against a throwaway `dockerd` (see `drydock-testkit`).
 
 mod attachments;
+mod build;
 mod connect;
 mod context;
 mod discovery;
@@ -20,6 +21,7 @@ mod raw;
 mod remove;
 
 pub use attachments::{ListedContainer, ListedNetwork};
+pub use build::{BuildOptions, BuildProgress, BuilderKind, StepState};
 pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
 pub use context::TlsFiles;
 pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
