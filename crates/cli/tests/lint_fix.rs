@@ -189,3 +189,32 @@ fn a_piped_diff_keeps_the_dockerfiles_bytes_for_patch() {
         run.stdout
     );
 }
+
+#[test]
+fn fixes_that_move_and_join_instructions_settle_in_one_run() {
+    let source = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n# tidy up\nRUN rm -rf /var/lib/apt/lists/*\nCOPY run.sh /run.sh\nRUN chown app:app /run.sh\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"/run.sh\"]\n";
+    let dir = project("Dockerfile", source.as_bytes());
+    let rules = [
+        "apt-get-install-recommends",
+        "apt-lists-kept",
+        "cleanup-in-later-layer",
+        "consecutive-run-instructions",
+        "chmod-in-separate-layer",
+        "copy-context-before-dependencies",
+    ];
+    let mut args = vec!["--fix", "Dockerfile"];
+    for rule in rules {
+        args.extend(["--rule", rule]);
+    }
+    let run = lint(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
+    assert_eq!(
+        fixed,
+        "FROM debian:12\nRUN apt-get update && apt-get install --no-install-recommends -y curl \\\n# tidy up\n && rm -rf /var/lib/apt/lists/*\nCOPY --chown=app:app run.sh /run.sh\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"/run.sh\"]\n"
+    );
+    // Fixing the fixed file finds nothing left to change.
+    let again = lint(dir.path(), &[&["--diff"], &args[1..]].concat(), None);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert!(!again.stdout.contains("--- a/"), "{}", again.stdout);
+}

@@ -35,6 +35,17 @@ const SHAPES: &[Shape] = &[
     ("one huge CMD", |bytes| {
         format!("FROM alpine:3\nCMD run{}\n", " arg".repeat(bytes / 4))
     }),
+    ("short RUNs to join", |bytes| {
+        "FROM alpine:3\n".to_string() + &"RUN a && b\n".repeat(bytes / 11)
+    }),
+    ("installs after context copies", |bytes| {
+        "FROM node:22\nWORKDIR /app\n".to_string() + &"COPY . .\nRUN npm ci\n".repeat(bytes / 20)
+    }),
+    ("cleanups and mode changes in later RUNs", |bytes| {
+        "# syntax=docker/dockerfile:1\nFROM debian:12\n".to_string()
+            + &"RUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\nCOPY a.sh /a.sh\nRUN chmod 755 /a.sh\n"
+                .repeat(bytes / 87)
+    }),
     ("copies from stage indexes", |bytes| {
         "FROM alpine:3 AS a\nFROM alpine:3\n".to_string()
             + &"COPY --from=0 /a /a\n".repeat(bytes / 20)
@@ -56,8 +67,10 @@ fn peak_bytes(source: &str) -> usize {
     .flat_map(|f| f.edits)
     .collect();
     assert!(!edits.is_empty());
+    // Fixes of neighbouring findings may overlap (joined RUNs, options inserted into them):
+    // what is left out waits for the next round.
     let fixed = apply(source, &edits);
-    assert!(fixed.conflicts.is_empty());
+    assert_ne!(fixed.text, source);
     let shown = diff(source, &fixed.text, "Dockerfile");
     assert!(shown.starts_with("--- a/Dockerfile"));
     HEAP.peak_usage().saturating_sub(before)

@@ -1,12 +1,20 @@
 //! Autofixes: byte-range edits a rule attaches to a finding, applied to the source text, and
 //! the unified diff that shows what they change. Pure: text in, text out.
 //!
-//! An edit never introduces syntax the file's builder may lack: rules only insert options the
-//! package managers have always had, rewrite a shell form to the exec form, or name a stage.
+//! An edit never introduces syntax the file's builder may lack. Most rules only insert options
+//! the package managers have always had, join RUNs with `&&` (see [`join`]), move instructions,
+//! rewrite a shell form to the exec form, or name a stage: all of it builds on the classic
+//! builder as on BuildKit. What only BuildKit builds (`COPY --chmod`, `RUN --mount`, heredocs)
+//! is written only into a file that [`relies_on_buildkit`] already, the one place that decides
+//! it: a `# syntax=` directive, a heredoc, or a flag the classic builder rejects (`--mount`,
+//! `--network`, `--security`, `--chmod`, `--link`, `--parents`).
 
+mod builder;
 pub mod diff;
 mod flags;
+pub(crate) mod join;
 
+pub use builder::relies_on_buildkit;
 pub use diff::diff;
 pub(crate) use flags::insert_option;
 

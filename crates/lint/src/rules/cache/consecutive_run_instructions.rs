@@ -24,10 +24,15 @@
 //! RUN mkdir -p /app/data \
 //!  && chown app:app /app/data
 //! ```
+//! `drydock lint --fix` joins the two when both are in shell form without heredocs and the
+//! joined RUN runs the same commands to the same end: the second is one `&&` chain, and the
+//! first leaves no state the second would inherit (`cd`, `export`, `set`, an assignment) and
+//! has no comment, `exit` or `exec`. Comment lines between them stay, inside the joined RUN.
 
 use drydock_dockerfile::Kind;
 
 use crate::finding::Level;
+use crate::fix::join;
 use crate::rule::{Context, Report, Rule};
 
 pub const RULE: Rule = Rule {
@@ -66,11 +71,13 @@ fn check(cx: &Context, out: &mut Report) {
             });
             if let Some((line, before, before_count)) = &previous {
                 if *before == flags && *before_count <= MAX_COMMANDS && count <= MAX_COMMANDS {
-                    out.add(
+                    out.add_with_edits(
                         cx.head(ins),
                         format!(
                             "this RUN directly follows the RUN on line {line}: join them with `&&` into one layer, unless they change at different rates"
                         ),
+                        None,
+                        join::fold(cx, index).into_iter().collect(),
                     );
                 }
             }
@@ -82,7 +89,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, passes};
 
     #[test]
     fn catches_consecutive_runs() {
@@ -115,5 +122,31 @@ mod tests {
             &RULE,
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN a\nRUN b\n",
         );
+    }
+
+    #[test]
+    fn fixes_by_joining_the_runs() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM alpine\nRUN mkdir -p /data\nRUN chown app /data\n"
+            ),
+            "FROM alpine\nRUN mkdir -p /data \\\n && chown app /data\n"
+        );
+        // A chain of three becomes one RUN in one pass.
+        assert_eq!(
+            fixes(&RULE, "FROM alpine\nRUN a\n# why b\nRUN b\nRUN c | d\n"),
+            "FROM alpine\nRUN a \\\n# why b\n && b \\\n && c | d\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_what_would_run_differently() {
+        does_not_fix(&RULE, "FROM alpine\nRUN cd /src\nRUN make\n");
+        does_not_fix(&RULE, "FROM alpine\nRUN a\nRUN b; c\n");
+        does_not_fix(&RULE, "FROM alpine\nRUN a\nRUN b || true\n");
+        does_not_fix(&RULE, "FROM alpine\nRUN [\"a\"]\nRUN b\n");
+        does_not_fix(&RULE, "FROM alpine\nRUN a # note\nRUN b\n");
+        does_not_fix(&RULE, "FROM alpine\nRUN a\nRUN <<EOF\nb\nEOF\n");
     }
 }

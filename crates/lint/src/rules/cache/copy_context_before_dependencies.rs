@@ -32,11 +32,23 @@
 //! ```
 //! A RUN that keeps downloads in a `--mount=type=cache` is not reported: re-running it costs
 //! little.
+//!
+//! `drydock lint --fix` reorders the two when the RUN right after `COPY . <dest>` does nothing
+//! but install with npm (`npm ci`, `npm install`: it copies `package*.json`, which matches the
+//! `package.json` npm needs and the lockfile if there is one) or `pip install -r FILE` (it copies
+//! that file), and `<dest>` is where the install reads them (the WORKDIR). It adds the
+//! manifests' COPY (with the same flags) and the RUN above `COPY . <dest>` and deletes the RUN
+//! below it. The fix cannot see the context: an install that needs more than the manifests (an
+//! `.npmrc`, a `postinstall` script that reads the sources, a requirements file that includes
+//! another) needs those copied too before it builds again.
+
+use std::collections::HashMap;
 
 use drydock_dockerfile::{Args, Instruction, Kind};
 
 use crate::finding::Level;
-use crate::packages::{self, Action};
+use crate::fix::{join, Edit};
+use crate::packages::{self, Action, Manager};
 use crate::rule::{Context, Report, Rule};
 use crate::shell::Command;
 
@@ -64,15 +76,29 @@ fn check(cx: &Context, out: &mut Report) {
         // however many copies and RUNs the stage has.
         let mut seen: Vec<&'static str> = Vec::new();
         let mut pending: Vec<(Vec<&'static str>, Vec<usize>)> = Vec::new();
+        // The WORKDIR each context copy runs in, when the stage set it to a plain path.
+        let mut workdir: Option<String> = None;
+        let mut workdirs: HashMap<usize, Option<String>> = HashMap::new();
         for index in stage.instructions.clone() {
             let Some(ins) = cx.instructions().get(index) else {
                 continue;
             };
             match ins.kind {
-                Kind::Copy | Kind::Add if copies_context(ins) => match pending.last_mut() {
-                    Some((before, copies)) if *before == seen => copies.push(index),
-                    _ => pending.push((seen.clone(), vec![index])),
-                },
+                Kind::Workdir => {
+                    workdir = match &ins.args {
+                        Args::Shell(arg) if plain_absolute(arg.value.trim()) => {
+                            Some(arg.value.trim().trim_end_matches('/').to_string())
+                        }
+                        _ => None,
+                    };
+                }
+                Kind::Copy | Kind::Add if copies_context(ins) => {
+                    workdirs.insert(index, workdir.clone());
+                    match pending.last_mut() {
+                        Some((before, copies)) if *before == seen => copies.push(index),
+                        _ => pending.push((seen.clone(), vec![index])),
+                    }
+                }
                 Kind::Run => {
                     let Some(script) = cx.script(index) else {
                         continue;
@@ -91,7 +117,11 @@ fn check(cx: &Context, out: &mut Report) {
                             let Some(hit) = hit else { return true };
                             copies.retain(|copy| match cx.instructions().get(*copy) {
                                 Some(copy_ins) => {
-                                    report(cx, out, copy_ins, ins, hit);
+                                    let workdir = workdirs.get(copy).cloned().flatten();
+                                    let edits = manifests_first(cx, *copy, index, workdir)
+                                        .into_iter()
+                                        .collect();
+                                    report(cx, out, copy_ins, ins, hit, edits);
                                     false
                                 }
                                 None => true,
@@ -111,7 +141,14 @@ fn check(cx: &Context, out: &mut Report) {
     }
 }
 
-fn report(cx: &Context, out: &mut Report, copy: &Instruction, run: &Instruction, hit: &Install) {
+fn report(
+    cx: &Context,
+    out: &mut Report,
+    copy: &Instruction,
+    run: &Instruction,
+    hit: &Install,
+    edits: Vec<Edit>,
+) {
     let written = copy.original.trim();
     let line = run.span.start.line;
     let message = if hit.manifests.is_empty() {
@@ -125,7 +162,130 @@ fn report(cx: &Context, out: &mut Report, copy: &Instruction, run: &Instruction,
             hit.title, hit.manifests
         )
     };
-    out.add(cx.head(copy), message);
+    out.add_with_edits(cx.head(copy), message, None, edits);
+}
+
+/// The edit that copies the manifests and installs before the context copy at `copy`, moving
+/// the install RUN at `run` (right after it) up; see the module doc for when there is one.
+/// `workdir` is the stage's WORKDIR when it set a plain one.
+fn manifests_first(cx: &Context, copy: usize, run: usize, workdir: Option<String>) -> Option<Edit> {
+    let copy_ins = cx.instructions().get(copy)?;
+    let run_ins = cx.instructions().get(run)?;
+    let Args::Words(words) = &copy_ins.args else {
+        return None;
+    };
+    let [source, dest] = words.as_slice() else {
+        return None;
+    };
+    let into_workdir = matches!(dest.value.as_str(), "." | "./")
+        || workdir.as_deref() == Some(dest.value.trim_end_matches('/'));
+    if run != copy + 1 || !matches!(source.value.as_str(), "." | "./") || !into_workdir {
+        return None;
+    }
+    if !join::between(cx, copy_ins, run_ins)?.is_empty() {
+        return None;
+    }
+    let dest_dir = if dest.value.ends_with('/') {
+        dest.value.clone()
+    } else {
+        format!("{}/", dest.value)
+    };
+    let workdir = workdir.unwrap_or_default();
+    let mut manifests: Option<String> = None;
+    for command in cx.script(run)?.commands.iter().filter(|c| !c.substituted) {
+        let found = manifest(command, &dest_dir, &workdir)?;
+        if manifests.get_or_insert_with(|| found.clone()) != &found {
+            return None;
+        }
+    }
+    let manifests = manifests?;
+    let text = cx.source;
+    let start = join::line_start(cx, copy_ins)?;
+    let run_start = join::line_start(cx, run_ins)?;
+    let end = join::region_end(cx, run_ins)?;
+    let nl = join::newline(cx, run_ins);
+    // The context copy as written, its source and destination replaced.
+    let new_copy = format!(
+        "{}{manifests}{}{dest_dir}{}",
+        text.get(start..cx.offset(source.span.start)?)?,
+        text.get(cx.offset(source.span.end)?..cx.offset(dest.span.start)?)?,
+        text.get(cx.offset(dest.span.end)?..cx.offset(copy_ins.span.end)?)?,
+    );
+    let run_text = text.get(run_start..cx.offset(run_ins.span.end)?)?;
+    let context_copy = text.get(start..run_start)?;
+    Some(Edit {
+        start,
+        end,
+        replacement: format!("{new_copy}{nl}{run_text}{nl}{context_copy}"),
+    })
+}
+
+/// What to copy before `command` so it can run: `package*.json` for npm, the requirements
+/// file for `pip install -r`, as written relative to `dest_dir` (the WORKDIR). None for any
+/// other command, or an install that names files the fix cannot know about.
+fn manifest(command: &Command, dest_dir: &str, workdir: &str) -> Option<String> {
+    let cmd = command.unwrapped();
+    if cmd.is("npm") {
+        let ops = packages::NODE.operands(&cmd);
+        let installs = matches!(ops.as_slice(), ["ci" | "install" | "i"]);
+        let elsewhere = cmd
+            .args()
+            .iter()
+            .any(|a| a.starts_with("--prefix") || a == "-g" || a == "--global");
+        return (installs && !elsewhere).then(|| "package*.json".to_string());
+    }
+    let pkg = packages::read(command)?;
+    if pkg.manager != Manager::Pip || pkg.action != Action::Install {
+        return None;
+    }
+    let args = pkg.command.args();
+    let requirements = args
+        .iter()
+        .filter(|a| a.starts_with("-r") || a.starts_with("--requirement"))
+        .count();
+    let other_files = args.iter().any(|a| {
+        [
+            "-c",
+            "--constraint",
+            "-e",
+            "--editable",
+            "-f",
+            "--find-links",
+        ]
+        .iter()
+        .any(|o| a == o || a.starts_with(&format!("{o}=")))
+    });
+    let local = pkg
+        .names
+        .iter()
+        .any(|n| n.starts_with(['.', '/', '$', '~']) || n.contains('/'));
+    if requirements != 1 || other_files || local {
+        return None;
+    }
+    let file = packages::option_value(&pkg.command, &["-r", "--requirement"])?;
+    // Read where pip runs (the WORKDIR), so it must land right there.
+    let name = match file.strip_prefix('/') {
+        Some(_) => {
+            let dir = match (dest_dir.starts_with('/'), workdir.is_empty()) {
+                (true, _) => dest_dir.to_string(),
+                // Where `COPY . .` lands under the base image's WORKDIR is not known.
+                (false, true) => return None,
+                (false, false) => format!("{workdir}/"),
+            };
+            file.strip_prefix(dir.as_str())?
+        }
+        None => file.strip_prefix("./").unwrap_or(file),
+    };
+    let plain = !name.is_empty()
+        && !name.contains(['/', '*', '?', '[', '$', '\\', ' '])
+        && name != "."
+        && name != "..";
+    plain.then(|| name.to_string())
+}
+
+/// A WORKDIR written as a plain absolute path (no variable, no quote).
+fn plain_absolute(path: &str) -> bool {
+    path.starts_with('/') && !path.contains(['$', '"', '\'', ' ', '\\'])
 }
 
 /// A COPY/ADD from the build context whose sources include the whole context.
@@ -262,7 +422,7 @@ fn install(raw: &Command) -> Option<Install> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, passes};
 
     #[test]
     fn catches_context_copied_before_installs() {
@@ -343,6 +503,62 @@ mod tests {
         passes(
             &RULE,
             "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCOPY . .\nRUN npm ci\n",
+        );
+    }
+
+    #[test]
+    fn fixes_npm_and_pip_by_copying_the_manifests_first() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD [\"node\", \"server.js\"]\n"
+            ),
+            "FROM node:22\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"
+        );
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM python:3.12\nWORKDIR /srv/\nCOPY --chown=app:app . /srv\n\nRUN pip install --no-cache-dir -r /srv/requirements.txt\nCMD [\"app\"]"
+            ),
+            "FROM python:3.12\nWORKDIR /srv/\nCOPY --chown=app:app requirements.txt /srv/\nRUN pip install --no-cache-dir -r /srv/requirements.txt\nCOPY --chown=app:app . /srv\n\nCMD [\"app\"]"
+        );
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM python:3\nCOPY . ./\nRUN pip install -r ./requirements.txt gunicorn\n"
+            ),
+            "FROM python:3\nCOPY requirements.txt ./\nRUN pip install -r ./requirements.txt gunicorn\nCOPY . ./\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_what_may_need_more_than_the_manifests() {
+        // Something else runs in the same RUN, or after an install from the context.
+        does_not_fix(
+            &RULE,
+            "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM python:3\nCOPY . .\nRUN pip install -r requirements/prod.txt\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM python:3\nCOPY . .\nRUN pip install -r /requirements.txt\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM python:3\nCOPY . .\nRUN pip install -r req.txt -c constraints.txt\n",
+        );
+        // Not where the install runs.
+        does_not_fix(&RULE, "FROM node:22\nCOPY . /app\nRUN npm ci\n");
+        // Not right after the copy, or another ecosystem.
+        does_not_fix(&RULE, "FROM node:22\nCOPY . .\nENV CI=1\nRUN npm ci\n");
+        does_not_fix(&RULE, "FROM ruby:3\nCOPY . .\nRUN bundle install\n");
+        does_not_fix(&RULE, "FROM node:22\nCOPY . .\n# deps\nRUN npm ci\n");
+        does_not_fix(
+            &RULE,
+            "FROM python:3\nCOPY . ./\nRUN pip install -r requirements.txt && npm ci\n",
         );
     }
 }

@@ -46,7 +46,7 @@ fn check(cx: &Context, out: &mut Report) {
         |p| p.action == Action::Clean,
         Manager::Apk.cache_dirs(),
     );
-    for (ins, _) in hits {
+    for (_, ins, _) in hits {
         let edits = fix::insert_option(cx, ins, "--no-cache", |p| {
             p.manager == Manager::Apk && p.action == Action::Install && !p.skips_cache()
         });

@@ -7,8 +7,8 @@ use crate::packages::{read, Manager, Package};
 use crate::rule::{mount_covers, Context};
 use crate::shell::Command;
 
-/// The installs of the stages that ship whose download cache stays in the layer: for each RUN,
-/// the first `manager` command that `keeps` a cache and is not followed in the same RUN by a
+/// The installs of the stages that ship whose download cache stays in the layer: for each RUN
+/// (by instruction index), the first `manager` command that `keeps` a cache and is not followed in the same RUN by a
 /// clean (`cleans`) or an `rm` of one of `dirs`, and whose RUN mounts no cache over `dirs`.
 pub fn installs_keeping_cache<'a>(
     cx: &Context<'a>,
@@ -16,7 +16,7 @@ pub fn installs_keeping_cache<'a>(
     keeps: impl Fn(&Package) -> bool,
     cleans: impl Fn(&Package) -> bool,
     dirs: &[&str],
-) -> Vec<(&'a Instruction, Package)> {
+) -> Vec<(usize, &'a Instruction, Package)> {
     let mut out = Vec::new();
     for (index, ins, script) in cx.runs() {
         let ships = cx.stage_of(index).is_some_and(|s| cx.ships(s));
@@ -33,7 +33,7 @@ pub fn installs_keeping_cache<'a>(
             (!cleaned).then_some(pkg)
         });
         if let Some(pkg) = found {
-            out.push((ins, pkg));
+            out.push((index, ins, pkg));
         }
     }
     out

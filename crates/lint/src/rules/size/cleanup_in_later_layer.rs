@@ -28,13 +28,24 @@
 //! that uses it (`RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh`); files the
 //! image never needs belong in `.dockerignore`. Only stages that end up in the final image are
 //! checked.
+//!
+//! `drydock lint --fix` moves the cleanup into the RUN that made the files when that RUN comes
+//! right before it (comment lines aside: any other instruction between them might use the
+//! files, so the fix stays away), the later RUN does nothing but clean up (`rm`, `find
+//! -delete`, a package manager's clean or remove), and the two can be joined without changing
+//! what runs: both in shell form without heredocs, the same flags, the cleanup one `&&` chain,
+//! and no `cd`, `export` or `set` in the earlier RUN that the cleanup would inherit.
 
 use std::collections::{HashMap, HashSet};
 
+use drydock_dockerfile::Kind;
+
 use crate::finding::Level;
+use crate::fix::join;
 use crate::packages::{self, bare_name, option_value, Action, Manager, Package};
 use crate::rule::{mount_covers, Context, Report, Rule};
 use crate::rules::size::paths::{self, covers, RunView};
+use crate::shell::Command;
 
 pub const RULE: Rule = Rule {
     code: "DD102",
@@ -142,7 +153,10 @@ fn check(cx: &Context, out: &mut Report) {
         let mut cleaned: Vec<Leftover> = Vec::new();
         let mut mine: Vec<(Manager, String, String)> = Vec::new();
         let mut mine_names: HashSet<(Manager, String)> = HashSet::new();
-        let mut finding: Option<String> = None;
+        // The message, and the line of the instruction that made what this RUN cleans.
+        let mut finding: Option<(String, u32)> = None;
+        // Every command of this RUN is a cleanup: a fix can move them all.
+        let mut only_cleanup = true;
         for step in run.steps {
             let pkg = packages::read(&step.command);
             let npm_install = step.command.is("npm")
@@ -167,6 +181,7 @@ fn check(cx: &Context, out: &mut Report) {
                     filled_kinds.push(Leftover::NpmCache);
                 }
             }
+            only_cleanup &= is_cleanup(&step.command, pkg.as_ref(), !step.removes.is_empty());
             // What this command cleans.
             let mut now: Vec<Leftover> = pkg.as_ref().map(cleans).unwrap_or(&[]).to_vec();
             if step.command.is("npm")
@@ -190,11 +205,11 @@ fn check(cx: &Context, out: &mut Report) {
                     continue;
                 }
                 if let Some((_, at, title)) = left.iter().rev().find(|(l, _, _)| l == what) {
-                    finding = Some(format!(
+                    finding = Some((format!(
                         "`{}` runs in a later layer than the `{title}` on line {at}, so it cannot take the {} out of that layer: clean up in the RUN that creates them",
                         step.command.words.join(" "),
                         what.what()
-                    ));
+                    ), *at));
                 }
             }
             // Build dependencies removed here but installed by an earlier RUN.
@@ -209,10 +224,10 @@ fn check(cx: &Context, out: &mut Report) {
                         Some((key.1, at, title))
                     });
                     if let Some((name, at, title)) = hit {
-                        finding = Some(format!(
+                        finding = Some((format!(
                             "`{}` removes `{name}`, which the `{title}` on line {at} installed, but a later layer cannot shrink an earlier one: install, use and remove it in one RUN",
                             step.command.words.join(" ")
-                        ));
+                        ), *at));
                     }
                 }
             }
@@ -230,17 +245,27 @@ fn check(cx: &Context, out: &mut Report) {
                         } else {
                             "bind-mount it for the RUN that needs it (`RUN --mount=type=bind`) or leave it out of the copy"
                         };
-                        finding = Some(format!(
+                        finding = Some((format!(
                             "`rm {written_as}` deletes what the {keyword} on line {} wrote, but the bytes stay in that layer: {advice}",
                             origin.span.start.line
-                        ));
+                        ), origin.span.start.line));
                         break;
                     }
                 }
             }
         }
-        if let Some(message) = finding {
-            out.add(cx.head(run.ins), message);
+        if let Some((message, origin)) = finding {
+            // The cleanup moves into the RUN right before it when that RUN made the files.
+            let before = run.index.checked_sub(1);
+            let made_there = before
+                .and_then(|i| cx.instructions().get(i))
+                .is_some_and(|ins| ins.kind == Kind::Run && ins.span.start.line == origin);
+            let edits = if made_there && only_cleanup {
+                join::fold(cx, run.index).into_iter().collect()
+            } else {
+                Vec::new()
+            };
+            out.add_with_edits(cx.head(run.ins), message, None, edits);
         }
         for (what, title) in filled {
             // Kept in a cache mount, it never reached the layer.
@@ -257,6 +282,17 @@ fn check(cx: &Context, out: &mut Report) {
     });
 }
 
+/// Whether a command only deletes: an `rm`, `find -delete`, a package manager's clean or
+/// remove, `npm cache clean`.
+fn is_cleanup(command: &Command, pkg: Option<&Package>, removes: bool) -> bool {
+    removes
+        || pkg.is_some_and(|p| matches!(p.action, Action::Clean | Action::Remove))
+        || (command.is("find") && command.args().iter().any(|a| a == "-delete"))
+        || (command.is("npm")
+            && command.subcommand() == Some("cache")
+            && command.operands().get(1) == Some(&"clean"))
+}
+
 /// What an install makes removable by name: its packages and an apk `--virtual` group.
 fn install_names(pkg: &Package) -> Vec<String> {
     let mut names: Vec<String> = pkg.names.iter().map(|n| bare_name(n).to_string()).collect();
@@ -271,7 +307,7 @@ fn install_names(pkg: &Package) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
+    use crate::rules::testing::{catches, does_not_fix, fixes, passes};
 
     #[test]
     fn catches_cache_cleanup_in_a_later_run() {
@@ -367,6 +403,50 @@ mod tests {
         passes(
             &RULE,
             "FROM alpine\nRUN --mount=type=cache,target=/var/cache/apk apk add x\nRUN rm -rf /var/cache/apk/*\n",
+        );
+    }
+
+    #[test]
+    fn fixes_by_moving_the_cleanup_into_the_run_before() {
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM debian:12\nRUN apt-get update \\\n    && apt-get install -y curl\n# tidy\nRUN apt-get clean && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
+            ),
+            "FROM debian:12\nRUN apt-get update \\\n    && apt-get install -y curl \\\n# tidy\n    && apt-get clean && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
+        );
+        assert_eq!(
+            fixes(
+                &RULE,
+                "FROM alpine:3\nRUN apk add --virtual .b gcc && make\nRUN apk del .b\n"
+            ),
+            "FROM alpine:3\nRUN apk add --virtual .b gcc && make \\\n && apk del .b\n"
+        );
+    }
+
+    #[test]
+    fn does_not_fix_unless_the_run_before_made_it_and_only_cleanup_moves() {
+        // Something else in between may need the files.
+        does_not_fix(
+            &RULE,
+            "FROM alpine:3\nRUN apk add --virtual .b gcc\nRUN make\nRUN apk del .b\n",
+        );
+        // The cleanup RUN does more than clean up.
+        does_not_fix(
+            &RULE,
+            "FROM python:3\nRUN pip install flask\nRUN rm -rf /root/.cache && python -m compileall\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM node:22\nWORKDIR /app\nCOPY . .\nRUN rm -rf tests\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM alpine\nWORKDIR /tmp\nRUN cd /tmp && curl -fsSLO https://x/a.zip\nRUN rm -f a.zip\n",
+        );
+        does_not_fix(
+            &RULE,
+            "FROM centos:7\nRUN yum install -y httpd\nRUN yum clean all; rm -rf /var/cache/yum\n",
         );
     }
 }

@@ -43,7 +43,7 @@ fn check(cx: &Context, out: &mut Report) {
         |p| p.manager == Manager::Dnf && p.action == Action::Clean,
         Manager::Dnf.cache_dirs(),
     );
-    for (ins, pkg) in hits {
+    for (_, ins, pkg) in hits {
         let program = pkg.command.program();
         out.add(
             cx.head(ins),

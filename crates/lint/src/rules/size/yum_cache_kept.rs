@@ -43,7 +43,7 @@ fn check(cx: &Context, out: &mut Report) {
         |p| p.manager == Manager::Yum && p.action == Action::Clean,
         Manager::Yum.cache_dirs(),
     );
-    for (ins, pkg) in hits {
+    for (_, ins, pkg) in hits {
         out.add(
             cx.head(ins),
             format!(

@@ -42,7 +42,7 @@ fn check(cx: &Context, out: &mut Report) {
         |p| p.manager == Manager::Zypper && p.action == Action::Clean,
         Manager::Zypper.cache_dirs(),
     );
-    for (ins, pkg) in hits {
+    for (_, ins, pkg) in hits {
         out.add(
             cx.head(ins),
             format!(
