@@ -5,6 +5,7 @@
 mod analyse;
 mod flags;
 mod ignore;
+mod pack;
 mod pattern;
 mod sources;
 
@@ -15,6 +16,7 @@ pub use analyse::{
 };
 pub use flags::SNIFF_BYTES;
 pub use ignore::{Ignore, Verdict};
+pub use pack::{pack, tar_name, PackError, Packed, OUTSIDE_DOCKERFILE};
 pub use sources::Sources;
 
 #[cfg(test)]
