@@ -1,6 +1,8 @@
 //! `drydock lint --fix` and `--diff`, the real binary on Dockerfiles in temporary directories:
 //! the diff printed, files rewritten in place with a backup, and the exit code decided by the
 //! findings left. Rules are selected with `--rule` so new rules do not change the output.
+//! Fixed files that move and join instructions are built on a throwaway engine, by both
+//! builders, beside the originals.
 
 mod common;
 
@@ -217,4 +219,138 @@ fn fixes_that_move_and_join_instructions_settle_in_one_run() {
     let again = lint(dir.path(), &[&["--diff"], &args[1..]].concat(), None);
     assert_eq!(again.code, 0, "{}", again.stdout);
     assert!(!again.stdout.contains("--- a/"), "{}", again.stdout);
+}
+
+/// The mode, owner and contents a test image holds at the paths the fixes touch, read in a
+/// container of `image`.
+fn image_state(engine: &drydock_testkit::Dockerd, name: &str, image: &str) -> String {
+    engine.run_exited(
+        name,
+        image,
+        "cd / && busybox stat -c '%a %u:%g %n' run.sh tmp/dl app/installed && \
+         find var/lib/apt app | busybox sort && cat app/installed",
+    );
+    engine.docker(&["logs", name])
+}
+
+/// Layers an image's history records (empty ones included: the count of instructions).
+fn history_rows(engine: &drydock_testkit::Dockerd, image: &str) -> usize {
+    engine.docker(&["history", "-q", image]).lines().count()
+}
+
+// What the fixes write must build on both builders to the same files: RUNs joined with a
+// comment line inside the continuation, `COPY --chown`, manifests copied first. Fake `apt-get`
+// and `npm` scripts stand in for the real tools the busybox base lacks.
+#[test]
+fn fixed_dockerfiles_build_the_same_files_on_both_builders() {
+    use drydock_testkit::fixtures::{Builder, BASE};
+
+    let engine = drydock_testkit::Dockerd::start();
+    engine.base();
+    let source = format!(
+        "FROM {BASE}\n\
+RUN echo 'mkdir -p /var/lib/apt/lists && echo index > /var/lib/apt/lists/index' > /bin/apt-get && echo 'cat package.json > installed' > /bin/npm && chmod 755 /bin/apt-get /bin/npm\n\
+RUN apt-get update\n\
+# tidy up\n\
+RUN rm -rf /var/lib/apt/lists/*\n\
+COPY run.sh /run.sh\n\
+RUN chown 1000:1000 /run.sh\n\
+ENV STEP=download\n\
+RUN echo data > /tmp/dl\n\
+RUN chmod 600 /tmp/dl\n\
+WORKDIR /app\n\
+COPY . .\n\
+RUN npm ci\n"
+    );
+    let dir = project("Dockerfile", source.as_bytes());
+    let mut args = vec!["--fix", "Dockerfile", "--no-fail"];
+    for rule in [
+        "apt-lists-kept",
+        "cleanup-in-later-layer",
+        "consecutive-run-instructions",
+        "chmod-in-separate-layer",
+        "copy-context-before-dependencies",
+    ] {
+        args.extend(["--rule", rule]);
+    }
+    let run = lint(dir.path(), &args, None);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
+    assert_eq!(
+        fixed,
+        format!(
+            "FROM {BASE}\n\
+RUN echo 'mkdir -p /var/lib/apt/lists && echo index > /var/lib/apt/lists/index' > /bin/apt-get && echo 'cat package.json > installed' > /bin/npm && chmod 755 /bin/apt-get /bin/npm\n\
+RUN apt-get update \\\n\
+# tidy up\n \
+&& rm -rf /var/lib/apt/lists/*\n\
+COPY --chown=1000:1000 run.sh /run.sh\n\
+ENV STEP=download\n\
+RUN echo data > /tmp/dl \\\n \
+&& chmod 600 /tmp/dl\n\
+WORKDIR /app\n\
+COPY package*.json ./\n\
+RUN npm ci\n\
+COPY . .\n"
+        )
+    );
+    let files: &[(&str, &[u8])] = &[
+        ("run.sh", b"echo run\n"),
+        ("package.json", b"{\"name\": \"x\"}\n"),
+        ("src.txt", b"source\n"),
+    ];
+    for (builder, label) in [
+        (Builder::Classic, "classic"),
+        (Builder::BuildKit, "buildkit"),
+    ] {
+        let before = engine.build_in(&format!("fix/{label}-before:1"), &source, files, builder);
+        let after = engine.build_in(&format!("fix/{label}-after:1"), &fixed, files, builder);
+        let want = image_state(&engine, &format!("{label}-before"), &before);
+        assert!(want.contains("600 0:0 tmp/dl"), "{want}");
+        assert!(want.contains("644 1000:1000 run.sh"), "{want}");
+        assert!(!want.contains("lists/index"), "{want}");
+        assert_eq!(
+            image_state(&engine, &format!("{label}-after"), &after),
+            want,
+            "{label}"
+        );
+        // Three RUNs fewer, one COPY (of the manifests) more.
+        assert_eq!(
+            history_rows(&engine, &after) + 2,
+            history_rows(&engine, &before),
+            "{label}"
+        );
+    }
+}
+
+// `COPY --chmod` is written only into a file that relies on BuildKit; the BuildKit of this
+// engine (20.10's, without a `# syntax=` frontend: none can be pulled here) must build it.
+#[test]
+fn copy_chmod_written_for_a_buildkit_file_builds_with_buildkit() {
+    use drydock_testkit::fixtures::{Builder, BASE};
+
+    let engine = drydock_testkit::Dockerd::start();
+    engine.base();
+    let source =
+        format!("FROM {BASE}\nRUN --mount=type=tmpfs,target=/t true\nCOPY run.sh /run.sh\nRUN chmod 0750 /run.sh\n");
+    let dir = project("Dockerfile", source.as_bytes());
+    let run = lint(
+        dir.path(),
+        &["--fix", "Dockerfile", "--rule", "chmod-in-separate-layer"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let fixed = std::fs::read_to_string(dir.path().join("Dockerfile")).expect("read");
+    assert_eq!(
+        fixed,
+        format!("FROM {BASE}\nRUN --mount=type=tmpfs,target=/t true\nCOPY --chmod=0750 run.sh /run.sh\n")
+    );
+    let image = engine.build_in(
+        "fix/chmod:1",
+        &fixed,
+        &[("run.sh", b"echo\n")],
+        Builder::BuildKit,
+    );
+    engine.run_exited("chmod", &image, "busybox stat -c '%a' /run.sh");
+    assert_eq!(engine.docker(&["logs", "chmod"]).trim(), "750");
 }
