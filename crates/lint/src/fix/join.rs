@@ -5,8 +5,9 @@
 //!
 //! That holds only for plain shapes, so anything else gets no edit: a RUN in exec form or with
 //! a heredoc, a file with another escape character, a script with a comment (`#` would swallow
-//! what is appended), one that ends in `;`, `&`, `|` or a dangling `\`, or one that may stop
-//! before its end (`exit`, `exec`, `return`). Folding a second RUN also needs the same flags on
+//! what is appended), an unclosed quote or parenthesis or a shell heredoc (`<<`, which would
+//! take in what follows), one that ends in `;`, `&`, `|` or a dangling `\`, or one that may
+//! stop before its end (`exit`, `exec`, `return`). Folding a second RUN also needs the same flags on
 //! both, a second script that is one `&&` chain (after `;` or `||` its exit status would no
 //! longer stop the build), and a first script that leaves no state behind for the second
 //! (`cd`, `export`, `set`, a bare assignment...), since the second used to start afresh.
@@ -87,7 +88,7 @@ pub(crate) fn fold(cx: &Context, second: usize) -> Option<Edit> {
     let Args::Shell(arg) = &b.args else {
         return None;
     };
-    if !b.heredocs.is_empty() {
+    if !b.heredocs.is_empty() || !plain_text(&arg.value) {
         return None;
     }
     let commands: Vec<&Command> = cx
@@ -228,6 +229,7 @@ fn tail(cx: &Context, index: usize) -> Option<Tail> {
         && cx.file.escape == '\\'
         && !value.is_empty()
         && !value.contains('#')
+        && plain_text(value)
         && !value.ends_with([';', '&', '|', '\\'])
         && !script.commands.iter().any(stops);
     if !plain {
@@ -264,6 +266,46 @@ fn tail(cx: &Context, index: usize) -> Option<Tail> {
         leading,
         newline: newline(cx, ins),
     })
+}
+
+/// Whether a script's text closes every quote, backquote and parenthesis it opens and has no
+/// shell heredoc (`<<`): text after an unclosed one, or after a heredoc marker, would be read
+/// as part of it. One pass over the text.
+fn plain_text(text: &str) -> bool {
+    if text.contains("<<") {
+        return false;
+    }
+    let mut depth: usize = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '\'' if !chars.by_ref().any(|c| c == '\'') => return false,
+            '"' | '`' => {
+                let mut closed = false;
+                while let Some(inner) = chars.next() {
+                    if inner == '\\' {
+                        chars.next();
+                    } else if inner == c {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return false;
+                }
+            }
+            '(' => depth += 1,
+            ')' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn flags(ins: &Instruction) -> Vec<(&str, Option<&str>)> {
@@ -346,9 +388,21 @@ mod tests {
             "# escape=`\nFROM a\nRUN b\n",
             "FROM a\nRUN b \\",
             "FROM a\nCMD b\n",
+            "FROM a\nRUN b 'c\n",
+            "FROM a\nRUN b \"c\\\"\n",
+            "FROM a\nRUN b $(c\n",
+            "FROM a\nRUN cat <<X\n",
         ] {
             assert_eq!(appended(source), None, "{source:?}");
         }
+    }
+
+    #[test]
+    fn quoted_and_nested_text_is_plain_when_closed() {
+        assert!(plain_text("a 'b (' \"c \\\" ` d\" $(e `f`) \\( g"));
+        assert!(!plain_text("a )"));
+        assert!(!plain_text("a `b"));
+        assert!(!plain_text("a \"b\\"));
     }
 
     #[test]
@@ -379,6 +433,7 @@ mod tests {
             "FROM a\nRUN b\n# hadolint ignore=DL3059\nRUN c\n",
             "FROM a\nRUN b\nRUN <<EOF\nc\nEOF\n",
             "FROM a\nRUN b\nRUN [\"c\"]\n",
+            "FROM a\nRUN b\nRUN echo \"c\n",
             "FROM a\nRUN b\nFROM a\nRUN c\n",
         ] {
             let last = drydock_dockerfile::parse(source).instructions.len() - 1;
