@@ -7,10 +7,10 @@
 //! a heredoc, a file with another escape character, a script with a comment (`#` would swallow
 //! what is appended), an unclosed quote or parenthesis or a shell heredoc (`<<`, which would
 //! take in what follows), one that ends in `;`, `&`, `|` or a dangling `\`, or one that may
-//! stop before its end (`exit`, `exec`, `return`). Folding a second RUN also needs the same flags on
-//! both, a second script that is one `&&` chain (after `;` or `||` its exit status would no
-//! longer stop the build), and a first script that leaves no state behind for the second
-//! (`cd`, `export`, `set`, a bare assignment...), since the second used to start afresh.
+//! stop before its end (`exit`, `exec`, `return`). Folding a second RUN also needs the same
+//! flags on both, a second script that is one `&&` chain (after `;` or `||` its exit status
+//! would no longer stop the build), and a first script that leaves no state behind for the
+//! second (`cd`, `export`, `set`, a bare assignment...), since the second used to start afresh.
 //!
 //! Each fix is one edit covering everything it changes, so that fixes of other findings either
 //! apply with it or not at all: never half of it.
