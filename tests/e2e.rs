@@ -226,7 +226,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         save(&client, view).await;
     }
-    dockerfiles_view(&client).await;
+    dockerfiles_view(&client, &engine).await;
     security_view(&client).await;
 
     click(&client, "[data-testid=nav-engine]").await;
@@ -678,7 +678,8 @@ async fn security_row(client: &Client, tag: &str) -> fantoccini::elements::Eleme
 
 /// The Dockerfiles view lints a project the user names and explains each finding; text from
 /// the Dockerfile is shown as text.
-async fn dockerfiles_view(client: &Client) {
+async fn dockerfiles_view(client: &Client, engine: &Dockerd) {
+    review_view(client, engine).await;
     let project = tempfile::tempdir().expect("project dir");
     std::fs::write(
         project.path().join("Dockerfile"),
@@ -688,6 +689,7 @@ async fn dockerfiles_view(client: &Client) {
     )
     .expect("write Dockerfile");
     click(client, "[data-testid=nav-dockerfiles]").await;
+    click(client, "[data-testid=tab-lint]").await;
     let input = wait_for(client, "[data-testid=lint-path]").await;
     // A path that is not there: the one error component says what happened and what to do, with
     // the path (text from the user) as text.
@@ -737,4 +739,100 @@ async fn dockerfiles_view(client: &Client) {
     wait_for(client, ".rule-row").await;
     assert!(texts(client, ".rule-row").await.len() >= 30);
     save(client, "rules").await;
+}
+
+/// The guided review of a project whose image is on the engine: each line's layer as a bar and
+/// a size, the bytes a later line hides, the walkthrough led by the measured saving; one fix
+/// applied through the confirm dialog (the file changes, a backup beside it) and undone.
+async fn review_view(client: &Client, engine: &Dockerd) {
+    let source = format!(
+        "FROM {BASE}\n# {HOSTILE}\nRUN head -c 3000000 /dev/zero > /big\nRUN rm /big\nCMD echo done\n"
+    );
+    engine.build("review/app:1", &source, Builder::Classic);
+    let project = tempfile::tempdir().expect("project dir");
+    let dockerfile = project.path().join("Dockerfile");
+    std::fs::write(&dockerfile, &source).expect("write Dockerfile");
+    // A repository's history is sent with the context unless an ignore file keeps it out.
+    std::fs::create_dir(project.path().join(".git")).expect(".git");
+    std::fs::write(project.path().join(".git/HEAD"), "ref: refs/heads/main\n").expect("HEAD");
+
+    click(client, "[data-testid=nav-dockerfiles]").await;
+    click(client, "[data-testid=tab-review]").await;
+    let input = wait_for(client, "[data-testid=review-path]").await;
+    input.clear().await.expect("clear");
+    input
+        .send_keys(&project.path().display().to_string())
+        .await
+        .expect("type path");
+    click(client, "[data-testid=review-run]").await;
+    let image = wait_for_text(client, "[data-testid=review-image]", "review/app:1").await;
+    assert!(image.contains("exact"), "{image}");
+    // The 3 MB layer is the biggest: its bar fills the width; the line after it hides it all.
+    let widths = client
+        .execute(
+            "return Array.from(document.querySelectorAll('[data-testid=layer-bar]')).map(e => e.style.width);",
+            vec![],
+        )
+        .await
+        .expect("bar widths");
+    let widths: Vec<String> = serde_json::from_value(widths).expect("widths");
+    assert_eq!(
+        widths.iter().filter(|w| *w == "100%").count(),
+        1,
+        "{widths:?}"
+    );
+    let costs = text_contents(client, "[data-testid=layer-cost]").await;
+    assert!(costs.iter().any(|c| c.contains("3 MB")), "{costs:?}");
+    let hidden = text_contents(client, "[data-testid=layer-hidden] summary").await;
+    assert_eq!(hidden, ["3 MB hidden later by line 4"], "{hidden:?}");
+    let steps = text_contents(client, "[data-testid=walk-step]").await;
+    assert!(steps[0].contains("saves ~3 MB"), "{steps:?}");
+    assert!(
+        steps.iter().any(|s| s.contains(".dockerignore")),
+        "the context step: {steps:?}"
+    );
+    let sent = text_contents(client, "[data-testid=context-sent]").await;
+    assert!(sent[0].contains("no ignore file"), "{sent:?}");
+    // The comment line is the file's text, shown as such.
+    let lines = text_contents(client, "[data-testid=source-line] .text").await;
+    assert_eq!(lines[1], format!("# {HOSTILE}"));
+    assert_nothing_injected(client, "a Dockerfile line stays text in the review").await;
+    save(client, "review").await;
+
+    // Choose the first step that has a fix; nothing is written until the dialog is accepted.
+    click(client, "[data-testid=walk-choose]").await;
+    click(client, "[data-testid=review-apply]").await;
+    let dialog = wait_for(client, "[data-testid=apply-dialog]").await;
+    let said = text_contents(client, "[data-testid=apply-dialog]")
+        .await
+        .join("\n");
+    assert!(said.contains("Dockerfile.drydock-bak"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&dockerfile).expect("read"),
+        source,
+        "nothing written before the user agreed"
+    );
+    assert!(dialog.is_displayed().await.expect("shown"));
+    save(client, "review-apply").await;
+    click(client, "[data-testid=apply-accept]").await;
+    wait_for_text(client, "[data-testid=review-applied]", "Applied to").await;
+    let fixed = std::fs::read_to_string(&dockerfile).expect("read");
+    assert_ne!(fixed, source, "the fix was written");
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("Dockerfile.drydock-bak")).expect("backup"),
+        source
+    );
+    click(client, "[data-testid=review-undo]").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&dockerfile).expect("read") != source {
+        assert!(
+            Instant::now() < deadline,
+            "undo did not put the Dockerfile back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    wait_for(client, "[data-testid=review-image]").await;
+
+    // The other views count images: the project's image goes again.
+    engine.docker(&["rmi", "review/app:1"]);
 }

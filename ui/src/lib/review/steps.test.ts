@@ -30,6 +30,7 @@ describe('words', () => {
     expect(stake(step('a', { saves_bytes: 0, at_stake_bytes: 0 }))).toBeNull();
   });
   it('count the fixes on the button', () => {
+    expect(applyLabel(0)).toBe('Apply fixes…');
     expect(applyLabel(1)).toBe('Apply 1 fix…');
     expect(applyLabel(3)).toBe('Apply 3 fixes…');
   });

@@ -28,6 +28,7 @@ export function chooseAll(steps: WalkStep[], chosen: string[]): string[] {
 }
 
 export function applyLabel(count: number): string {
+  if (count === 0) return 'Apply fixes…';
   return count === 1 ? 'Apply 1 fix…' : `Apply ${count} fixes…`;
 }
 
