@@ -5,5 +5,6 @@ pub mod apply;
 pub mod context;
 pub mod join;
 pub mod project;
+pub mod rebuild;
 pub mod review;
 pub mod walkthrough;

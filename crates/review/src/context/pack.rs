@@ -8,8 +8,10 @@
 //! memory, plus one directory's names at a time. The Dockerfile's bytes can be replaced by a given
 //! text under its own name, so a fixed Dockerfile is built without touching the user's file.
 
+use std::cell::Cell;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::analyse::{ignore_file_for, ignore_for_build, Builder};
 use super::ignore::{clean, Ignore, Verdict};
@@ -90,7 +92,13 @@ pub fn pack(
         )?),
         None => None,
     };
-    let mut tar = tar::Builder::new(out);
+    // tar's Builder writes the end-of-archive blocks when dropped, even after an error: a
+    // context cut short would then look whole to the engine. A stopped writer refuses them.
+    let stopped = Rc::new(Cell::new(false));
+    let mut tar = tar::Builder::new(Stoppable {
+        out,
+        stopped: Rc::clone(&stopped),
+    });
     tar.follow_symlinks(false);
     let mut packer = Packer {
         tar: &mut tar,
@@ -100,16 +108,41 @@ pub fn pack(
         replaced: false,
         packed: Packed::default(),
     };
-    packer.dir(context, "", None)?;
-    if let (Some(bytes), false) = (replacement.as_deref(), packer.replaced) {
-        packer.bytes(&name, bytes, 0o644, 0)?;
+    let walked = packer.dir(context, "", None).and_then(|()| {
+        match (replacement.as_deref(), packer.replaced) {
+            (Some(bytes), false) => packer.bytes(&name, bytes, 0o644, 0),
+            _ => Ok(()),
+        }
+    });
+    if let Err(e) = walked {
+        stopped.set(true);
+        return Err(e);
     }
     let packed = std::mem::take(&mut packer.packed);
     tar.into_inner()
         .map_err(PackError::Send)?
+        .out
         .flush()
         .map_err(PackError::Send)?;
     Ok(packed)
+}
+
+struct Stoppable<W> {
+    out: W,
+    stopped: Rc<Cell<bool>>,
+}
+
+impl<W: Write> Write for Stoppable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.stopped.get() {
+            return Err(io::Error::other("the context walk failed"));
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 struct Packer<'a, W: Write> {
