@@ -442,6 +442,24 @@ pub struct ReviewArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = ReviewFormat::Tty)]
     pub format: ReviewFormat,
+    /// Build the Dockerfile with every autofix applied (in memory: the file is not written) as
+    /// a trial image, and compare it with the reviewed image
+    #[arg(long)]
+    pub rebuild: bool,
+    /// With --rebuild: the network for RUN steps (`none`, `host`, ...) [default: the engine's]
+    #[arg(long, value_name = "NETWORK", requires = "rebuild")]
+    pub network: Option<String>,
+    /// With --rebuild: the builder
+    #[arg(long, value_enum, default_value_t = BuilderArg::Buildkit, requires = "rebuild")]
+    pub builder: BuilderArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BuilderArg {
+    /// BuildKit, the default builder of current engines
+    Buildkit,
+    /// The legacy builder, for engines without BuildKit
+    Classic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

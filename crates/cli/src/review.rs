@@ -14,6 +14,8 @@ use drydock_review::review::{review, Candidate, ImageInput, Review, ReviewedImag
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod rebuild;
+
 /// The image chosen and what the review needs of it.
 struct Chosen {
     image: ReviewedImage,
@@ -46,9 +48,14 @@ pub async fn run(args: &ReviewArgs, engine: Result<Engine, CliError>) -> Result<
         target: args.target.clone(),
         ..Options::default()
     };
-    let (chosen, candidates) = match engine {
+    // Naming an image or rebuilding needs the engine: its error, not a review without one.
+    let engine = match engine {
+        Err(e) if args.image.is_some() || args.rebuild => return Err(e),
+        other => other,
+    };
+    let (chosen, candidates) = match &engine {
         Ok(engine) => {
-            let (chosen, candidates) = choose(&engine, &source, &options, args).await?;
+            let (chosen, candidates) = choose(engine, &source, &options, args).await?;
             let layers = match &chosen {
                 Some(c) => match engine.layer_report(&c.image.id).await {
                     Ok(report) => Some(report),
@@ -64,7 +71,6 @@ pub async fn run(args: &ReviewArgs, engine: Result<Engine, CliError>) -> Result<
             };
             (chosen.map(|c| (c, layers)), candidates)
         }
-        Err(e) if args.image.is_some() => return Err(e),
         Err(e) => {
             eprintln!(
                 "note: no engine reachable ({}); reviewing the Dockerfile and its context only",
@@ -92,9 +98,22 @@ pub async fn run(args: &ReviewArgs, engine: Result<Engine, CliError>) -> Result<
         Some(context),
         candidates,
     );
+    let rebuilt = match (&engine, args.rebuild) {
+        (Ok(engine), true) => {
+            let before = review.image.as_ref().map(|i| i.id.clone());
+            rebuild::rebuild(engine, args, &context_dir, &dockerfile, before).await?
+        }
+        _ => None,
+    };
     Ok(Outcome::ok(match args.format {
-        ReviewFormat::Tty => tty(&review),
-        ReviewFormat::Json => json(&review)?,
+        ReviewFormat::Tty => {
+            let mut out = tty(&review);
+            if let Some(rebuilt) = &rebuilt {
+                rebuild::tty(&mut out, rebuilt);
+            }
+            out
+        }
+        ReviewFormat::Json => json(&review, args.rebuild.then_some(rebuilt.as_ref()))?,
     }))
 }
 
@@ -219,9 +238,24 @@ async fn choose(
     ))
 }
 
-fn json(review: &Review) -> Result<String, CliError> {
-    let mut text = serde_json::to_string_pretty(review)
-        .map_err(|e| CliError::new("cannot write the review as JSON").caused_by(e))?;
+/// The review as JSON; with `--rebuild`, the comparison under `rebuild` (null when no autofix
+/// applied).
+fn json(review: &Review, rebuilt: Option<Option<&rebuild::Rebuilt>>) -> Result<String, CliError> {
+    #[derive(serde::Serialize)]
+    struct WithRebuild<'a> {
+        #[serde(flatten)]
+        review: &'a Review,
+        rebuild: Option<&'a drydock_review::rebuild::Comparison>,
+    }
+    let written = match rebuilt {
+        None => serde_json::to_string_pretty(review),
+        Some(rebuilt) => serde_json::to_string_pretty(&WithRebuild {
+            review,
+            rebuild: rebuilt.map(|r| &r.comparison),
+        }),
+    };
+    let mut text =
+        written.map_err(|e| CliError::new("cannot write the review as JSON").caused_by(e))?;
     text.push('\n');
     Ok(text)
 }
