@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 34] = [
+const COMMANDS: [&str; 37] = [
     "engine_status",
     "overview",
     "images",
@@ -15,6 +15,9 @@ const COMMANDS: [&str; 34] = [
     "review_preview",
     "review_apply",
     "review_undo",
+    "review_rebuild",
+    "review_cancel_rebuild",
+    "review_plan_trial_removal",
     "image_layers",
     "cleanup_plan",
     "prune_run",

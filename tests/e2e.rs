@@ -833,6 +833,47 @@ async fn review_view(client: &Client, engine: &Dockerd) {
     }
     wait_for(client, "[data-testid=review-image]").await;
 
+    // Rebuild with the first fix (this engine has no network for RUN steps) and compare.
+    let network = wait_for(client, "[data-testid=rebuild-network]").await;
+    network.send_keys("none").await.expect("type network");
+    click(client, "[data-testid=walk-choose]").await;
+    click(client, "[data-testid=rebuild-run]").await;
+    let summary = wait_for_text(client, "[data-testid=rebuild-summary]", "%").await;
+    assert!(
+        summary.starts_with("-3 MB, -") || summary.starts_with("-3.0"),
+        "the fix saves the 3 MB the RUN hid: {summary}"
+    );
+    let result = text_contents(client, "[data-testid=rebuild-result]")
+        .await
+        .join("\n");
+    assert!(result.contains("Hidden bytes"), "{result}");
+    let trial = text_contents(client, "[data-testid=rebuild-result] .tag code").await;
+    assert!(trial[0].starts_with("drydock-trial/"), "{trial:?}");
+    assert_eq!(
+        std::fs::read_to_string(&dockerfile).expect("read"),
+        source,
+        "a trial build never writes the user's file"
+    );
+    save(client, "review-rebuild").await;
+
+    // The trial image goes through the cleanup's plan and confirm dialog, never forced.
+    click(client, "[data-testid=rebuild-remove]").await;
+    let said = wait_for(client, "[data-testid=confirm-dialog]")
+        .await
+        .text()
+        .await
+        .expect("dialog text");
+    assert!(said.contains("Remove the trial image?"), "{said}");
+    click(client, "[data-testid=confirm-accept]").await;
+    wait_for_text(client, "[data-testid=result-removed]", "1 of 1").await;
+    assert!(
+        !engine
+            .try_docker(&["image", "inspect", &trial[0]])
+            .status
+            .success(),
+        "the trial image was removed"
+    );
+
     // The other views count images: the project's image goes again.
     engine.docker(&["rmi", "review/app:1"]);
 }

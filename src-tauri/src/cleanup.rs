@@ -90,6 +90,14 @@ impl CleanupState {
         f(&store).map_err(IpcError::from)
     }
 
+    /// Remembers a plan made elsewhere (a review's trial image) so `prune_run` runs it by id,
+    /// like any plan the Cleanup view shows.
+    pub(crate) fn shown(&self, prepared: drydock_cleanup::Prepared) -> PlanReport {
+        let report = PlanReport::of(&prepared, None);
+        self.plans.shown(prepared, ());
+        report
+    }
+
     pub(crate) fn policy(&self) -> Result<QuarantinePolicy, IpcError> {
         self.with_store(|s| QuarantinePolicy::load(s, &self.data_dir))
     }

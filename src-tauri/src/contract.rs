@@ -69,6 +69,10 @@ pub fn typescript() -> String {
         export::<drydock_review::apply::Written>(&cfg),
         export::<crate::review::Preview>(&cfg),
         export::<crate::review::PreviewFile>(&cfg),
+        export::<drydock_review::rebuild::Comparison>(&cfg),
+        export::<drydock_review::rebuild::Measure>(&cfg),
+        export::<drydock_engine::BuildProgress>(&cfg),
+        export::<drydock_engine::StepState>(&cfg),
         // Cleanup
         export::<drydock_cleanup::Spec>(&cfg),
         export::<drydock_cleanup::ImageChoice>(&cfg),

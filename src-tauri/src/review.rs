@@ -37,11 +37,20 @@ pub struct PreviewFile {
     pub backup: Option<String>,
 }
 
-/// The reviews shown and the fixes applied, per Dockerfile (as the review names it).
+/// The reviews shown and the fixes applied, per Dockerfile (as the review names it), and the
+/// trial rebuild (one at a time).
 #[derive(Default)]
 pub struct ReviewState {
-    reviews: Mutex<HashMap<String, Reviewed>>,
+    reviews: Mutex<HashMap<String, Shown>>,
     applied: Mutex<HashMap<String, Vec<Written>>>,
+    pub(crate) rebuild: rebuild::Rebuilds,
+}
+
+/// A review as shown, with the stage it was asked for (a rebuild builds the same one).
+#[derive(Clone)]
+pub(crate) struct Shown {
+    pub reviewed: Reviewed,
+    pub target: Option<String>,
 }
 
 impl From<ReviewError> for IpcError {
@@ -61,14 +70,22 @@ fn poisoned() -> IpcError {
 }
 
 impl ReviewState {
-    fn keep(&self, reviewed: &Reviewed) -> Result<(), IpcError> {
+    fn keep(&self, reviewed: &Reviewed, target: Option<String>) -> Result<(), IpcError> {
         let mut reviews = self.reviews.lock().map_err(|_| poisoned())?;
-        reviews.insert(reviewed.review.dockerfile.clone(), reviewed.clone());
+        let shown = Shown {
+            reviewed: reviewed.clone(),
+            target,
+        };
+        reviews.insert(reviewed.review.dockerfile.clone(), shown);
         Ok(())
     }
 
     /// The review of `dockerfile` the user last saw.
     pub(crate) fn shown(&self, dockerfile: &str) -> Result<Reviewed, IpcError> {
+        Ok(self.shown_with_target(dockerfile)?.reviewed)
+    }
+
+    pub(crate) fn shown_with_target(&self, dockerfile: &str) -> Result<Shown, IpcError> {
         let reviews = self.reviews.lock().map_err(|_| poisoned())?;
         reviews.get(dockerfile).cloned().ok_or_else(|| {
             IpcError::new(
@@ -124,7 +141,7 @@ pub async fn review_project_for(
         state.forget_engine().await;
     }
     let reviewed = result?;
-    review.keep(&reviewed)?;
+    review.keep(&reviewed, request.target.clone())?;
     Ok(reviewed)
 }
 
@@ -255,6 +272,8 @@ pub async fn review_undo(
 ) -> Result<(), IpcError> {
     review_undo_for(&review, &dockerfile)
 }
+
+pub(crate) mod rebuild;
 
 #[cfg(test)]
 mod tests;

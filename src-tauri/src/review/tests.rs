@@ -16,7 +16,7 @@ async fn shown(dir: &Path, state: &ReviewState) -> Reviewed {
         project::review_project(Err("no engine in this test".into()), &request, &mut |_| {})
             .await
             .expect("reviewed");
-    state.keep(&reviewed).expect("kept");
+    state.keep(&reviewed, None).expect("kept");
     reviewed
 }
 

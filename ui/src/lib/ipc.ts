@@ -6,7 +6,7 @@ import type {
   Schedule, ScheduledRun, ScheduleReport,
   BuildCacheRow, ContainerRow, EngineChoice, ExportProgress, ImageDetail, ImageLayers, ImageRow, LintRun, Overview,
   RuleDoc,
-  Applied, Preview, Reviewed, ReviewProgress,
+  Applied, BuildProgress, Comparison, Preview, Reviewed, ReviewProgress,
   VolumeRow,
   DbStatus, ScanAlert, ScanReport, Severity,
 } from './types';
@@ -42,6 +42,18 @@ export const reviewPreview = (dockerfile: string, steps: string[]) => invoke<Pre
 export const reviewApply = (dockerfile: string, steps: string[]) => invoke<Applied>('review_apply', { dockerfile, steps });
 /** Puts back what the last apply to this Dockerfile wrote. */
 export const reviewUndo = (dockerfile: string) => invoke<void>('review_undo', { dockerfile });
+/** Builds the reviewed Dockerfile with the chosen fixes as a trial image (the file on disk is
+ * untouched) and compares it with the reviewed image; `onProgress` hears the build's steps. */
+export function reviewRebuild(dockerfile: string, steps: string[], network: string | null,
+  onProgress: (p: BuildProgress) => void): Promise<Comparison> {
+  const channel = new Channel<BuildProgress>();
+  channel.onmessage = onProgress;
+  return invoke<Comparison>('review_rebuild', { dockerfile, steps, network, channel });
+}
+/** Stops the running rebuild; it rejects. */
+export const reviewCancelRebuild = () => invoke<void>('review_cancel_rebuild');
+/** Plans removing trial images (nothing is removed): run it with `pruneRun` once confirmed. */
+export const reviewPlanTrialRemoval = (images: string[]) => invoke<PlanReport>('review_plan_trial_removal', { images });
 
 /** The layer explorer's data; `onProgress` hears how much of the export has streamed. */
 export function imageLayers(id: string, onProgress: (p: ExportProgress) => void): Promise<ImageLayers> {

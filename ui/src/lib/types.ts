@@ -426,6 +426,55 @@ export type PreviewFile = { path: string,
  * Where its current text is kept; `None` when the file is new.
  */
 backup: string | null, };
+export type Comparison = { before: Measure, after: Measure, trial_tag: string, trial_image: string, 
+/**
+ * The original built as a trial too (no reviewed image was given): its tag, also labelled
+ * [`TRIAL_LABEL`].
+ */
+before_trial_tag: string | null, 
+/**
+ * `before.bytes - after.bytes`: negative when the image grew.
+ */
+saved_bytes: number, 
+/**
+ * `saved_bytes` as a percentage of `before.bytes`.
+ */
+saved_percent: number, 
+/**
+ * `-184 MB, -62%`, or `+3 MB, +1%`.
+ */
+summary: string, 
+/**
+ * Whether the trial image still runs its command; `None`: not checked (see the module).
+ */
+runs: boolean | null, };
+export type Measure = { 
+/**
+ * The image id.
+ */
+image: string, tags: Array<string>, 
+/**
+ * The image's size: the sum of its layers.
+ */
+bytes: number, layers: number, 
+/**
+ * Bytes stored in a layer and hidden by a later one.
+ */
+hidden_bytes: number, 
+/**
+ * Lint findings of the Dockerfile text it was built from.
+ */
+findings: number, 
+/**
+ * Known vulnerabilities; `None` when not counted (no advisory database given).
+ */
+vulnerabilities: number | null, };
+export type BuildProgress = { "kind": "step", index: number | null, of: number | null, name: string, state: StepState, 
+/**
+ * The builder's message when the step failed.
+ */
+error: string | null, } | { "kind": "log", text: string, };
+export type StepState = "started" | "cached" | "done" | "failed";
 export type PruneSpec = { one_click: boolean, images: ImageChoice | null, containers: boolean, 
 /**
  * Volumes by name: the only way a volume is ever pruned.
