@@ -29,11 +29,8 @@ async fn open(engine: &Dockerd) -> Engine {
         .expect("connects")
 }
 
-/// A context tar holding `Dockerfile` and `files`, cut in small pieces so the body streams.
-fn context(
-    dockerfile: &str,
-    files: &[(&str, &[u8])],
-) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+/// A context tar holding `Dockerfile` and `files`.
+fn tar_of(dockerfile: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut tar = tar::Builder::new(Vec::new());
     let mut entries: Vec<(&str, &[u8])> = vec![("Dockerfile", dockerfile.as_bytes())];
     entries.extend_from_slice(files);
@@ -45,12 +42,21 @@ fn context(
         tar.append_data(&mut header, name, bytes)
             .expect("tar entry");
     }
-    let tar = tar.into_inner().expect("tar");
-    let chunks: Vec<std::io::Result<Bytes>> = tar
-        .chunks(4096)
+    tar.into_inner().expect("tar")
+}
+
+/// The context's tar cut in small pieces, so the body streams.
+fn pieces(tar: &[u8]) -> Vec<std::io::Result<Bytes>> {
+    tar.chunks(4096)
         .map(|c| Ok(Bytes::copy_from_slice(c)))
-        .collect();
-    futures_util::stream::iter(chunks)
+        .collect()
+}
+
+fn context(
+    dockerfile: &str,
+    files: &[(&str, &[u8])],
+) -> impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    futures_util::stream::iter(pieces(&tar_of(dockerfile, files)))
 }
 
 fn options(tag: &str, builder: BuilderKind) -> BuildOptions {
@@ -206,4 +212,28 @@ fn a_dropped_build_leaves_no_image_and_no_container() {
             "{builder:?}: the step ran to its end"
         );
     }
+}
+
+#[test]
+fn a_context_that_fails_midway_builds_nothing() {
+    let engine = Dockerd::start();
+    engine.base();
+    let rt = runtime();
+    let dockerfile = format!("FROM {BASE}\nCOPY big /big\n");
+    let big = vec![1u8; 200_000];
+    let whole = pieces(&tar_of(&dockerfile, &[("big", &big)]));
+    // Half the tar, then the reader's error: the engine must not take it for a whole context.
+    let mut cut: Vec<std::io::Result<Bytes>> = whole.into_iter().take(20).collect();
+    cut.push(Err(std::io::Error::other("disk went away")));
+    let outcome = rt.block_on(async {
+        let eng = open(&engine).await;
+        eng.build(
+            futures_util::stream::iter(cut),
+            &options("cut:1", BuilderKind::BuildKit),
+            &mut |_| {},
+        )
+        .await
+    });
+    assert!(outcome.is_err(), "{outcome:?}");
+    assert_eq!(engine.docker(&["images", "-q", "cut:1"]), "");
 }
