@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLabel, baseName, chooseAll, inOrder, stake, toggle } from './steps';
+import { applyLabel, baseName, chooseAll, dockerfileFixes, inOrder, stake, toggle } from './steps';
 import { reviewed, step } from './fixtures';
 
 const steps = reviewed().walkthrough;
@@ -16,6 +16,10 @@ describe('choosing steps', () => {
   });
   it('keeps the walkthrough order whatever the order of the clicks', () => {
     expect(inOrder(steps, ['DD301@4:1', 'DD102@3:1', 'DD999@1:1'])).toEqual(['DD102@3:1', 'DD301@4:1']);
+  });
+  it("tell the Dockerfile's fixes from the ignore file's, for a rebuild", () => {
+    const all = [...steps, step('context@ignore', { file: '.dockerignore', line: null })];
+    expect(dockerfileFixes(all, ['context@ignore', 'DD301@4:1'], 'Dockerfile')).toEqual(['DD301@4:1']);
   });
   it('chooses all fixable steps, then none', () => {
     expect(chooseAll(steps, [])).toEqual(['DD102@3:1', 'DD301@4:1']);

@@ -21,6 +21,13 @@ export function inOrder(steps: WalkStep[], chosen: string[]): string[] {
   return steps.filter((s) => chosen.includes(s.id) && fixable(s)).map((s) => s.id);
 }
 
+/** The chosen ids whose fix changes the Dockerfile itself (what a trial rebuild builds); the
+ * ignore file's step changes another file. */
+export function dockerfileFixes(steps: WalkStep[], chosen: string[], dockerfile: string): string[] {
+  const changes = new Set(steps.filter((s) => s.file === dockerfile).map((s) => s.id));
+  return inOrder(steps, chosen).filter((id) => changes.has(id));
+}
+
 /** Every fixable step, or none when they are all chosen already. */
 export function chooseAll(steps: WalkStep[], chosen: string[]): string[] {
   const all = steps.filter(fixable).map((s) => s.id);
