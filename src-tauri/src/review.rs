@@ -7,35 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use drydock_engine::ErrorCode;
-use drydock_review::apply::{apply_steps, undo, Applied, ApplyError, Written, BACKUP_SUFFIX};
+use drydock_review::apply::{apply_steps, preview, undo, Applied, ApplyError, Preview, Written};
 use drydock_review::project::{self, Request, ReviewError, ReviewProgress, Reviewed};
-use drydock_review::walkthrough::{
-    fixed_dockerfile, ignore_file_name, proposed_ignore_text, CONTEXT_STEP,
-};
-use serde::Serialize;
 use tauri::ipc::Channel;
-use ts_rs::TS;
 
 use crate::commands::IpcError;
 use crate::lint::expand_home;
 use crate::state::AppState;
-
-/// What applying the chosen steps would write, shown before anything is written.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
-pub struct Preview {
-    /// The diffs of every file that would change, together.
-    pub diff: String,
-    pub files: Vec<PreviewFile>,
-    /// Chosen steps whose fix clashes with an earlier one's: they wait for the next review.
-    pub left_out: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
-pub struct PreviewFile {
-    pub path: String,
-    /// Where its current text is kept; `None` when the file is new.
-    pub backup: Option<String>,
-}
 
 /// The reviews shown and the fixes applied, per Dockerfile (as the review names it), and the
 /// trial rebuild (one at a time).
@@ -151,53 +129,7 @@ pub fn review_preview_for(
     dockerfile: &str,
     steps: &[String],
 ) -> Result<Preview, IpcError> {
-    preview(&review.shown(dockerfile)?, steps)
-}
-
-fn preview(reviewed: &Reviewed, steps: &[String]) -> Result<Preview, IpcError> {
-    let (context_dir, path) = &reviewed.paths;
-    let (fixed, left_out) = fixed_dockerfile(&reviewed.review, &reviewed.source, steps);
-    let mut diff = String::new();
-    let mut files = Vec::new();
-    if fixed != reviewed.source {
-        diff.push_str(&drydock_lint::fix::diff(
-            &reviewed.source,
-            &fixed,
-            &reviewed.review.dockerfile,
-        ));
-        files.push(file(path, true));
-    }
-    let context = reviewed.review.context.as_ref();
-    if let Some(context) = context
-        .filter(|c| steps.iter().any(|s| s == CONTEXT_STEP) && !c.proposed_dockerignore.is_empty())
-    {
-        let name = ignore_file_name(context);
-        let old = reviewed.ignore_text.as_deref();
-        let new = proposed_ignore_text(context, old);
-        diff.push_str(&drydock_lint::fix::diff(
-            old.unwrap_or_default(),
-            &new,
-            &name,
-        ));
-        files.push(file(&context_dir.join(&name), old.is_some()));
-    }
-    if files.is_empty() {
-        return Err(ApplyError::Nothing.into());
-    }
-    Ok(Preview {
-        diff,
-        files,
-        left_out,
-    })
-}
-
-fn file(path: &Path, exists: bool) -> PreviewFile {
-    let mut backup = path.as_os_str().to_owned();
-    backup.push(BACKUP_SUFFIX);
-    PreviewFile {
-        path: path.display().to_string(),
-        backup: exists.then(|| PathBuf::from(backup).display().to_string()),
-    }
+    Ok(preview(&review.shown(dockerfile)?, steps)?)
 }
 
 /// Writes the fixes of `steps` to the files the shown review of `dockerfile` was made from

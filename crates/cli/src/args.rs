@@ -439,6 +439,10 @@ pub struct ReviewArgs {
     /// The stage to review (`FROM ... AS name`) [default: the last]
     #[arg(long, value_name = "STAGE")]
     pub target: Option<String>,
+    /// A build argument the image was built with, as `docker build --build-arg` takes it
+    /// (repeatable; a bare NAME takes its value from the environment)
+    #[arg(long = "build-arg", value_name = "NAME=VALUE")]
+    pub build_args: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ReviewFormat::Tty)]
     pub format: ReviewFormat,

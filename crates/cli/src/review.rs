@@ -7,244 +7,89 @@ use crate::commands::Outcome;
 use crate::error::CliError;
 use crate::output::inert;
 use drydock_engine::Engine;
-use drydock_inventory::{human_bytes, HistoryRow};
-use drydock_review::context::{analyse, ContextReport};
-use drydock_review::join::{self, Confidence, Join, JoinError, Options};
-use drydock_review::review::{review, Candidate, ImageInput, Review, ReviewedImage};
+use drydock_inventory::human_bytes;
+use drydock_review::context::ContextReport;
+use drydock_review::join::Confidence;
+use drydock_review::project::{review_project, Request, Reviewed};
+use drydock_review::review::Review;
+use drydock_review::walkthrough::{Impact, WalkStep};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod rebuild;
 
-/// The image chosen and what the review needs of it.
-struct Chosen {
-    image: ReviewedImage,
-    join: Join,
-    history: Vec<HistoryRow>,
-}
-
 pub async fn run(args: &ReviewArgs, engine: Result<Engine, CliError>) -> Result<Outcome, CliError> {
-    let (context_dir, dockerfile) = paths(args);
-    let shown = inert(&dockerfile.display().to_string());
-    let lint = drydock_lint::lint_path(&dockerfile, &drydock_lint::run::Options::default())
-        .map_err(|e| CliError::new(format!("cannot lint {shown}")).caused_by(e))?;
-    let Some(file) = lint.files.first() else {
-        return Err(CliError::new(format!(
-            "cannot read the Dockerfile {shown}: {}",
-            inert(&lint.problems.join("; "))
-        ))
-        .fix(
-            "name the Dockerfile with --dockerfile FILE, or the context directory that holds it",
-        ));
-    };
-    let source = file.text.clone();
-    let mut findings = file.findings.clone();
-    findings.extend(lint.config_findings.iter().cloned());
-    // The context analysis takes a relative Dockerfile from the context; this one is from here.
-    let from_here = std::path::absolute(&dockerfile).unwrap_or_else(|_| dockerfile.clone());
-    let context = analyse(&context_dir, &from_here)
-        .map_err(|e| CliError::from_error(e).fix("give the build context directory as PATH"))?;
-    let options = Options {
-        target: args.target.clone(),
-        ..Options::default()
-    };
+    let mut request = Request::for_path(
+        &args.path.clone().unwrap_or_else(|| PathBuf::from(".")),
+        args.dockerfile.as_deref(),
+    );
+    request.image = args.image.clone();
+    request.target = args.target.clone();
+    request.build_args = build_args(&args.build_args)?;
     // Naming an image or rebuilding needs the engine: its error, not a review without one.
     let engine = match engine {
         Err(e) if args.image.is_some() || args.rebuild => return Err(e),
         other => other,
     };
-    let (chosen, candidates) = match &engine {
-        Ok(engine) => {
-            let (chosen, candidates) = choose(engine, &source, &options, args).await?;
-            let layers = match &chosen {
-                Some(c) => match engine.layer_report(&c.image.id).await {
-                    Ok(report) => Some(report),
-                    Err(e) => {
-                        eprintln!(
-                            "note: cannot analyse the image's layers, so hidden bytes are not shown: {}",
-                            inert(&e.to_string())
-                        );
-                        None
-                    }
-                },
-                None => None,
-            };
-            (chosen.map(|c| (c, layers)), candidates)
-        }
-        Err(e) => {
-            eprintln!(
-                "note: no engine reachable ({}); reviewing the Dockerfile and its context only",
-                inert(
-                    e.to_string()
-                        .lines()
-                        .next()
-                        .unwrap_or_default()
-                        .trim_start_matches("error: ")
-                )
-            );
-            (None, Vec::new())
-        }
-    };
-    let review = review(
-        shown_path(&dockerfile),
-        &source,
-        findings,
-        chosen.as_ref().map(|(c, layers)| ImageInput {
-            image: c.image.clone(),
-            join: &c.join,
-            history: &c.history,
-            layers: layers.as_ref(),
-        }),
-        Some(context),
-        candidates,
-    );
+    let reviewed = review_project(
+        engine.as_ref().map_err(|e| e.to_string()),
+        &request,
+        &mut |_| {},
+    )
+    .await
+    .map_err(CliError::from_error)?;
+    for note in &reviewed.notes {
+        eprintln!("note: {}", inert(note));
+    }
     let rebuilt = match (&engine, args.rebuild) {
         (Ok(engine), true) => {
-            let before = review.image.as_ref().map(|i| i.id.clone());
-            rebuild::rebuild(engine, args, &context_dir, &dockerfile, before).await?
+            let before = reviewed.review.image.as_ref().map(|i| i.id.clone());
+            let (context_dir, dockerfile) = &reviewed.paths;
+            rebuild::rebuild(engine, args, context_dir, dockerfile, before).await?
         }
         _ => None,
     };
     Ok(Outcome::ok(match args.format {
         ReviewFormat::Tty => {
-            let mut out = tty(&review);
+            let mut out = tty(&reviewed.review);
+            walkthrough_tty(&mut out, &reviewed.walkthrough);
             if let Some(rebuilt) = &rebuilt {
                 rebuild::tty(&mut out, rebuilt);
             }
             out
         }
-        ReviewFormat::Json => json(&review, args.rebuild.then_some(rebuilt.as_ref()))?,
+        ReviewFormat::Json => json(&reviewed, args.rebuild.then_some(rebuilt.as_ref()))?,
     }))
 }
 
-/// The build context and the Dockerfile, as `docker build [-f F] PATH` takes them: a PATH that
-/// is a file is the Dockerfile, its directory the context.
-fn paths(args: &ReviewArgs) -> (PathBuf, PathBuf) {
-    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
-    if path.is_file() {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        return (dir, args.dockerfile.clone().unwrap_or(path));
-    }
-    let dockerfile = args
-        .dockerfile
-        .clone()
-        .unwrap_or_else(|| path.join("Dockerfile"));
-    (path, dockerfile)
-}
-
-fn shown_path(path: &Path) -> String {
-    let text = path.display().to_string();
-    text.strip_prefix("./").map_or(text.clone(), str::to_owned)
-}
-
-/// The image named by `--image`, else the engine's image whose history best matches the
-/// Dockerfile; the others that matched at all are the candidates.
-async fn choose(
-    engine: &Engine,
-    source: &str,
-    options: &Options,
-    args: &ReviewArgs,
-) -> Result<(Option<Chosen>, Vec<Candidate>), CliError> {
-    let usage = |e: JoinError| match e {
-        JoinError::NoTarget(_) => Err(CliError::from_error(e)),
-        JoinError::NoStage => {
-            eprintln!("note: the Dockerfile has no FROM, so no image is matched to it");
-            Ok((None, Vec::new()))
-        }
-    };
-    if let Some(name) = &args.image {
-        let refs = engine.image_refs(name).await?;
-        let history = engine.history(&refs.id).await?;
-        let joined = match join::join(source, options, &history) {
-            Ok(j) => j,
-            Err(e) => return usage(e),
+/// `--build-arg NAME=VALUE` as the join expands them (a bare `NAME` takes the environment's).
+fn build_args(given: &[String]) -> Result<BTreeMap<String, String>, CliError> {
+    let mut args = BTreeMap::new();
+    for arg in given {
+        let (name, value) = match arg.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => (arg.clone(), std::env::var(arg).unwrap_or_default()),
         };
-        if joined.confidence == Confidence::None {
-            eprintln!(
-                "note: {} does not look built from this Dockerfile: no instruction matched its history",
-                inert(name)
-            );
+        if name.is_empty() {
+            return Err(CliError::new(format!(
+                "--build-arg {}: a build argument needs a name",
+                inert(arg)
+            ))
+            .fix("write it as NAME=VALUE"));
         }
-        let image = ReviewedImage {
-            id: refs.id.clone(),
-            tags: refs.repo_tags.clone().unwrap_or_default(),
-            confidence: joined.confidence,
-        };
-        return Ok((
-            Some(Chosen {
-                image,
-                join: joined,
-                history,
-            }),
-            Vec::new(),
-        ));
+        args.insert(name, value);
     }
-    let mut histories = Vec::new();
-    for row in engine.images().await? {
-        // An image removed since the list is simply not a candidate.
-        if let Ok(history) = engine.history(&row.id).await {
-            histories.push(((row.id, row.tags), history));
-        }
-    }
-    let ranked = match join::best_image(source, options, &histories) {
-        Ok(r) => r,
-        Err(e) => return usage(e),
-    };
-    let candidates: Vec<Candidate> = ranked
-        .iter()
-        .filter(|(_, j)| j.confidence != Confidence::None)
-        .map(|((id, tags), j)| Candidate {
-            image: id.clone(),
-            tags: tags.clone(),
-            confidence: j.confidence,
-        })
-        .collect();
-    let best = ranked
-        .into_iter()
-        .next()
-        .filter(|(_, j)| j.confidence != Confidence::None);
-    let Some(((id, tags), joined)) = best else {
-        eprintln!(
-            "note: no image on the engine matches this Dockerfile; reviewing it without one (build it, or name one with --image IMAGE)"
-        );
-        return Ok((None, candidates));
-    };
-    if candidates.len() > 1 {
-        eprintln!(
-            "note: {} images match; reviewing the best, pick another with --image IMAGE",
-            candidates.len()
-        );
-    }
-    let history = histories
-        .into_iter()
-        .find(|((i, _), _)| *i == id)
-        .map(|(_, h)| h)
-        .unwrap_or_default();
-    let image = ReviewedImage {
-        id,
-        tags,
-        confidence: joined.confidence,
-    };
-    Ok((
-        Some(Chosen {
-            image,
-            join: joined,
-            history,
-        }),
-        candidates,
-    ))
+    Ok(args)
 }
 
-/// The review as JSON; with `--rebuild`, the comparison under `rebuild` (null when no autofix
-/// applied).
-fn json(review: &Review, rebuilt: Option<Option<&rebuild::Rebuilt>>) -> Result<String, CliError> {
+/// The review as JSON (with its walkthrough and notes); with `--rebuild`, the comparison under
+/// `rebuild` (null when no autofix applied).
+fn json(review: &Reviewed, rebuilt: Option<Option<&rebuild::Rebuilt>>) -> Result<String, CliError> {
     #[derive(serde::Serialize)]
     struct WithRebuild<'a> {
         #[serde(flatten)]
-        review: &'a Review,
+        review: &'a Reviewed,
         rebuild: Option<&'a drydock_review::rebuild::Comparison>,
     }
     let written = match rebuilt {
@@ -258,6 +103,62 @@ fn json(review: &Review, rebuilt: Option<Option<&rebuild::Rebuilt>>) -> Result<S
         written.map_err(|e| CliError::new("cannot write the review as JSON").caused_by(e))?;
     text.push('\n');
     Ok(text)
+}
+
+/// The walkthrough: what to fix first, with each fix's diff and what it saves.
+fn walkthrough_tty(out: &mut String, steps: &[WalkStep]) {
+    if steps.is_empty() {
+        return;
+    }
+    out.push_str("\nWalkthrough, most impact first:\n");
+    for (n, step) in steps.iter().enumerate() {
+        let place = match (step.line, &step.code) {
+            (Some(line), Some(code)) => format!("line {line}, {}", inert(code)),
+            _ => inert(&step.file),
+        };
+        let mut figures = String::new();
+        if let Some(saves) = step.saves_bytes.filter(|b| *b > 0) {
+            let _ = write!(figures, ", saves {}", bytes(saves));
+        } else if let Some(at_stake) = step.at_stake_bytes.filter(|b| *b > 0) {
+            let _ = write!(figures, ", {} at stake", bytes(at_stake));
+        }
+        let _ = writeln!(
+            out,
+            "{:>3}. [{}] {} ({place}{figures})",
+            n + 1,
+            impact(step.impact),
+            inert(&step.title)
+        );
+        if !step.why.is_empty() {
+            let _ = writeln!(out, "     why: {}", inert(&step.why));
+        }
+        match (&step.diff, &step.instead) {
+            (Some(diff), _) => {
+                for line in diff.lines().skip(2) {
+                    let _ = writeln!(out, "     {}", inert(line));
+                }
+            }
+            (None, Some(instead)) => {
+                let _ = writeln!(out, "     instead: {}", inert(instead));
+            }
+            (None, None) => {}
+        }
+    }
+    if steps.iter().any(|s| s.diff.is_some()) {
+        out.push_str(
+            "\nApply the Dockerfile's fixes with `drydock lint --fix FILE`; measure them first with `drydock review --rebuild`.\n",
+        );
+    }
+}
+
+fn impact(i: Impact) -> &'static str {
+    match i {
+        Impact::Image => "image size",
+        Impact::Context => "build context",
+        Impact::Cache => "build cache",
+        Impact::Security => "security",
+        Impact::Other => "other",
+    }
 }
 
 fn bytes(n: u64) -> String {

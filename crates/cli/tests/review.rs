@@ -114,13 +114,43 @@ fn the_image_built_from_the_dockerfile_is_found_and_each_line_shows_its_bytes_an
         "{review:#}"
     );
 
-    // The people's form says the same, line by line.
+    // The walkthrough leads with the fix whose saving is measured: folding the `rm` into the
+    // RUN before cannot apply here (a COPY wrote the file), so it says what to do instead.
+    let first = &review["walkthrough"][0];
+    assert_eq!(first["code"], "DD102", "{review:#}");
+    assert_eq!(first["impact"], "image");
+    assert!(first["saves_bytes"].as_u64().expect("saves") >= BIG as u64);
+    assert!(first["why"].as_str().is_some_and(|w| !w.is_empty()));
+    let context_step = review["walkthrough"]
+        .as_array()
+        .expect("walkthrough")
+        .iter()
+        .find(|s| s["id"] == "context@ignore")
+        .expect("the .dockerignore step");
+    assert!(context_step["diff"]
+        .as_str()
+        .is_some_and(|d| d.contains("+node_modules\n") && d.contains("+.env\n")));
+    assert!(review["notes"].as_array().expect("notes").is_empty());
+
+    // The people's form says the same, line by line, then the walkthrough.
     let out = cli(&engine, data.path(), &["review", dir]);
     succeeded(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("DD102"), "{text}");
     assert!(text.contains("hidden later"), "{text}");
     assert!(text.contains(".env"), "{text}");
+    let walk = text
+        .split("Walkthrough, most impact first:\n")
+        .nth(1)
+        .expect("the walkthrough");
+    assert!(walk.starts_with("  1. [image size] "), "{walk}");
+    assert!(
+        walk.lines()
+            .next()
+            .is_some_and(|l| l.contains("DD102, saves 6")),
+        "{walk}"
+    );
+    assert!(walk.contains("     +node_modules"), "{walk}");
 }
 
 #[test]

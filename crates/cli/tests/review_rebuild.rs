@@ -183,3 +183,68 @@ fn rebuild_without_an_engine_is_an_engine_error() {
     assert!(stderr.starts_with("error: "), "{stderr}");
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn rebuild_counts_the_vulnerabilities_of_both_images_when_there_is_a_database() {
+    let engine = Dockerd::start();
+    engine.base();
+    let data = tempfile::tempdir().expect("data");
+    let secdb = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../advisories/tests/data/alpine-v3.17-main.json");
+    succeeded(&offline(
+        data.path(),
+        &["db", "import", secdb.to_str().expect("utf-8 path")],
+    ));
+    // An Alpine package database with an OpenSSL that has known vulnerabilities, and a cleanup
+    // in a later layer for the fix to fold in: the fix saves bytes, not vulnerabilities.
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path().join("api");
+    std::fs::create_dir(&dir).expect("project dir");
+    std::fs::write(
+        dir.join("Dockerfile"),
+        format!(
+            "FROM {BASE}\nCOPY alpine-release os-release /etc/\nCOPY installed /lib/apk/db/installed\n\
+             RUN head -c 2000000 /dev/zero > /big\nRUN rm /big\n"
+        ),
+    )
+    .expect("Dockerfile");
+    std::fs::write(dir.join("alpine-release"), "3.17.2\n").expect("release");
+    std::fs::write(
+        dir.join("os-release"),
+        "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.17.2\n",
+    )
+    .expect("os-release");
+    std::fs::write(
+        dir.join("installed"),
+        "P:libcrypto3\nV:3.0.7-r0\nA:x86_64\no:openssl\n\n",
+    )
+    .expect("installed");
+    let ctx = dir.to_string_lossy().into_owned();
+    let mut build =
+        engine.docker_command(&["build", "--network", "none", "-q", "-t", "api:1", &ctx]);
+    build.env("DOCKER_BUILDKIT", "0");
+    assert!(build.output().expect("docker build").status.success());
+
+    let out = cli(
+        &engine,
+        data.path(),
+        &[
+            "review",
+            &ctx,
+            "--rebuild",
+            "--network",
+            "none",
+            "--format",
+            "json",
+        ],
+    );
+    succeeded(&out);
+    let rebuild = &json_of(&out)["rebuild"];
+    let before = rebuild["before"]["vulnerabilities"]
+        .as_u64()
+        .expect("counted");
+    assert!(before > 0, "{rebuild:#}");
+    assert_eq!(rebuild["after"]["vulnerabilities"].as_u64(), Some(before));
+    let saved = rebuild["saved_bytes"].as_i64().expect("saved bytes");
+    assert!((1_950_000..2_050_000).contains(&saved), "{rebuild:#}");
+}

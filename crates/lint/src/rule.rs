@@ -53,6 +53,23 @@ impl Rule {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// Why it matters in one paragraph: the first of "Why it matters" (the summary when a rule
+    /// has no such section).
+    pub fn why(&self) -> String {
+        let doc = self.doc();
+        let paragraph: Vec<&str> = doc
+            .lines()
+            .skip_while(|l| !l.starts_with("## Why it matters"))
+            .skip(1)
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .collect();
+        if paragraph.is_empty() {
+            return self.summary();
+        }
+        paragraph.join(" ")
+    }
 }
 
 /// What a check reports: spans and messages; the driver adds the rule's code, level and file.

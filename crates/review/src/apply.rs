@@ -64,48 +64,105 @@ impl ApplyError {
     }
 }
 
-/// Writes the fixes of the steps `ids` of `reviewed` to the Dockerfile and the ignore file.
-pub fn apply_steps(reviewed: &Reviewed, ids: &[String]) -> Result<Applied, ApplyError> {
+/// What applying the chosen steps would write, shown before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Preview {
+    /// The diffs of every file that would change, together.
+    pub diff: String,
+    pub files: Vec<PreviewFile>,
+    /// Chosen steps whose fix clashes with an earlier one's: they wait for the next review.
+    pub left_out: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PreviewFile {
+    pub path: String,
+    /// Where its current text will be kept; `None` when the file is new.
+    pub backup: Option<String>,
+}
+
+/// One file to change: where, what the review read there (`None`: no file), the new text and
+/// the name diffs show.
+struct Change {
+    path: PathBuf,
+    read: Option<String>,
+    new: String,
+    shown: String,
+}
+
+/// The files the steps `ids` change, and the steps left out.
+fn plan(reviewed: &Reviewed, ids: &[String]) -> Result<(Vec<Change>, Vec<String>), ApplyError> {
     let (context_dir, dockerfile) = &reviewed.paths;
     let (fixed, left_out) = fixed_dockerfile(&reviewed.review, &reviewed.source, ids);
-    let mut plan: Vec<(PathBuf, Option<String>, String, String)> = Vec::new();
+    let mut changes = Vec::new();
     if fixed != reviewed.source {
-        plan.push((
-            dockerfile.clone(),
-            Some(reviewed.source.clone()),
-            fixed,
-            reviewed.review.dockerfile.clone(),
-        ));
+        changes.push(Change {
+            path: dockerfile.clone(),
+            read: Some(reviewed.source.clone()),
+            new: fixed,
+            shown: reviewed.review.dockerfile.clone(),
+        });
     }
     let context = reviewed.review.context.as_ref();
     if let Some(context) = context.filter(|_| ids.iter().any(|i| i == CONTEXT_STEP)) {
         if !context.proposed_dockerignore.is_empty() {
             let name = ignore_file_name(context);
-            let new = proposed_ignore_text(context, reviewed.ignore_text.as_deref());
-            plan.push((
-                context_dir.join(&name),
-                reviewed.ignore_text.clone(),
-                new,
-                name,
-            ));
+            changes.push(Change {
+                path: context_dir.join(&name),
+                read: reviewed.ignore_text.clone(),
+                new: proposed_ignore_text(context, reviewed.ignore_text.as_deref()),
+                shown: name,
+            });
         }
     }
-    if plan.is_empty() {
+    if changes.is_empty() {
         return Err(ApplyError::Nothing);
     }
+    Ok((changes, left_out))
+}
+
+fn diff_of(change: &Change) -> String {
+    drydock_lint::fix::diff(
+        change.read.as_deref().unwrap_or_default(),
+        &change.new,
+        &change.shown,
+    )
+}
+
+/// What [`apply_steps`] would write for the steps `ids`, writing nothing.
+pub fn preview(reviewed: &Reviewed, ids: &[String]) -> Result<Preview, ApplyError> {
+    let (changes, left_out) = plan(reviewed, ids)?;
+    Ok(Preview {
+        diff: changes.iter().map(diff_of).collect(),
+        files: changes
+            .iter()
+            .map(|c| PreviewFile {
+                path: c.path.display().to_string(),
+                backup: c.read.is_some().then(|| {
+                    let mut backup = c.path.as_os_str().to_owned();
+                    backup.push(BACKUP_SUFFIX);
+                    PathBuf::from(backup).display().to_string()
+                }),
+            })
+            .collect(),
+        left_out,
+    })
+}
+
+/// Writes the fixes of the steps `ids` of `reviewed` to the Dockerfile and the ignore file.
+pub fn apply_steps(reviewed: &Reviewed, ids: &[String]) -> Result<Applied, ApplyError> {
+    let (changes, left_out) = plan(reviewed, ids)?;
     // Every file is checked before any is written: all or nothing, as far as the disk allows.
-    for (path, read, _, _) in &plan {
-        unchanged(path, read.as_deref())?;
+    for change in &changes {
+        unchanged(&change.path, change.read.as_deref())?;
     }
     let mut written = Vec::new();
     let mut diff = String::new();
-    for (path, read, new, shown) in plan {
-        diff.push_str(&drydock_lint::fix::diff(
-            read.as_deref().unwrap_or_default(),
-            &new,
-            &shown,
-        ));
-        let backup = match write_in_place(&path, read.as_deref(), &new) {
+    for change in changes {
+        diff.push_str(&diff_of(&change));
+        let backup = match write_in_place(&change.path, change.read.as_deref(), &change.new) {
             Ok(b) => b,
             Err(e) => {
                 // Take back what was written before the failure.
@@ -114,9 +171,9 @@ pub fn apply_steps(reviewed: &Reviewed, ids: &[String]) -> Result<Applied, Apply
             }
         };
         written.push(Written {
-            path: path.display().to_string(),
+            path: change.path.display().to_string(),
             backup: backup.map(|b| b.display().to_string()),
-            text: new,
+            text: change.new,
         });
     }
     Ok(Applied {

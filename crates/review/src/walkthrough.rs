@@ -37,7 +37,7 @@ pub struct WalkStep {
     pub rule: Option<String>,
     pub line: Option<usize>,
     pub title: String,
-    /// The rule's one-line summary: why it matters.
+    /// Why it matters, in a paragraph (the rule's doc says more).
     pub why: String,
     /// The file the fix changes, as the review names it.
     pub file: String,
@@ -90,6 +90,10 @@ pub fn walkthrough(review: &Review, source: &str, ignore_text: Option<&str>) -> 
             .then_with(|| b.at_stake_bytes.cmp(&a.at_stake_bytes))
             .then_with(|| a.line.cmp(&b.line))
     });
+    // Two rules can propose the very same change (a cleanup RUN is also a RUN that follows a
+    // RUN): the step that matters most keeps it; the other would only repeat it.
+    let mut seen = std::collections::HashSet::new();
+    steps.retain(|s| s.diff.as_ref().is_none_or(|d| seen.insert(d.clone())));
     steps
 }
 
@@ -123,7 +127,7 @@ fn finding_step(
         rule: Some(finding.rule.clone()),
         line: Some(finding.line as usize),
         title: finding.message.clone(),
-        why: rule.map(|r| r.summary()).unwrap_or_default(),
+        why: rule.map(|r| r.why()).unwrap_or_default(),
         file: review.dockerfile.clone(),
         diff: own_diff(source, &finding.edits, &review.dockerfile),
         instead: finding.fix.clone(),

@@ -19,6 +19,7 @@ use tokio::sync::Notify;
 use super::ReviewState;
 use crate::cleanup::CleanupState;
 use crate::commands::{on_engine, IpcError};
+use crate::security::{scan_image_for, SecurityState};
 use crate::state::AppState;
 
 /// The trial rebuild's state: whether one runs, how to stop it, and the trial images it made
@@ -152,19 +153,42 @@ pub async fn review_plan_trial_removal_for(
     Ok(cleanup.shown(prepared))
 }
 
+/// Known vulnerabilities of both images, when there is an advisory database: scanned (and
+/// kept) as the Security view scans. Without one, or when a scan fails, they stay uncounted.
+pub async fn count_vulnerabilities(
+    state: &AppState,
+    cleanup: &CleanupState,
+    security: &SecurityState,
+    comparison: &mut Comparison,
+) {
+    for measure in [&mut comparison.before, &mut comparison.after] {
+        measure.vulnerabilities =
+            scan_image_for(state, cleanup, security, measure.image.clone(), |_| {})
+                .await
+                .ok()
+                .map(|report| report.findings.len());
+    }
+}
+
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub async fn review_rebuild(
     state: tauri::State<'_, AppState>,
     review: tauri::State<'_, ReviewState>,
+    cleanup: tauri::State<'_, CleanupState>,
+    security: tauri::State<'_, SecurityState>,
     dockerfile: String,
     steps: Vec<String>,
     network: Option<String>,
     channel: Channel<BuildProgress>,
 ) -> Result<Comparison, IpcError> {
-    review_rebuild_for(&state, &review, &dockerfile, &steps, network, &mut |p| {
-        let _ = channel.send(p);
-    })
-    .await
+    let mut comparison =
+        review_rebuild_for(&state, &review, &dockerfile, &steps, network, &mut |p| {
+            let _ = channel.send(p);
+        })
+        .await?;
+    count_vulnerabilities(&state, &cleanup, &security, &mut comparison).await;
+    Ok(comparison)
 }
 
 #[tauri::command]

@@ -1,4 +1,5 @@
 use super::*;
+use drydock_review::walkthrough::CONTEXT_STEP;
 
 const SOURCE: &str = "FROM debian:12.5\nRUN apt-get update && apt-get install -y curl=7.88.1-10 && rm -rf /var/lib/apt/lists/*\nCMD /app/run\n";
 

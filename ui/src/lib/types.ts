@@ -423,7 +423,7 @@ diff: string, files: Array<PreviewFile>,
 left_out: Array<string>, };
 export type PreviewFile = { path: string, 
 /**
- * Where its current text is kept; `None` when the file is new.
+ * Where its current text will be kept; `None` when the file is new.
  */
 backup: string | null, };
 export type Comparison = { before: Measure, after: Measure, trial_tag: string, trial_image: string, 

@@ -15,7 +15,7 @@ use drydock_inventory::human_bytes;
 use drydock_review::rebuild::{
     fixed, rebuild_and_compare_with, Comparison, RebuildRequest, TRIAL_LABEL,
 };
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -51,7 +51,7 @@ pub(super) async fn rebuild(
         dockerfile: dockerfile.to_path_buf(),
         text: fix.text,
         target: args.target.clone(),
-        build_args: BTreeMap::new(),
+        build_args: super::build_args(&args.build_args)?,
         before,
         network: args.network.clone(),
         now,
@@ -66,9 +66,22 @@ pub(super) async fn rebuild(
             eprintln!("{}", inert(&line));
         }
     };
-    let comparison = rebuild_and_compare_with(engine, &request, builder, &mut progress)
+    let mut comparison = rebuild_and_compare_with(engine, &request, builder, &mut progress)
         .await
         .map_err(CliError::from_error)?;
+    let images = [
+        comparison.before.image.as_str(),
+        comparison.after.image.as_str(),
+    ];
+    match crate::scan::count_vulnerabilities(engine, &images).await? {
+        Some(counts) => {
+            comparison.before.vulnerabilities = counts.first().copied();
+            comparison.after.vulnerabilities = counts.get(1).copied();
+        }
+        None => eprintln!(
+            "note: vulnerabilities are not compared: there is no advisory database (`drydock db update` or `drydock db import`)"
+        ),
+    }
     Ok(Some(Rebuilt {
         comparison,
         fixes: fix.fixes,
@@ -118,7 +131,7 @@ pub(super) fn tty(out: &mut String, rebuilt: &Rebuilt) {
     let hidden = |n: u64| human_bytes(i64::try_from(n).unwrap_or(i64::MAX));
     let _ = writeln!(
         out,
-        "\nRebuilt with {} {} as {}: {} -> {} ({}), {} -> {} layers, hidden {} -> {}, findings {} -> {}",
+        "\nRebuilt with {} {} as {}: {} -> {} ({}), {} -> {} layers, hidden {} -> {}, findings {} -> {}{}",
         rebuilt.fixes,
         if rebuilt.fixes == 1 { "fix" } else { "fixes" },
         inert(&c.trial_tag),
@@ -131,6 +144,10 @@ pub(super) fn tty(out: &mut String, rebuilt: &Rebuilt) {
         hidden(a.hidden_bytes),
         b.findings,
         a.findings,
+        match (b.vulnerabilities, a.vulnerabilities) {
+            (Some(b), Some(a)) => format!(", vulnerabilities {b} -> {a}"),
+            _ => String::new(),
+        }
     );
     if let Some(tag) = &c.before_trial_tag {
         let _ = writeln!(

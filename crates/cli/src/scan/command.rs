@@ -182,6 +182,34 @@ fn image_named(shown: &str) -> ImageRef {
     }
 }
 
+/// How many known vulnerabilities each image holds, from the advisory database as it is;
+/// `None` when there is no database (counting is then not possible, and not an error).
+pub(crate) async fn count_vulnerabilities(
+    engine: &Engine,
+    images: &[&str],
+) -> Result<Option<Vec<usize>>, CliError> {
+    let exists = drydock_store::data_dir()
+        .map(|dir| Advisories::open(&dir).map(|db| db.is_some()))
+        .transpose()
+        .map_err(CliError::from_error)?;
+    if exists != Some(true) {
+        return Ok(None);
+    }
+    let now = drydock_cleanup::unix_now();
+    let (db, sources) = advisories(now, false)?;
+    let store = drydock_store::data_dir()
+        .and_then(|dir| Store::open_in(&dir).ok())
+        .map_or_else(Store::in_memory, Ok)
+        .map_err(CliError::from_error)?;
+    let store = Mutex::new(store);
+    let mut counts = Vec::new();
+    for name in images {
+        let report = scan_engine_image(engine, &store, &db, &sources, name, now).await?;
+        counts.push(report.findings.len());
+    }
+    Ok(Some(counts))
+}
+
 async fn scan_engine_image(
     engine: &Engine,
     store: &Mutex<Store>,

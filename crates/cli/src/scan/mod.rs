@@ -11,6 +11,7 @@ mod sarif;
 mod spdx;
 mod table;
 
+pub(crate) use command::count_vulnerabilities;
 pub use command::run;
 
 use clap::ValueEnum;

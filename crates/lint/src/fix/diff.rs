@@ -16,12 +16,14 @@ enum Op {
     Insert(usize),
 }
 
-/// The unified diff turning `old` into `new`, with `a/path` and `b/path` headers; empty when
-/// they are equal.
+/// The unified diff turning `old` into `new`, with `a/path` and `b/path` headers (an absolute
+/// path loses its leading `/` there, as `patch -p1` from the root expects); empty when they are
+/// equal.
 pub fn diff(old: &str, new: &str, path: &str) -> String {
     if old == new {
         return String::new();
     }
+    let path = path.trim_start_matches('/');
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = ops(&a, &b);
@@ -223,6 +225,15 @@ mod tests {
     #[test]
     fn equal_texts_have_no_diff() {
         assert_eq!(diff("a\n", "a\n", "f"), "");
+    }
+
+    #[test]
+    fn an_absolute_path_reads_as_one_path_under_a_and_b() {
+        let shown = diff("a\n", "b\n", "/tmp/p/Dockerfile");
+        assert!(
+            shown.starts_with("--- a/tmp/p/Dockerfile\n+++ b/tmp/p/Dockerfile\n"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -205,6 +205,15 @@ mod tests {
                 at = found.unwrap_or(at);
             }
             assert!(!rule.summary().is_empty(), "{} has no summary", rule.name);
+            // The review's walkthrough shows why a step matters: a paragraph of its own.
+            let why = rule.why();
+            assert!(
+                why != rule.summary()
+                    && !why.starts_with('#')
+                    && doc.contains(&why.chars().take(40).collect::<String>()),
+                "{}: why = {why:?}",
+                rule.name
+            );
         }
     }
 

@@ -89,10 +89,8 @@ fn a_fix_is_its_own_diff_of_the_dockerfile() {
     );
     // Only this step's change: the CMD's fix is another step's.
     assert!(!diff.contains("+CMD"), "{diff}");
-    assert_eq!(
-        recommends.why,
-        rules::find("DD104").expect("rule").summary()
-    );
+    assert_eq!(recommends.why, rules::find("DD104").expect("rule").why());
+    assert!(recommends.why.contains("recommended"), "{}", recommends.why);
     // A finding whose fix is not mechanical has no diff.
     let root = steps
         .iter()
@@ -158,6 +156,7 @@ fn image_steps_with_a_known_saving_come_first() {
                 code: "DD102".into(),
                 rule: "cleanup-in-later-layer".into(),
                 column: 99,
+                edits: Vec::new(),
                 ..ins.findings[0].clone()
             });
         }
@@ -190,4 +189,23 @@ fn chosen_fixes_apply_together_and_unknown_ids_are_ignored() {
     assert!(text.contains("CMD [\"/app/run\"]"), "{text}");
     let (none, _) = fixed_dockerfile(&r, SOURCE, &[]);
     assert_eq!(none, SOURCE);
+}
+
+#[test]
+fn the_same_change_proposed_by_two_rules_is_one_step() {
+    // `RUN rm` right after the RUN that wrote the file: a cleanup in a later layer, and a RUN
+    // that follows a RUN; both fixes fold it into the RUN before.
+    let source = "FROM busybox:1.36\nRUN head -c 9 /dev/zero > /big\nRUN rm /big\n";
+    let r = reviewed(source, None);
+    let steps = walkthrough(&r, source, None);
+    let folds: Vec<&WalkStep> = steps
+        .iter()
+        .filter(|s| {
+            s.diff
+                .as_deref()
+                .is_some_and(|d| d.contains("+ && rm /big"))
+        })
+        .collect();
+    assert_eq!(folds.len(), 1, "{steps:#?}");
+    assert_eq!(folds[0].code.as_deref(), Some("DD102"));
 }
