@@ -374,7 +374,7 @@ id: string, impact: Impact,
  */
 code: string | null, rule: string | null, line: number | null, title: string, 
 /**
- * The rule's one-line summary: why it matters.
+ * Why it matters, in a paragraph (the rule's doc says more).
  */
 why: string, 
 /**
