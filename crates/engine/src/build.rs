@@ -16,7 +16,7 @@ mod stream;
 
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::raw::Pulse;
+use crate::raw::{query_escape, Pulse};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -219,26 +219,13 @@ fn query(options: &BuildOptions) -> String {
     }
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", escape(v)))
+        .map(|(k, v)| format!("{k}={}", query_escape(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
 
 fn json_object(map: &BTreeMap<String, String>) -> String {
     serde_json::to_string(map).unwrap_or_else(|_| "{}".into())
-}
-
-/// Percent-encodes a query value: everything but unreserved characters.
-fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

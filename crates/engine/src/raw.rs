@@ -103,9 +103,19 @@ fn decode_hex(hex: &str) -> Option<String> {
 /// Percent-encodes an image reference for use as one path segment group (`/` and `:` stay, as
 /// the Docker CLI sends them; anything that could end the path or start a query is escaped).
 pub(crate) fn path_escape(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/:@".contains(&b) {
+    percent_encode(name, b"/:@")
+}
+
+/// Percent-encodes a query value: everything but unreserved characters.
+pub(crate) fn query_escape(value: &str) -> String {
+    percent_encode(value, b"")
+}
+
+/// Every byte but ASCII letters, digits, `-._~` and `keep` as `%XX`.
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -291,40 +291,38 @@ pub fn findings(path: &Path, text: &str) -> Result<usize, RebuildError> {
 
 /// The findings of `text` linted as the Dockerfile at `path`, with its project's settings.
 fn lint_text(path: &Path, text: &str) -> Result<Vec<drydock_lint::Finding>, RebuildError> {
+    let (run, input) = lint_run(path, text)?;
+    let linted = run.lint(path.display().to_string(), vec![input]);
+    Ok(linted.files.into_iter().flat_map(|f| f.findings).collect())
+}
+
+/// A lint run with the settings of the project at `path`, and `text` as its Dockerfile.
+fn lint_run(
+    path: &Path,
+    text: &str,
+) -> Result<(drydock_lint::run::Run, drydock_lint::run::Input), RebuildError> {
     let dir = path.parent().unwrap_or(Path::new(""));
     let config = drydock_lint::Config::discover(dir).map_err(|e| RebuildError::Dockerfile {
         path: path.display().to_string(),
         why: e.to_string(),
     })?;
-    let run = drydock_lint::run::Run::new(config, dir);
     let input = drydock_lint::run::Input {
         name: path.display().to_string(),
         text: text.to_owned(),
         project: drydock_lint::files::project_for(path),
     };
-    let linted = run.lint(path.display().to_string(), vec![input]);
-    Ok(linted.files.into_iter().flat_map(|f| f.findings).collect())
+    Ok((drydock_lint::run::Run::new(config, dir), input))
 }
 
 /// The Dockerfile at `path` with every autofix of its findings applied (overlapping fixes in
 /// later rounds), and how many findings carried a fix. Nothing is written.
 pub fn fixed(path: &Path) -> Result<Fixed, RebuildError> {
     let original = read_dockerfile(path)?;
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let config = drydock_lint::Config::discover(dir).map_err(|e| RebuildError::Dockerfile {
-        path: path.display().to_string(),
-        why: e.to_string(),
-    })?;
-    let run = drydock_lint::run::Run::new(config, dir);
-    let input = drydock_lint::run::Input {
-        name: path.display().to_string(),
-        text: original.clone(),
-        project: drydock_lint::files::project_for(path),
-    };
     let fixes = lint_text(path, &original)?
         .iter()
         .filter(|f| !f.edits.is_empty())
         .count();
+    let (run, input) = lint_run(path, &original)?;
     let text = run.fix(&input);
     Ok(Fixed {
         original,
