@@ -79,3 +79,7 @@ pub enum TipKind {
     /// A secret-looking variable in the config's env or a build step (names only).
     SecretInConfig,
 }
+
+mod facts;
+
+pub use facts::{ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES};
