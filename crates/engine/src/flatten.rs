@@ -1,0 +1,251 @@
+//! What flattening an image needs of the engine: an image's own facts (id, tags, os, size), a
+//! container created from it and never started, the container's filesystem export, the image's
+//! export, and the leftovers of a flatten that died before removing its container.
+//!
+//! Both exports are as large as the image, so they are never held whole: the engine's chunks
+//! cross a small bounded channel to the caller's reader on a blocking thread, as the layer
+//! analysis does ([`Engine::layer_report`]).
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::raw::{path_escape, query_escape, Pulse};
+use bollard::models::ContainerCreateBody;
+use bytes::{Buf, Bytes};
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Read};
+use tokio::sync::mpsc;
+
+/// Chunks between the connection and the reader (the engine sends about 32 KiB at a time).
+const CHUNKS_IN_FLIGHT: usize = 16;
+/// Progress is reported at least every this many bytes.
+const PROGRESS_STEP: u64 = 1 << 20;
+
+/// An image as its inspect gives it, for flattening.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageFacts {
+    /// `sha256:...`
+    pub id: String,
+    /// Tags, without the engine's `<none>` placeholders.
+    pub tags: Vec<String>,
+    /// The config's `os` (`linux`, `windows`).
+    pub os: String,
+    /// The engine's own size of the image.
+    pub size: u64,
+    /// The image's layers (diff ids), lowest first.
+    pub layers: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawImage {
+    id: String,
+    repo_tags: Option<Vec<String>>,
+    os: String,
+    size: i64,
+    #[serde(rename = "RootFS")]
+    root_fs: RawRootFs,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawRootFs {
+    layers: Option<Vec<String>>,
+}
+
+/// A container listed with the label asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabelledContainer {
+    pub id: String,
+    /// `created`, `running`, `exited`, ...
+    pub state: String,
+    /// Seconds since the Unix epoch.
+    pub created: i64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase", default)]
+struct RawListed {
+    id: String,
+    state: String,
+    created: i64,
+}
+
+impl Engine {
+    /// Image `name`'s id, tags, os, size and layers, or `ObjectNotFound`.
+    pub async fn image_facts(&self, name: &str) -> Result<ImageFacts, EngineError> {
+        let raw: RawImage = self
+            .read_json(
+                &format!("/images/{}/json", path_escape(name)),
+                &format!("image {name}"),
+            )
+            .await?;
+        Ok(ImageFacts {
+            id: raw.id,
+            tags: raw
+                .repo_tags
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|t| !t.starts_with("<none>"))
+                .collect(),
+            os: raw.os,
+            size: raw.size.max(0) as u64,
+            layers: raw.root_fs.layers.unwrap_or_default(),
+        })
+    }
+
+    /// Creates a container from image `image` that is never started (no network, a command
+    /// that is never run), carrying `labels`, and returns its id. Its filesystem is the image's
+    /// plus the engine's init layer (see `moby/daemon/initlayer`).
+    pub async fn create_idle_container(
+        &self,
+        image: &str,
+        labels: &[(&str, &str)],
+    ) -> Result<String, EngineError> {
+        let body = ContainerCreateBody {
+            image: Some(image.to_owned()),
+            // An image without a command cannot make a container; this one is never run.
+            cmd: Some(vec!["/drydock-never-runs".to_owned()]),
+            network_disabled: Some(true),
+            labels: Some(
+                labels
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect::<HashMap<_, _>>(),
+            ),
+            ..ContainerCreateBody::default()
+        };
+        let what = format!("creating a container from image {image}");
+        let created = self
+            .patient_call(&what, self.patient().create_container(None, body))
+            .await?;
+        Ok(created.id)
+    }
+
+    /// Containers carrying label `key` (any value), running or not.
+    pub async fn labelled_containers(
+        &self,
+        key: &str,
+    ) -> Result<Vec<LabelledContainer>, EngineError> {
+        let filters = BTreeMap::from([("label", vec![key])]);
+        let filters = serde_json::to_string(&filters).map_err(|e| EngineError::Data {
+            what: "the container filter".into(),
+            detail: e.to_string(),
+        })?;
+        let raw: Vec<RawListed> = self
+            .read_json(
+                &format!("/containers/json?all=1&filters={}", query_escape(&filters)),
+                "the container list",
+            )
+            .await?;
+        Ok(raw
+            .into_iter()
+            .map(|c| LabelledContainer {
+                id: c.id,
+                state: c.state,
+                created: c.created,
+            })
+            .collect())
+    }
+
+    /// Streams container `id`'s filesystem export (`GET /containers/{id}/export`, a tar of the
+    /// merged filesystem) into `reader` on a blocking thread, reporting the bytes read so far.
+    /// The reader may stop early; a connection lost midway is the error, not what the reader
+    /// made of the cut stream.
+    pub async fn read_container_export<T: Send + 'static>(
+        &self,
+        id: &str,
+        progress: impl FnMut(u64),
+        reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let what = format!("the export of container {id}");
+        let stream = self.patient().export_container(&path_escape(id));
+        self.read_stream(&what, stream, progress, reader).await
+    }
+
+    /// Streams image `id`'s export (`GET /images/{id}/get`, what `docker save` writes) into
+    /// `reader`, as [`Engine::read_container_export`] does.
+    pub async fn read_image_export<T: Send + 'static>(
+        &self,
+        id: &str,
+        progress: impl FnMut(u64),
+        reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let what = format!("the export of image {id}");
+        let stream = self.patient().export_image(id);
+        self.read_stream(&what, stream, progress, reader).await
+    }
+
+    async fn read_stream<T: Send + 'static>(
+        &self,
+        what: &str,
+        stream: impl Stream<Item = Result<Bytes, bollard::errors::Error>>,
+        mut progress: impl FnMut(u64),
+        reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let (chunks, received) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
+        let consumer = tokio::task::spawn_blocking(move || {
+            let mut input = Chunks {
+                chunks: received,
+                current: Bytes::new(),
+            };
+            reader(&mut input)
+        });
+        let pulse = Pulse::default();
+        let streamed = self
+            .patiently(what, &pulse, async {
+                let mut stream = std::pin::pin!(stream);
+                let mut read = 0u64;
+                progress(read);
+                while let Some(chunk) = stream.next().await {
+                    pulse.beat();
+                    let bytes = chunk.map_err(|err| {
+                        EngineError::from_bollard(err, &self.endpoint().to_string(), what)
+                    })?;
+                    let before = read;
+                    read += bytes.len() as u64;
+                    if chunks.send(bytes).await.is_err() {
+                        break; // the reader has what it needs, or has failed
+                    }
+                    pulse.beat();
+                    if read / PROGRESS_STEP != before / PROGRESS_STEP {
+                        progress(read);
+                    }
+                }
+                progress(read);
+                Ok(read)
+            })
+            .await;
+        drop(chunks);
+        let consumed = consumer.await.map_err(|e| EngineError::Data {
+            what: what.to_owned(),
+            detail: format!("reading it stopped: {e}"),
+        })?;
+        streamed?;
+        Ok(consumed)
+    }
+}
+
+/// The stream as a blocking reader: chunks in the order the engine sent them, then the end.
+struct Chunks {
+    chunks: mpsc::Receiver<Bytes>,
+    current: Bytes,
+}
+
+impl Read for Chunks {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        while !self.current.has_remaining() {
+            match self.chunks.blocking_recv() {
+                Some(next) => self.current = next,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.remaining());
+        self.current.copy_to_slice(&mut buf[..n]);
+        Ok(n)
+    }
+}
