@@ -3,7 +3,24 @@
 //! with its cost (the bytes no longer shared with other local images, the history lost), and
 //! after, the size measured next to the prediction and a content digest of both trees.
 
+mod archive;
+mod digest;
+mod error;
+mod filter;
+mod plan;
+mod run;
+mod scan;
+mod tarstream;
+
+pub use error::FlattenError;
+pub use plan::plan;
+pub use run::flatten;
+
 use serde::{Deserialize, Serialize};
+
+/// The label of the temporary container a flatten creates (never started) to read the image's
+/// filesystem; one left by a flatten that died is removed by the next.
+pub const FLATTEN_LABEL: &str = "io.drydock.flatten";
 
 /// What flattening image `image` would do, shown before the user confirms.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
