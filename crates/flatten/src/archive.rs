@@ -10,7 +10,8 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
-/// The archive being written: the layer's header block is a placeholder until [`finish`].
+/// The archive being written: the layer's bytes are written to it (`Write`) behind a header
+/// block that is a placeholder until [`LoadArchive::finish`].
 pub(crate) struct LoadArchive {
     out: BufWriter<File>,
 }
@@ -20,11 +21,6 @@ impl LoadArchive {
         let mut out = BufWriter::new(File::create(path)?);
         out.write_all(&[0u8; BLOCK])?;
         Ok(LoadArchive { out })
-    }
-
-    /// Where the layer's bytes go.
-    pub(crate) fn layer(&mut self) -> &mut dyn Write {
-        &mut self.out
     }
 
     /// Closes the layer of `layer_bytes` bytes and digest `diff_id`, then adds `config` (the
@@ -136,7 +132,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let path = dir.path().join("a.tar");
         let mut archive = LoadArchive::create(&path).expect("create");
-        archive.layer().write_all(b"layer-bytes").expect("layer");
+        archive.write_all(b"layer-bytes").expect("layer");
         let id = archive
             .finish(11, "sha256:abc", b"{}", "app:flat")
             .expect("finish");
@@ -145,7 +141,13 @@ mod tests {
         let names: Vec<String> = read
             .entries()
             .expect("entries")
-            .map(|e| e.expect("entry").path().expect("path").display().to_string())
+            .map(|e| {
+                e.expect("entry")
+                    .path()
+                    .expect("path")
+                    .display()
+                    .to_string()
+            })
             .collect();
         assert_eq!(
             names,

@@ -34,7 +34,8 @@ impl TreeDigest {
         entry.update((member.link.len() as u64).to_be_bytes());
         entry.update(&member.link);
         entry.update(content);
-        self.entries.push((member.path.clone(), entry.finalize().into()));
+        self.entries
+            .push((member.path.clone(), entry.finalize().into()));
     }
 
     /// `sha256:<hex>`. A path listed twice counts once, as the last entry: what extraction keeps.

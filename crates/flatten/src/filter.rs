@@ -129,7 +129,9 @@ mod tests {
             header.set_entry_type(*kind);
             header.set_mode(0o755);
             header.set_size(data.len() as u64);
-            builder.append_data(&mut header, path, *data).expect("append");
+            builder
+                .append_data(&mut header, path, *data)
+                .expect("append");
         }
         builder.into_inner().expect("finish")
     }

@@ -36,7 +36,9 @@ pub async fn plan(
     } else if facts.layers.is_empty() {
         Some("it has no layers\n  fix: none; there is nothing to flatten".to_owned())
     } else if let Some(problem) = tag_problem(&new_tag) {
-        Some(format!("{problem}\n  fix: name a valid tag with --tag (repository:tag, lowercase repository)"))
+        Some(format!(
+            "{problem}\n  fix: name a valid tag with --tag (repository:tag, lowercase repository)"
+        ))
     } else {
         tag_holder(engine, &new_tag).await?.map(|holder| {
             format!("the tag {new_tag} already names image {holder}\n  fix: choose another tag with --tag, or remove that tag first")
@@ -85,7 +87,10 @@ async fn sharing(engine: &Engine, id: &str) -> Result<(u64, Vec<String>), Flatte
     let mut users: HashMap<&str, Vec<&str>> = HashMap::new();
     for other in layers.iter().filter(|l| l.image_id != id) {
         for layer in &other.layers {
-            users.entry(&layer.chain_id).or_default().push(&other.image_id);
+            users
+                .entry(&layer.chain_id)
+                .or_default()
+                .push(&other.image_id);
         }
     }
     let mut seen = HashSet::new();
@@ -140,26 +145,25 @@ fn tag_problem(reference: &str) -> Option<String> {
     let tag_ok = !tag.is_empty()
         && tag.len() <= 128
         && !tag.starts_with(['.', '-'])
-        && tag.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
     // A first component with a dot or a colon, followed by more, is a registry host.
     let host = repo
         .split_once('/')
         .is_some_and(|(first, _)| first.contains(['.', ':']) || first == "localhost");
     let repo_ok = !repo.is_empty()
         && !repo.contains('@')
-        && repo
-            .split('/')
-            .enumerate()
-            .all(|(i, part)| {
-                !part.is_empty()
-                    && part.chars().all(|c| {
-                        c.is_ascii_lowercase()
+        && repo.split('/').enumerate().all(|(i, part)| {
+            !part.is_empty()
+                && part.chars().all(|c| {
+                    c.is_ascii_lowercase()
                             || c.is_ascii_digit()
                             || "._-".contains(c)
                             // a registry host may have a port and capitals
                             || (i == 0 && host && (c == ':' || c.is_ascii_uppercase()))
-                    })
-            });
+                })
+        });
     if tag_ok && repo_ok {
         None
     } else {

@@ -56,7 +56,16 @@ pub async fn flatten(
     ));
     let layers = facts.layers.len();
     let read = (facts.size, total);
-    let loaded = write_and_load(engine, plan, layers, scan, &archive_path, read, &mut progress).await;
+    let loaded = write_and_load(
+        engine,
+        plan,
+        layers,
+        scan,
+        &archive_path,
+        read,
+        &mut progress,
+    )
+    .await;
     let _ = std::fs::remove_file(&archive_path);
     let (new_id, original) = loaded?;
 
@@ -78,12 +87,19 @@ pub async fn flatten(
         })
     })
     .await?;
-    let (flat, _) = through_container(engine, &plan.new_tag, &new_id, flat_scan.init, std::io::sink(), |read| {
-        progress(FlattenProgress::Verifying {
-            read: (after.size * 2 + read).min(total),
-            total,
-        })
-    })
+    let (flat, _) = through_container(
+        engine,
+        &plan.new_tag,
+        &new_id,
+        flat_scan.init,
+        std::io::sink(),
+        |read| {
+            progress(FlattenProgress::Verifying {
+                read: (after.size * 2 + read).min(total),
+                total,
+            })
+        },
+    )
     .await?;
     Ok(Flattened {
         plan: plan.clone(),

@@ -103,9 +103,10 @@ pub(crate) fn scan_image(input: &mut dyn Read) -> Result<ImageScan, ScanError> {
         let mut content = outer.content();
         content.read_exact(&mut first).map_err(TarError::from)?;
         let blob = if first.len() == BLOCK && (&first[257..262] == b"ustar" || all_zero(&first)) {
-            Blob::Layer(layer_events(&mut std::io::Cursor::new(first).chain(content))?)
-        } else if first.starts_with(&[0x1f, 0x8b]) || first.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
-        {
+            Blob::Layer(layer_events(
+                &mut std::io::Cursor::new(first).chain(content),
+            )?)
+        } else if first.starts_with(&[0x1f, 0x8b]) || first.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Blob::Compressed
         } else if member.size <= MAX_JSON && json_bytes + member.size <= MAX_ALL_JSON {
             json_bytes += member.size;
@@ -137,7 +138,12 @@ pub(crate) fn scan_image(input: &mut dyn Read) -> Result<ImageScan, ScanError> {
     };
     let config = match blob(&image.config) {
         Some(Blob::Json(bytes)) => bytes.clone(),
-        _ => return Err(ScanError::Damaged(format!("it lacks its config {}", image.config))),
+        _ => {
+            return Err(ScanError::Damaged(format!(
+                "it lacks its config {}",
+                image.config
+            )))
+        }
     };
     let mut init: BTreeMap<Vec<u8>, RawEntry> = BTreeMap::new();
     for layer in &image.layers {
@@ -277,7 +283,9 @@ mod tests {
             header.set_entry_type(*kind);
             header.set_mode(0o644);
             header.set_size(data.len() as u64);
-            builder.append_data(&mut header, path, *data).expect("append");
+            builder
+                .append_data(&mut header, path, *data)
+                .expect("append");
         }
         builder.into_inner().expect("finish")
     }
@@ -311,7 +319,9 @@ mod tests {
                 header.set_entry_type(*kind);
                 header.set_mode(0o644);
                 header.set_size(data.len() as u64);
-                builder.append_data(&mut header, path, *data).expect("append");
+                builder
+                    .append_data(&mut header, path, *data)
+                    .expect("append");
             }
             let mut link = tar::Header::new_gnu();
             link.set_entry_type(Symlink);
@@ -330,7 +340,10 @@ mod tests {
             .map(|p| String::from_utf8_lossy(p).into_owned())
             .collect();
         assert_eq!(paths, ["etc", "etc/hosts"]);
-        assert_eq!(scan.init[b"etc/hosts".as_slice()].content, b"127.0.0.1 two\n");
+        assert_eq!(
+            scan.init[b"etc/hosts".as_slice()].content,
+            b"127.0.0.1 two\n"
+        );
     }
 
     #[test]

@@ -110,7 +110,7 @@ impl<R: Read> TarReader<R> {
         let mut raw = Vec::new();
         let mut long_name: Option<Vec<u8>> = None;
         let mut long_link: Option<Vec<u8>> = None;
-        let mut pax: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut pax: Vec<PaxRecord> = Vec::new();
         loop {
             let mut block = [0u8; BLOCK];
             if !read_full(&mut self.input, &mut block)? {
@@ -123,7 +123,9 @@ impl<R: Read> TarReader<R> {
             }
             if block.iter().all(|&b| b == 0) {
                 if !raw.is_empty() {
-                    return Err(TarError::Damaged("an extension header has no member".into()));
+                    return Err(TarError::Damaged(
+                        "an extension header has no member".into(),
+                    ));
                 }
                 self.done = true;
                 return Ok(None);
@@ -203,7 +205,9 @@ impl<R: Read> TarReader<R> {
     ) -> Result<(), TarError> {
         let mut buf = vec![0u8; 64 * 1024];
         while self.left > 0 {
-            let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+            let want = buf
+                .len()
+                .min(usize::try_from(self.left).unwrap_or(usize::MAX));
             let n = self.input.read(&mut buf[..want])?;
             if n == 0 {
                 return Err(TarError::Damaged("it ends inside a file's content".into()));
@@ -243,7 +247,9 @@ impl<R: Read> Read for Content<'_, R> {
         if self.tar.left == 0 || buf.is_empty() {
             return Ok(0);
         }
-        let want = buf.len().min(usize::try_from(self.tar.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.tar.left).unwrap_or(usize::MAX));
         let n = self.tar.input.read(&mut buf[..want])?;
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
@@ -277,10 +283,18 @@ fn check_sum(block: &[u8; BLOCK]) -> Result<(), TarError> {
     let sum: u64 = block
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
         .sum();
     if stored != sum {
-        return Err(TarError::Damaged("a header's checksum does not match".into()));
+        return Err(TarError::Damaged(
+            "a header's checksum does not match".into(),
+        ));
     }
     Ok(())
 }
@@ -328,8 +342,11 @@ fn header_path(block: &[u8; BLOCK]) -> Vec<u8> {
     name.to_vec()
 }
 
+/// A PAX record: key and value.
+type PaxRecord = (Vec<u8>, Vec<u8>);
+
 /// `"%d key=value\n"` records.
-fn pax_records(mut data: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, TarError> {
+fn pax_records(mut data: &[u8]) -> Result<Vec<PaxRecord>, TarError> {
     let bad = || TarError::Damaged("a PAX header is malformed".into());
     let mut records = Vec::new();
     while !data.is_empty() {
