@@ -71,6 +71,9 @@ pub enum Command {
     /// its findings, then the build context it sends
     #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
+    /// Flatten an image into a new one-layer image with the same files and config: the exact
+    /// saving and what it costs first, then (once confirmed) the result, measured and proved
+    Flatten(crate::flatten::FlattenArgs),
 }
 
 const DB_HELP: &str = "\

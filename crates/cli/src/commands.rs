@@ -101,6 +101,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             let engine = open(&selection, &env, &opts).await;
             crate::review::run(&args, engine).await
         }
+        Command::Flatten(args) => {
+            let engine = open(&selection, &env, &opts).await?;
+            crate::flatten::run(&args, &engine).await
+        }
         Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
         Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
         Command::Db(DbCommand::Status(args)) => crate::db::status(&args),

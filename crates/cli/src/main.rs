@@ -5,6 +5,7 @@ mod cleanup;
 mod commands;
 mod db;
 mod error;
+mod flatten;
 mod layers;
 mod lint;
 mod output;
