@@ -80,6 +80,8 @@ pub enum TipKind {
     SecretInConfig,
 }
 
+pub mod detect;
 mod facts;
 
+pub use detect::{could_save, detect, wanted};
 pub use facts::{ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES};
