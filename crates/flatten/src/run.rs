@@ -7,7 +7,7 @@ use crate::filter::{filter_export, FilterError, Filtered};
 use crate::plan::tag_holder;
 use crate::scan::{scan_image, ImageScan, RawEntry, ScanError};
 use crate::{FlattenPlan, FlattenProgress, Flattened, FLATTEN_LABEL};
-use drydock_engine::Engine;
+use drydock_engine::{Engine, LabelledContainer};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -15,6 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// A temporary container older than this, never started, is a leftover of a flatten that died.
 const LEFTOVER_AFTER_SECS: i64 = 600;
+/// A flatten archive nobody wrote to for this long is a leftover.
+const ARCHIVE_LEFTOVER_AFTER_SECS: u64 = 3600;
 
 /// Flattens the image `plan` describes into a new image tagged `plan.new_tag`, writing its
 /// archive in `work_dir` (removed afterwards, whatever happens). Refuses when the plan refused,
@@ -31,7 +33,7 @@ pub async fn flatten(
             reason: reason.clone(),
         });
     }
-    remove_leftovers(engine).await;
+    remove_leftovers(engine, work_dir).await;
     let facts = engine.image_facts(&plan.image).await?;
     if facts.id != plan.id {
         return Err(FlattenError::Moved {
@@ -237,19 +239,44 @@ async fn tag_free(engine: &Engine, tag: &str) -> Result<(), FlattenError> {
 
 /// Removes temporary containers a flatten that died left behind: labelled, never started, and
 /// older than a flatten's own could still be in use. Not forced; failures are left for next time.
-async fn remove_leftovers(engine: &Engine) {
-    let Ok(containers) = engine.labelled_containers(FLATTEN_LABEL).await else {
-        return;
-    };
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    for c in containers {
-        if c.state == "created" && now - c.created > LEFTOVER_AFTER_SECS {
-            let _ = engine.remove_container(&c.id).await;
+async fn remove_leftovers(engine: &Engine, work_dir: &Path) {
+    let now = SystemTime::now();
+    if let Ok(containers) = engine.labelled_containers(FLATTEN_LABEL).await {
+        let seconds = now
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        for id in leftovers(&containers, seconds) {
+            let _ = engine.remove_container(id).await;
         }
     }
+    // An archive nobody has written to for an hour belongs to a flatten that died (a live one
+    // writes as it reads; its load, which only reads the file, takes far less).
+    let Ok(files) = std::fs::read_dir(work_dir) else {
+        return;
+    };
+    for file in files.flatten() {
+        let name = file.file_name();
+        let ours = name.to_string_lossy().starts_with(".drydock-flatten-");
+        let idle = file
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|d| d.as_secs() > ARCHIVE_LEFTOVER_AFTER_SECS);
+        if ours && idle {
+            let _ = std::fs::remove_file(file.path());
+        }
+    }
+}
+
+/// The temporary containers of flattens that died: never started, older than
+/// [`LEFTOVER_AFTER_SECS`] at `now` (seconds since the epoch).
+fn leftovers(containers: &[LabelledContainer], now: i64) -> Vec<&str> {
+    containers
+        .iter()
+        .filter(|c| c.state == "created" && now.saturating_sub(c.created) > LEFTOVER_AFTER_SECS)
+        .map(|c| c.id.as_str())
+        .collect()
 }
 
 fn work_dir_error(dir: &Path, e: &std::io::Error) -> FlattenError {
@@ -261,4 +288,26 @@ fn work_dir_error(dir: &Path, e: &std::io::Error) -> FlattenError {
 
 fn short(id: &str) -> String {
     id.trim_start_matches("sha256:").chars().take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_old_never_started_containers_are_leftovers() {
+        let c = |id: &str, state: &str, created: i64| LabelledContainer {
+            id: id.into(),
+            state: state.into(),
+            created,
+        };
+        let now = 10_000;
+        let listed = [
+            c("old", "created", now - 601),
+            c("young", "created", now - 60),
+            c("ran", "exited", now - 9_000),
+            c("running", "running", now - 9_000),
+        ];
+        assert_eq!(leftovers(&listed, now), ["old"]);
+    }
 }

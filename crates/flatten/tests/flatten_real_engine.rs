@@ -200,3 +200,37 @@ fn hosts_in_saved(path: &std::path::Path) -> Vec<u8> {
     }
     panic!("no etc/hosts in {}", path.display());
 }
+
+#[test]
+fn the_plan_counts_the_bytes_shared_with_other_images_and_names_an_untagged_image() {
+    let engine = Dockerd::start();
+    engine.import_rootfs(BASE, &[]);
+    let base_size: u64 = inspect(&engine, BASE, "{{.Size}}").parse().expect("size");
+    let untagged = engine.build(
+        "drydock-flatten/tmp:1",
+        &format!("FROM {BASE}\nRUN head -c 200000 /dev/zero > /payload\n"),
+        Builder::Classic,
+    );
+    // The tag moves to another image: the first one is left without a tag.
+    engine.build(
+        "drydock-flatten/tmp:1",
+        &format!("FROM {BASE}\nRUN head -c 300000 /dev/zero > /payload\n"),
+        Builder::Classic,
+    );
+
+    let rt = runtime();
+    let planned = rt.block_on(async {
+        let drydock = open(&engine).await;
+        plan(&drydock, &untagged, None, |_| {}).await.expect("plan")
+    });
+    assert_eq!(planned.tags, Vec::<String>::new());
+    assert_eq!(
+        planned.new_tag,
+        format!("drydock-flat/{}:latest", &untagged[7..19])
+    );
+    // Its base layer is the base image's, which flattening stops sharing.
+    assert_eq!(planned.shared_bytes, base_size);
+    assert_eq!(planned.sharing_images, [BASE, "drydock-flatten/tmp:1"]);
+    assert_eq!(planned.predicted_saving, 0);
+    assert_eq!(planned.refusal, None);
+}
