@@ -3,7 +3,7 @@
 //! (slim, alpine, distroless, minimal) with what switching would change (an estimate).
 
 use super::{human, Draft, View};
-use crate::{ImageFacts, LocalImage, Tip, TipKind};
+use crate::{LocalImage, Tip, TipKind};
 
 const WHY: &str = "The base is most of many images, and the part every image built on it \
                    shares. Its variants differ a lot in size: a slim, alpine or distroless base of \
@@ -12,11 +12,11 @@ const WHY: &str = "The base is most of many images, and the part every image bui
 /// Tag words that name a smaller variant of a family.
 const SMALL_WORDS: &[&str] = &["slim", "alpine", "distroless", "minimal"];
 
-pub(super) fn detect(facts: &ImageFacts, me: &LocalImage, locals: &[LocalImage]) -> Vec<Tip> {
+pub(super) fn detect(view: &View, me: &LocalImage, locals: &[LocalImage]) -> Vec<Tip> {
     let Some(base) = base_of(me, locals) else {
         return Vec::new();
     };
-    let view = View::new(facts);
+    let facts = view.facts;
     let n = base.layers.len();
     let top = n - 1;
     // Sizes from the facts when they describe the same layers; else the engine's.
@@ -50,7 +50,7 @@ pub(super) fn detect(facts: &ImageFacts, me: &LocalImage, locals: &[LocalImage])
              and apk: test native modules), or a distroless base for a built binary."
         ),
         }
-        .finish_with(&view, Vec::new(), Vec::new(), 0)
+        .finish_with(view, Vec::new(), Vec::new(), 0)
         .tip,
     ];
     if let Some(tip) = tips.first_mut() {
@@ -75,7 +75,7 @@ pub(super) fn detect(facts: &ImageFacts, me: &LocalImage, locals: &[LocalImage])
                  exists there (slim images lack build tools; alpine uses apk and musl)."
             ),
         }
-        .finish_with(&view, Vec::new(), Vec::new(), saving)
+        .finish_with(view, Vec::new(), Vec::new(), saving)
         .tip;
         tip.layer = Some(top);
         tip.step = step;

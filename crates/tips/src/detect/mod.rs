@@ -38,7 +38,7 @@ pub const MAX_PATHS: usize = 20;
 pub fn detect(facts: &ImageFacts, me: &LocalImage, locals: &[LocalImage]) -> Vec<Tip> {
     let view = View::new(facts);
     let mut tips: Vec<Tip> = found(&view).into_iter().map(|f| f.tip).collect();
-    tips.extend(base_image::detect(facts, me, locals));
+    tips.extend(base_image::detect(&view, me, locals));
     sort(&mut tips);
     tips
 }
@@ -277,18 +277,28 @@ fn biggest(mut paths: Vec<TipPath>) -> (Vec<TipPath>, u64) {
 struct Groups {
     index: HashMap<(String, usize), usize>,
     paths: Vec<TipPath>,
+    /// The group added to last: files of one group mostly come in a row.
+    last: Option<usize>,
 }
 
 impl Groups {
     fn add(&mut self, path: &str, layer: usize, bytes: u64) {
+        if let Some(entry) = self.last.and_then(|at| self.paths.get_mut(at)) {
+            if entry.layer == layer && entry.path == path {
+                entry.bytes = entry.bytes.saturating_add(bytes);
+                return;
+            }
+        }
         let key = (path.to_string(), layer);
         match self.index.get(&key) {
             Some(at) => {
+                self.last = Some(*at);
                 if let Some(entry) = self.paths.get_mut(*at) {
                     entry.bytes = entry.bytes.saturating_add(bytes);
                 }
             }
             None => {
+                self.last = Some(self.paths.len());
                 self.index.insert(key, self.paths.len());
                 self.paths.push(TipPath {
                     path: path.to_string(),
