@@ -168,7 +168,12 @@ pub(crate) fn plan_text(p: &FlattenPlan) -> String {
         p.history_lost.len()
     );
     for step in &p.history_lost {
-        let _ = writeln!(out, "    {}", inert(step));
+        let step = if step.is_empty() {
+            "(no step recorded: an import, or a tool that wrote none)".to_owned()
+        } else {
+            inert(step)
+        };
+        let _ = writeln!(out, "    {step}");
     }
     if let Some(reason) = &p.refusal {
         let _ = writeln!(out, "  refused: {}", reason_text(reason));
