@@ -19,6 +19,13 @@ const FIX: &str = "Give the secret only to the step that needs it: `RUN \
                    --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci` with `docker build \
                    --secret id=npmrc,src=$HOME/.npmrc`; keep such files out of the context with \
                    .dockerignore; then revoke the leaked credential and issue a new one.";
+const FIX_KEY: &str = "Keep keys out of the image: add them to .dockerignore; for a private git \
+                       checkout use `RUN --mount=type=ssh git clone ...` (`docker build --ssh \
+                       default`), and mount a service's key when the container starts (`docker \
+                       run -v`, or the orchestrator's secrets); then replace the key.";
+const FIX_ENV: &str = "Add `.env*` to .dockerignore and give the values to the container when it \
+                       starts (`docker run --env-file .env`, or the orchestrator's secrets); \
+                       replace any secret the image held.";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Found {
@@ -36,7 +43,8 @@ impl Found {
             Found::DotEnv => ".env files with values in the image",
             Found::Credentials => "Credentials in the image's files",
             Found::Hidden => {
-                "Credential files deleted by a later layer still ship in the layer that added them"
+                "Credential files deleted or replaced by a later layer still ship in the layer \
+                 that added them"
             }
         }
     }
@@ -242,7 +250,12 @@ pub(super) fn detect(view: &View) -> Vec<Finding> {
             } else {
                 WHY
             },
-            fix: FIX.to_string(),
+            fix: match found {
+                Found::PrivateKey => FIX_KEY,
+                Found::DotEnv => FIX_ENV,
+                Found::Credentials | Found::Hidden => FIX,
+            }
+            .to_string(),
         };
         let mut finding = draft.finish_with(view, files, paths, 0);
         // A risk saves nothing: no bytes for could_save.
