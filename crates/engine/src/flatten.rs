@@ -10,6 +10,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::raw::{path_escape, query_escape, Pulse};
 use bollard::models::ContainerCreateBody;
+use bollard::query_parameters::RemoveContainerOptions;
 use bytes::{Buf, Bytes};
 use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
@@ -121,6 +122,21 @@ impl Engine {
             .patient_call(&what, self.patient().create_container(None, body))
             .await?;
         Ok(created.id)
+    }
+
+    /// Removes a container [`Engine::create_idle_container`] made, with the anonymous volumes
+    /// the engine created for the image's `VOLUME`s at creation: never started, nothing was
+    /// ever written to them but the image's own files. Not forced: a container someone started
+    /// meanwhile is refused (`InUse`).
+    pub async fn remove_idle_container(&self, id: &str) -> Result<(), EngineError> {
+        let opts = RemoveContainerOptions {
+            v: true,
+            force: false,
+            link: false,
+        };
+        let what = format!("removing container {id}");
+        self.patient_call(&what, self.patient().remove_container(id, Some(opts)))
+            .await
     }
 
     /// Containers carrying label `key` (any value), running or not.

@@ -184,7 +184,7 @@ async fn through_container<W: Write + Send + 'static>(
             (filtered, out)
         })
         .await;
-    let removed = engine.remove_container(&container).await;
+    let removed = engine.remove_idle_container(&container).await;
     let (filtered, out) = exported?;
     removed?;
     let filtered = filtered.map_err(|e| match e {
@@ -246,7 +246,7 @@ async fn remove_leftovers(engine: &Engine, work_dir: &Path) {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         for id in leftovers(&containers, seconds) {
-            let _ = engine.remove_container(id).await;
+            let _ = engine.remove_idle_container(id).await;
         }
     }
     // An archive nobody has written to for an hour belongs to a flatten that died (a live one

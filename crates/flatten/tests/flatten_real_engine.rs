@@ -61,6 +61,7 @@ fn a_flat_image_has_one_layer_the_same_files_config_and_behaviour_and_the_predic
     let layers_before = inspect(&engine, IMAGE, "{{json .RootFS.Layers}}");
     let tags_before = inspect(&engine, IMAGE, "{{json .RepoTags}}");
     let work = engine.scratch("flatten-work");
+    let volumes_before = engine.docker(&["volume", "ls", "-q"]);
 
     let rt = runtime();
     let (planned, done) = rt.block_on(async {
@@ -148,6 +149,8 @@ fn a_flat_image_has_one_layer_the_same_files_config_and_behaviour_and_the_predic
     let label = format!("label={FLATTEN_LABEL}");
     assert_eq!(engine.docker(&["ps", "-aq", "--filter", &label]), "");
     assert_eq!(std::fs::read_dir(&work).expect("work dir").count(), 0);
+    // The anonymous volume the engine made for `VOLUME /data` went with the container.
+    assert_eq!(engine.docker(&["volume", "ls", "-q"]), volumes_before);
 
     // The flat image's own /etc/hosts is the base's, not the init layer's empty one.
     let saved = engine.scratch("saved").join("flat.tar");
