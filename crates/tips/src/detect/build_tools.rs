@@ -229,10 +229,10 @@ fn dpkg(view: &View, owned: &mut HashSet<usize>) -> Option<(Finding, bool)> {
         fix: FIX_PACKAGES.to_string(),
     };
     let paths = by_directory(view, &files);
-    Some((
-        draft.finish_with(view, files, paths, measured.saturating_add(declared_bytes)),
-        go,
-    ))
+    let bytes = measured.saturating_add(declared_bytes);
+    let mut finding = draft.finish_with(view, files, paths, bytes);
+    finding.extra = declared_bytes;
+    Some((finding, go))
 }
 
 /// Keys from `from` (included) to `to` (excluded), for a range of a map keyed by `String`.

@@ -53,22 +53,22 @@ pub fn detect(facts: &ImageFacts, me: &LocalImage, locals: &[LocalImage]) -> Vec
 ///
 /// A smaller base (a base-image tip with bytes) is an estimate of another kind: switching
 /// replaces the base's layers whole, so what the other tips count in those layers is not
-/// added to it; the larger of the two counts instead. A tip these facts do not give (made
-/// from other facts, or edited) adds its own `bytes`. Risks (root, secrets) save nothing.
+/// added to it; the larger of the two counts instead. Sizes a package database declares for
+/// packages whose files the image does not list are added as they are. A tip these facts do
+/// not give (made from other facts, or edited) adds its own `bytes`. Risks (root, secrets)
+/// save nothing.
 pub fn could_save(facts: &ImageFacts, tips: &[Tip]) -> u64 {
     let view = View::new(facts);
-    let mut known: HashMap<(TipKind, &str), Vec<usize>> = HashMap::new();
     let findings = found(&view);
+    let mut known: HashMap<(TipKind, &str), &Finding> = HashMap::new();
     for finding in &findings {
-        known.insert(
-            (finding.tip.kind, finding.tip.title.as_str()),
-            finding.files.clone(),
-        );
+        known.insert((finding.tip.kind, finding.tip.title.as_str()), finding);
     }
     let mut base_layers = 0usize;
     let mut base_saving = 0u64;
     let mut counted: HashSet<usize> = HashSet::new();
     let mut unmatched = 0u64;
+    let mut extra = 0u64;
     for tip in tips {
         if tip.kind == TipKind::BaseImage {
             if tip.bytes > base_saving {
@@ -78,7 +78,10 @@ pub fn could_save(facts: &ImageFacts, tips: &[Tip]) -> u64 {
             continue;
         }
         match known.get(&(tip.kind, tip.title.as_str())) {
-            Some(files) => counted.extend(files.iter().copied()),
+            Some(finding) => {
+                counted.extend(finding.files.iter().copied());
+                extra = extra.saturating_add(finding.extra);
+            }
             None => unmatched = unmatched.saturating_add(tip.bytes),
         }
     }
@@ -98,6 +101,7 @@ pub fn could_save(facts: &ImageFacts, tips: &[Tip]) -> u64 {
     above
         .saturating_add(in_base.max(base_saving))
         .saturating_add(unmatched)
+        .saturating_add(extra)
 }
 
 /// Biggest saving first; ties by kind, then title.
@@ -114,6 +118,9 @@ fn sort(tips: &mut [Tip]) {
 struct Finding {
     tip: Tip,
     files: Vec<usize>,
+    /// Bytes the tip counts that no file entry shows (the size a package declares when its
+    /// file list is not in the image).
+    extra: u64,
 }
 
 /// Every tip the image's own facts give (all but the base image's).
@@ -232,6 +239,7 @@ impl Draft {
                 fix: self.fix,
             },
             files,
+            extra: 0,
         }
     }
 }

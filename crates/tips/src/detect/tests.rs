@@ -244,6 +244,24 @@ fn dpkg_build_packages_are_measured_from_their_file_lists() {
 }
 
 #[test]
+fn dpkg_packages_without_a_file_list_count_their_declared_size() {
+    let image = Image::new(&["FROM distroless"])
+        .content(
+            "/var/lib/dpkg/status.d/libssl-dev",
+            0,
+            b"Package: libssl-dev\nInstalled-Size: 10\n",
+        )
+        .content("/var/lib/dpkg/status.d/libc6", 0, b"Package: libc6\nInstalled-Size: 99\n")
+        .file("/var/cache/apt/archives/x.deb", 100, 0);
+    let tips = image.tips();
+    let dev = one(&tips, TipKind::BuildTools);
+    assert_eq!(dev.bytes, 10 * 1024);
+    assert!(!dev.exact);
+    assert!(dev.estimate.as_deref().is_some_and(|e| e.contains("Installed-Size")));
+    assert_eq!(could_save(&image.facts, &tips), 10 * 1024 + 100);
+}
+
+#[test]
 fn apk_build_packages_are_measured_from_the_installed_db() {
     let image = Image::new(&["FROM alpine", "RUN apk add build-base"])
         .content(
