@@ -347,6 +347,56 @@ mod tests {
     }
 
     #[test]
+    fn an_opaque_directory_hides_what_lower_layers_put_in_it() {
+        use tar::EntryType::{Directory, Regular};
+        let one = tar_of(&[
+            ("etc/", Directory, b""),
+            ("etc/hosts", Regular, b"one\n"),
+            ("etc/mtab", Regular, b"x"),
+        ]);
+        let two = tar_of(&[
+            ("etc/", Directory, b""),
+            ("etc/.wh..wh..opq", Regular, b""),
+            ("etc/mtab", Regular, b"two"),
+        ]);
+        let manifest = br#"[{"Config":"c.json","Layers":["1/layer.tar","2/layer.tar"]}]"#;
+        let archive = tar_of(&[
+            ("1/layer.tar", Regular, &one),
+            ("2/layer.tar", Regular, &two),
+            ("c.json", Regular, b"{}"),
+            ("manifest.json", Regular, manifest),
+        ]);
+        let scan = scan_image(&mut archive.as_slice()).expect("scan");
+        let paths: Vec<&[u8]> = scan.init.keys().map(Vec::as_slice).collect();
+        assert_eq!(paths, [b"etc".as_slice(), b"etc/mtab"]);
+        assert_eq!(scan.init[b"etc/mtab".as_slice()].content, b"two");
+    }
+
+    #[test]
+    fn a_compressed_layer_is_refused_and_a_missing_one_is_damage() {
+        use tar::EntryType::Regular;
+        let manifest = br#"[{"Config":"c.json","Layers":["1/layer.tar"]}]"#;
+        let gz = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0];
+        let archive = tar_of(&[
+            ("1/layer.tar", Regular, &gz),
+            ("c.json", Regular, b"{}"),
+            ("manifest.json", Regular, manifest),
+        ]);
+        assert!(matches!(
+            scan_image(&mut archive.as_slice()),
+            Err(ScanError::Unsupported(_))
+        ));
+        let archive = tar_of(&[
+            ("c.json", Regular, b"{}"),
+            ("manifest.json", Regular, manifest),
+        ]);
+        assert!(matches!(
+            scan_image(&mut archive.as_slice()),
+            Err(ScanError::Damaged(_))
+        ));
+    }
+
+    #[test]
     fn symlinks_resolve_beside_themselves() {
         assert_eq!(resolve(b"3/layer.tar", b"../2/layer.tar"), b"2/layer.tar");
         assert_eq!(resolve(b"a/b", b"/x/y"), b"x/y");

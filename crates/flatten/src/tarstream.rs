@@ -448,6 +448,34 @@ mod tests {
     }
 
     #[test]
+    fn pax_records_override_the_header() {
+        let mut builder = tar::Builder::new(Vec::new());
+        let long = format!("./{}/file", "d".repeat(200));
+        builder
+            .append_pax_extensions([
+                ("path", long.as_bytes()),
+                ("uid", b"70000".as_slice()),
+                ("SCHILY.xattr.security.capability", b"\x01".as_slice()),
+            ])
+            .expect("pax");
+        let mut header = tar::Header::new_ustar();
+        header.set_path("short").expect("path");
+        header.set_size(3);
+        header.set_mode(0o600);
+        header.set_cksum();
+        builder.append(&header, &b"abc"[..]).expect("append");
+        let bytes = builder.into_inner().expect("finish");
+        let mut reader = TarReader::new(bytes.as_slice());
+        let member = reader.next_member().expect("read").expect("member");
+        assert_eq!(member.path, long[2..].as_bytes());
+        assert_eq!(member.uid, 70000);
+        assert_eq!(member.mode, 0o600);
+        // The PAX header, its records, then the header: all kept to be copied as they are.
+        assert_eq!(member.raw.len(), 3 * BLOCK);
+        assert!(reader.next_member().expect("read").is_none());
+    }
+
+    #[test]
     fn paths_normalise_to_one_form() {
         assert_eq!(normalise(b"./etc/x/"), b"etc/x");
         assert_eq!(normalise(b"/etc"), b"etc");
