@@ -467,7 +467,7 @@ mod tests {
         let bytes = builder.into_inner().expect("finish");
         let mut reader = TarReader::new(bytes.as_slice());
         let member = reader.next_member().expect("read").expect("member");
-        assert_eq!(member.path, long[2..].as_bytes());
+        assert_eq!(member.path, &long.as_bytes()[2..]);
         assert_eq!(member.uid, 70000);
         assert_eq!(member.mode, 0o600);
         // The PAX header, its records, then the header: all kept to be copied as they are.
