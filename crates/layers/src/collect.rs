@@ -18,6 +18,7 @@ use crate::{layout, planned_layers, Limits};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use xxhash_rust::xxh3::Xxh3;
 
 const ELF: &[u8] = b"\x7fELF";
 const ZIP: &[u8] = b"PK\x03\x04";
@@ -102,10 +103,36 @@ pub fn collect_image(
     keep: &dyn Fn(&str) -> Keep,
     limits: &CollectLimits,
 ) -> Result<Collected, LayersError> {
+    gather(export, select, None, keep, limits, None, |_| ()).map(|(out, ())| out)
+}
+
+/// What [`gather`] hands its `extra` consumer while the merged tree is at hand.
+pub(crate) struct Merged<'m, 'a> {
+    pub plan: &'m layout::Plan,
+    pub tree: &'m mut merge::Tree<'a>,
+    pub summaries: &'m [(&'a str, &'a LayerSummary)],
+    /// Each listed layer's content digests, by change (sorted by change).
+    pub digests: &'m [&'a [(usize, [u8; 16])]],
+}
+
+/// Reads the export once: the wanted files (as [`collect_image`]), and whatever `extra` makes
+/// of the merged layers. `hash_min`: digest the content of every regular file at least this big.
+/// `history`: the build steps for the layers' `created_by`, as [`crate::Options::history`].
+pub(crate) fn gather<T>(
+    export: impl Read,
+    select: Option<&str>,
+    history: Option<&[crate::Step]>,
+    keep: &dyn Fn(&str) -> Keep,
+    limits: &CollectLimits,
+    hash_min: Option<u64>,
+    extra: impl FnOnce(Merged) -> T,
+) -> Result<(Collected, T), LayersError> {
     let mut keeper = Keeper {
         keep,
         limits,
         kept: 0,
+        hash_min,
+        buffer: Vec::new(),
     };
     let mut contents = archive::read_layers(export, &limits.read, |tar, name, entries_left| {
         read_layer(tar, name, &limits.read, entries_left, &mut keeper)
@@ -116,7 +143,7 @@ pub fn collect_image(
             .layers
             .iter()
             .zip(
-                created_by(&plan, None)
+                created_by(&plan, history)
                     .into_iter()
                     .chain(std::iter::repeat(String::new())),
             )
@@ -143,13 +170,22 @@ pub fn collect_image(
 
     let mut found: Vec<Found> = Vec::new();
     let mut uses: HashMap<(usize, usize), usize> = HashMap::new();
+    let made;
     {
         let layers = planned_layers(&contents, &plan, &limits.read, |f: &LayerFiles| {
             f.summary.changes.len()
         })?;
         let summaries: Vec<(&str, &LayerSummary)> =
             layers.iter().map(|(name, f)| (*name, &f.summary)).collect();
-        let tree = merge::merged(&summaries)?;
+        let digests: Vec<&[(usize, [u8; 16])]> =
+            layers.iter().map(|(_, f)| &f.digests[..]).collect();
+        let mut tree = merge::merged(&summaries)?;
+        made = extra(Merged {
+            plan: &plan,
+            tree: &mut tree,
+            summaries: &summaries,
+            digests: &digests,
+        });
         for (path, layer, change) in tree.visible_files() {
             let rooted = display(path);
             let want = keep(&rooted);
@@ -226,7 +262,7 @@ pub fn collect_image(
         };
         out.files.insert(f.path, (f.layer, content));
     }
-    Ok(out)
+    Ok((out, made))
 }
 
 /// Walks the directory `dir` as the root of a filesystem, as [`collect_files`] reads an image:
@@ -251,6 +287,8 @@ pub fn collect_rootfs(
         keep,
         limits,
         kept: 0,
+        hash_min: None,
+        buffer: Vec::new(),
     };
     let mut out = Collected {
         layers: vec![LayerMeta::default()],
@@ -347,6 +385,8 @@ pub(crate) struct LayerFiles {
     fates: HashMap<usize, Fate>,
     /// Symbolic links' targets as written, by change, in the summary's order.
     links: Vec<(usize, String)>,
+    /// Content digests of the files big enough, by change, in the summary's order.
+    digests: Vec<(usize, [u8; 16])>,
 }
 
 enum Fate {
@@ -362,6 +402,10 @@ struct Keeper<'k> {
     limits: &'k CollectLimits,
     /// Bytes kept so far.
     kept: u64,
+    /// Digest the content of regular files at least this big.
+    hash_min: Option<u64>,
+    /// For reading content that is digested but not kept.
+    buffer: Vec<u8>,
 }
 
 impl Keeper<'_> {
@@ -405,6 +449,25 @@ impl Keeper<'_> {
     }
 }
 
+/// Reads for digests in pieces this big.
+const HASH_BUFFER: usize = 64 << 10;
+
+/// A file's content as it is read, digested on the way when `hasher` is set.
+struct Hashing<'d> {
+    data: &'d mut dyn Read,
+    hasher: Option<Xxh3>,
+}
+
+impl Read for Hashing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.data.read(buf)?;
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(&buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
 fn has_magic(data: &[u8]) -> bool {
     data.starts_with(ELF) || data.starts_with(ZIP)
 }
@@ -422,17 +485,40 @@ fn read_layer(
         summary: LayerSummary::default(),
         fates: HashMap::new(),
         links: Vec::new(),
+        digests: Vec::new(),
     };
     walk(tar, name, limits, entries_left, |change, header, data| {
         let at = files.summary.changes.len();
         match change.what {
             What::File(size) => {
                 let want = (keeper.keep)(&display(&change.path));
+                let mut hashing = Hashing {
+                    data,
+                    hasher: keeper
+                        .hash_min
+                        .is_some_and(|min| size >= min)
+                        .then(Xxh3::new),
+                };
+                let failed =
+                    |e: std::io::Error| ReadProblem::from(e).at(entry_at(name, &header.path));
                 if want != Keep::No {
-                    let fate = keeper
-                        .read(want, size, data)
-                        .map_err(|e| ReadProblem::from(e).at(entry_at(name, &header.path)))?;
+                    let fate = keeper.read(want, size, &mut hashing).map_err(failed)?;
                     files.fates.insert(at, fate);
+                }
+                if hashing.hasher.is_some() {
+                    // The rest of the content, read only to be digested.
+                    keeper.buffer.resize(HASH_BUFFER, 0);
+                    loop {
+                        match hashing.read(&mut keeper.buffer) {
+                            Ok(0) => break,
+                            Ok(_) => {}
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => return Err(failed(e)),
+                        }
+                    }
+                    if let Some(hasher) = hashing.hasher {
+                        files.digests.push((at, hasher.digest128().to_be_bytes()));
+                    }
                 }
             }
             What::Other if header.kind == Kind::Symlink => {

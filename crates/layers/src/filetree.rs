@@ -55,23 +55,36 @@ pub struct HiddenBy {
 
 /// Builds the tree of the merged `tree`; `layers` are the summaries it was merged from.
 pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], limits: &Limits) -> FileTree {
+    build_traced(tree, layers, limits).0
+}
+
+/// [`build`], and beside each entry where its content comes from, for a regular file: (the
+/// layer that wrote the content, its change's place in that layer). A hard link leads to its
+/// target's content.
+pub(crate) fn build_traced(
+    tree: &Tree,
+    layers: &[(&str, &LayerSummary)],
+    limits: &Limits,
+) -> (FileTree, Vec<Option<(usize, usize)>>) {
     let max = usize::try_from(limits.max_tree_entries).unwrap_or(usize::MAX);
     let mut bytes_left = limits.max_tree_bytes;
-    let mut entries: Vec<TreeEntry> = Vec::new();
+    let mut entries: Vec<(TreeEntry, Option<(usize, usize)>)> = Vec::new();
     let mut at: HashMap<&[u8], usize> = HashMap::new();
     let mut truncated = false;
-    let mut push = |entries: &mut Vec<TreeEntry>, entry: TreeEntry| {
+    let mut push = |entries: &mut Vec<(TreeEntry, Option<(usize, usize)>)>,
+                    entry: TreeEntry,
+                    origin: Option<(usize, usize)>| {
         let bytes = entry.path.len() as u64;
         if entries.len() < max && bytes <= bytes_left {
             bytes_left -= bytes;
-            entries.push(entry);
+            entries.push((entry, origin));
             true
         } else {
             truncated = true;
             false
         }
     };
-    'visible: for (path, seen) in tree.visible() {
+    'visible: for (path, seen, origin) in tree.visible_traced() {
         // Byte order puts every ancestor before its descendants, and each entry's ancestors go in
         // before it: below the deepest ancestor already in, all are new. Looking from the deepest
         // up costs one lookup more than the entries it adds.
@@ -81,12 +94,12 @@ pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], limits: &Limi
             .rposition(|dir| at.contains_key(dir))
             .map_or(0, |i| i + 1);
         for dir in &dirs[known..] {
-            if !push(&mut entries, entry(dir, Seen::Dir, None)) {
+            if !push(&mut entries, entry(dir, Seen::Dir, None), None) {
                 break 'visible;
             }
             at.insert(dir, entries.len() - 1);
         }
-        if !push(&mut entries, entry(path, seen, None)) {
+        if !push(&mut entries, entry(path, seen, None), origin) {
             break;
         }
         at.insert(path, entries.len() - 1);
@@ -98,11 +111,11 @@ pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], limits: &Limi
                 continue;
             }
             if let Some(&i) = at.get(&change.path[..]) {
-                entries[i].layer.get_or_insert(index);
+                entries[i].0.layer.get_or_insert(index);
             }
         }
     }
-    for (path, bytes, written_in, hidden_in, how) in tree.hidden_files() {
+    for (path, bytes, written_in, change, hidden_in, how) in tree.hidden_files() {
         let hidden = TreeEntry {
             path: display(path),
             kind: EntryKind::File,
@@ -113,18 +126,19 @@ pub(crate) fn build(tree: &Tree, layers: &[(&str, &LayerSummary)], limits: &Limi
                 how,
             }),
         };
-        if !push(&mut entries, hidden) {
+        if !push(&mut entries, hidden, Some((written_in, change))) {
             break;
         }
     }
-    entries.sort_by(|a, b| {
+    entries.sort_by(|(a, _), (b, _)| {
         a.path
             .split('/')
             .cmp(b.path.split('/'))
             .then(a.hidden.is_some().cmp(&b.hidden.is_some()))
             .then(a.layer.cmp(&b.layer))
     });
-    FileTree { entries, truncated }
+    let (entries, origins) = entries.into_iter().unzip();
+    (FileTree { entries, truncated }, origins)
 }
 
 fn entry(path: &[u8], seen: Seen, layer: Option<usize>) -> TreeEntry {

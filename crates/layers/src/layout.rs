@@ -35,6 +35,22 @@ pub(crate) struct Config {
     pub rootfs: RootFs,
     #[serde(deserialize_with = "null_as_default")]
     pub history: Vec<ConfigStep>,
+    /// Read for tips only: a shape Drydock does not expect reads as empty, and never fails the
+    /// analysis.
+    #[serde(deserialize_with = "lenient")]
+    pub os: String,
+    /// What a container of the image runs with (user, environment); lenient as `os`.
+    #[serde(deserialize_with = "lenient")]
+    pub config: RunConfig,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct RunConfig {
+    #[serde(rename = "User", deserialize_with = "null_as_default")]
+    pub user: String,
+    #[serde(rename = "Env", deserialize_with = "null_as_default")]
+    pub env: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -47,6 +63,7 @@ pub(crate) struct RootFs {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub(crate) struct ConfigStep {
+    #[serde(deserialize_with = "null_as_default")]
     pub created_by: String,
     pub empty_layer: bool,
 }
@@ -87,6 +104,16 @@ where
     T: Default + Deserialize<'de>,
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// `T` if the value has its shape, else its default.
+fn lenient<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + DeserializeOwned,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
 }
 
 /// An image the archive offers.

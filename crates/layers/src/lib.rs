@@ -11,6 +11,9 @@
 //! the files of the final filesystem a caller asks for, with the layer that wrote each, within
 //! [`CollectLimits`]; [`collect_rootfs`] does it for a directory.
 //!
+//! [`inspect_image`] does both in the same one pass for the tips, with content digests of the
+//! big files and the image config's user and environment.
+//!
 //! Pure: a reader and the image's history in, plain data out. No engine, no clock, no disk.
 //! Untrusted input is fine: a damaged archive gives an error naming the layer and entry, and
 //! what is held in memory is bounded by [`Limits`] and by the longest path an engine can create
@@ -20,6 +23,7 @@ mod archive;
 mod collect;
 mod error;
 mod filetree;
+mod inspect;
 mod layer;
 mod layout;
 mod merge;
@@ -35,6 +39,7 @@ pub use collect::{
 };
 pub use error::LayersError;
 pub use filetree::{EntryKind, FileTree, HiddenBy, TreeEntry};
+pub use inspect::{inspect_image, ImageConfig, InspectOptions, Inspection};
 pub use report::{How, LayerReport, LayerRow, Step, Wasted};
 
 use serde::{Deserialize, Serialize};

@@ -132,23 +132,38 @@ impl<'a> Tree<'a> {
 
     /// Every path of the final filesystem, in byte order.
     pub(crate) fn visible(&self) -> impl Iterator<Item = (&[u8], Seen)> {
-        self.nodes.iter().map(|(path, node)| {
-            let seen = match node {
-                Node::Dir => Seen::Dir,
-                Node::File(id) => Seen::File(self.contents[*id].bytes),
-                Node::Other => Seen::Other,
-            };
-            (*path, seen)
+        self.visible_traced().map(|(path, seen, _)| (path, seen))
+    }
+
+    /// [`Tree::visible`], with where a regular file's content comes from: (the layer that wrote
+    /// it, its change's place in that layer).
+    pub(crate) fn visible_traced(
+        &self,
+    ) -> impl Iterator<Item = (&[u8], Seen, Option<(usize, usize)>)> {
+        self.nodes.iter().map(|(path, node)| match node {
+            Node::Dir => (*path, Seen::Dir, None),
+            Node::File(id) => {
+                let c = &self.contents[*id];
+                (*path, Seen::File(c.bytes), Some((c.written_in, c.change)))
+            }
+            Node::Other => (*path, Seen::Other, None),
         })
     }
 
     /// Every regular file's content no visible path leads to, with all its bytes (even none):
-    /// (path, bytes, written in, hidden in, how).
-    pub(crate) fn hidden_files(&self) -> impl Iterator<Item = (&[u8], u64, usize, usize, How)> {
+    /// (path, bytes, written in, its change there, hidden in, how).
+    pub(crate) fn hidden_files(
+        &self,
+    ) -> impl Iterator<Item = (&[u8], u64, usize, usize, usize, How)> {
         self.contents.iter().filter_map(|c| {
             c.hidden
-                .map(|(hidden_in, how)| (c.path, c.bytes, c.written_in, hidden_in, how))
+                .map(|(hidden_in, how)| (c.path, c.bytes, c.written_in, c.change, hidden_in, how))
         })
+    }
+
+    /// What each layer did, so far (the hidden bytes once [`Tree::hidden`] has run).
+    pub(crate) fn figures(&self) -> &[Figures] {
+        &self.figures
     }
 
     /// Every visible path to file content (a hard link leads to its target's), in byte order:

@@ -5,6 +5,7 @@ mod build;
 mod collect;
 mod crane;
 mod hostile;
+mod inspect;
 
 use crate::{analyse, How, LayerReport, LayersError, Options, Step, Wasted};
 use build::{compress, legacy, oci, Compression, Tar};
