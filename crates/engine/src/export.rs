@@ -9,8 +9,8 @@ use crate::error::EngineError;
 use crate::raw::Pulse;
 use bytes::{Buf, Bytes};
 use drydock_layers::{
-    analyse, analyse_with_tree, collect_files, Analysis, CollectLimits, Collected, Keep,
-    LayerReport, LayersError, Options, Step,
+    analyse, analyse_with_tree, collect_files, inspect_image, Analysis, CollectLimits, Collected,
+    InspectOptions, Inspection, Keep, LayerReport, LayersError, Options, Step,
 };
 use futures_util::StreamExt;
 use std::io::{self, Read};
@@ -70,6 +70,31 @@ impl Engine {
         let limits = limits.clone();
         self.exported(name, progress, move |export, _| {
             collect_files(export, &keep, &limits)
+        })
+        .await
+    }
+
+    /// Everything the tips read of image `name` in one streamed export: the layer analysis with
+    /// its file tree, the files `keep` wants, digests of the files of at least `hash_min` bytes
+    /// and the config's user, env and steps (see [`drydock_layers::inspect_image`]), reporting
+    /// progress as it streams.
+    pub async fn inspect_image(
+        &self,
+        name: &str,
+        keep: fn(&str) -> Keep,
+        limits: &CollectLimits,
+        hash_min: u64,
+        progress: impl FnMut(ExportProgress),
+    ) -> Result<Inspection, EngineError> {
+        let limits = limits.clone();
+        self.exported(name, progress, move |export, options| {
+            let options = InspectOptions {
+                select: None,
+                history: options.history.clone(),
+                limits,
+                hash_min,
+            };
+            inspect_image(export, &options, &keep)
         })
         .await
     }
@@ -172,6 +197,12 @@ impl Named for LayerReport {
 
 impl Named for Collected {
     fn set_image(&mut self, _: &str) {}
+}
+
+impl Named for Inspection {
+    fn set_image(&mut self, name: &str) {
+        self.analysis.report.image = name.to_owned();
+    }
 }
 
 impl Named for Analysis {

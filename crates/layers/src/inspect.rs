@@ -31,6 +31,9 @@ pub struct Inspection {
 /// it in a shape Drydock does not read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageConfig {
+    /// The image id (`sha256:...`), from the config's name in the archive; empty when the
+    /// archive names it otherwise.
+    pub id: String,
     /// `linux`, `windows`, ...
     pub os: String,
     /// As the config says it (`""` is root).
@@ -96,6 +99,7 @@ pub fn inspect_image(
             );
             let config = match &merged.plan.config {
                 Some(c) => ImageConfig {
+                    id: merged.plan.id.clone(),
                     os: c.os.clone(),
                     user: c.config.user.clone(),
                     env: c.config.env.clone(),
@@ -112,6 +116,7 @@ pub fn inspect_image(
                     },
                 },
                 None => ImageConfig {
+                    id: merged.plan.id.clone(),
                     history: history.map(<[Step]>::to_vec).unwrap_or_default(),
                     ..ImageConfig::default()
                 },

@@ -19,6 +19,9 @@ pub(crate) struct Plan {
     pub by: String,
     pub layers: Vec<PlannedLayer>,
     pub config: Option<Config>,
+    /// The image id (`sha256:<hex>`) as the config's archive name gives it; empty when it
+    /// does not look like one.
+    pub id: String,
 }
 
 pub(crate) struct PlannedLayer {
@@ -171,7 +174,14 @@ pub(crate) fn plan<L>(contents: &Contents<L>, select: Option<&str>) -> Result<Pl
                 .unwrap_or_else(|| path.clone()),
         })
         .collect();
+    let hex = config_hex(&chosen.config);
+    let id = if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!("sha256:{hex}")
+    } else {
+        String::new()
+    };
     Ok(Plan {
+        id,
         name: chosen.names.first().cloned(),
         by: chosen.by,
         layers,

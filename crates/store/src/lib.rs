@@ -11,6 +11,7 @@ mod migrate;
 mod quarantine;
 mod scan_reports;
 mod settings;
+mod tips;
 
 pub use journal::{Entry, Run, Status};
 pub use lease::RunLease;
@@ -108,6 +109,8 @@ impl Store {
         migrate::table(&conn, settings::TABLE, settings::MIGRATIONS)?;
         migrate::table(&conn, inventories::TABLE, inventories::MIGRATIONS)?;
         migrate::table(&conn, scan_reports::TABLE, scan_reports::MIGRATIONS)?;
+        migrate::table(&conn, tips::FACTS, tips::FACT_MIGRATIONS)?;
+        migrate::table(&conn, tips::REPORTS, tips::REPORT_MIGRATIONS)?;
         Ok(Store { conn, dir })
     }
 }

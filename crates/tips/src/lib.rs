@@ -82,6 +82,11 @@ pub enum TipKind {
 
 pub mod detect;
 mod facts;
+mod image;
+mod kept;
 
 pub use detect::{could_save, detect, wanted};
-pub use facts::{ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES};
+pub use facts::{
+    ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES,
+};
+pub use image::{archive_tips, cached_tips, image_tips, Read, TipsError};

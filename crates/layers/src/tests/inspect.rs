@@ -133,6 +133,7 @@ fn the_config_gives_os_user_env_and_every_step() {
     let layer = Tar::new().file("a", 1).finish();
     let archive = with_config(&layer, &config.to_string());
     let inspection = inspect(&archive);
+    assert_eq!(inspection.config.id, format!("sha256:{:064x}", 0xc0f));
     assert_eq!(inspection.config.os, "linux");
     assert_eq!(inspection.config.user, "1000");
     assert_eq!(inspection.config.env, ["PATH=/bin", "API_TOKEN=s3cret"]);
