@@ -74,6 +74,10 @@ pub enum Command {
     /// Flatten an image into a new one-layer image with the same files and config: the exact
     /// saving and what it costs first, then (once confirmed) the result, measured and proved
     Flatten(crate::flatten::FlattenArgs),
+    /// Tips from an image's own files: what ships but need not, each with the bytes it would
+    /// save, where it is, why it matters and the fix
+    #[command(after_help = TIPS_HELP)]
+    Tips(TipsArgs),
 }
 
 const DB_HELP: &str = "\
@@ -474,5 +478,33 @@ pub enum ReviewFormat {
     /// The Dockerfile line by line, then the context
     Tty,
     /// The review as one JSON object (docs/cli.md)
+    Json,
+}
+
+const TIPS_HELP: &str = "\
+The image is read once (its facts are kept by image id, so asking again is quick); the base-image
+tip compares it with the other local images each time. Tips are advice: exit code 0 with or
+without them, 2 on usage, file or engine errors. JSON: docs/cli.md.";
+
+/// `drydock tips`: what an image could lose, in bytes, and how.
+#[derive(Debug, Args)]
+pub struct TipsArgs {
+    /// Image name, tag or id; with --archive, which of the archive's images (if it holds several)
+    #[arg(required_unless_present = "archive")]
+    pub image: Option<String>,
+    /// Read a saved image instead of asking the engine: a `docker save` tar or an OCI image
+    /// layout tar; `-` reads stdin
+    #[arg(long, value_name = "FILE.tar")]
+    pub archive: Option<std::path::PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TipsFormat::Tty)]
+    pub format: TipsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TipsFormat {
+    /// One block per tip: what, the bytes, where, why and the fix; then what all would save
+    Tty,
+    /// The report as one JSON object (docs/cli.md)
     Json,
 }

@@ -105,6 +105,13 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             let engine = open(&selection, &env, &opts).await?;
             crate::flatten::run(&args, &engine).await
         }
+        Command::Tips(args) => {
+            let engine = match args.archive {
+                Some(_) => None,
+                None => Some(open(&selection, &env, &opts).await?),
+            };
+            crate::tips::run(&args, engine.as_ref()).await
+        }
         Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
         Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
         Command::Db(DbCommand::Status(args)) => crate::db::status(&args),

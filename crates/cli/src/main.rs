@@ -11,6 +11,7 @@ mod lint;
 mod output;
 mod review;
 mod scan;
+mod tips;
 
 use clap::Parser;
 use error::CliError;
