@@ -251,13 +251,20 @@ fn dpkg_packages_without_a_file_list_count_their_declared_size() {
             0,
             b"Package: libssl-dev\nInstalled-Size: 10\n",
         )
-        .content("/var/lib/dpkg/status.d/libc6", 0, b"Package: libc6\nInstalled-Size: 99\n")
+        .content(
+            "/var/lib/dpkg/status.d/libc6",
+            0,
+            b"Package: libc6\nInstalled-Size: 99\n",
+        )
         .file("/var/cache/apt/archives/x.deb", 100, 0);
     let tips = image.tips();
     let dev = one(&tips, TipKind::BuildTools);
     assert_eq!(dev.bytes, 10 * 1024);
     assert!(!dev.exact);
-    assert!(dev.estimate.as_deref().is_some_and(|e| e.contains("Installed-Size")));
+    assert!(dev
+        .estimate
+        .as_deref()
+        .is_some_and(|e| e.contains("Installed-Size")));
     assert_eq!(could_save(&image.facts, &tips), 10 * 1024 + 100);
 }
 
