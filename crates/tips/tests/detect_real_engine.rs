@@ -132,6 +132,7 @@ const CACHE_LAYER: usize = 3;
 const BIG_LAYER: usize = 4;
 const RM_LAYER: usize = 5;
 const LEFTOVER_LAYER: usize = 6;
+const BUILT_LAYER: usize = 7;
 
 fn tip<'r>(report: &'r TipsReport, kind: TipKind, title_part: &str) -> &'r Tip {
     report
@@ -256,9 +257,17 @@ fn every_tip_kind_with_its_exact_bytes() {
     assert!(tip(&report, TipKind::SecretInConfig, "env")
         .title
         .ends_with("API_KEY"));
-    assert!(tip(&report, TipKind::SecretInConfig, "history")
-        .title
-        .ends_with("NPM_TOKEN"));
+    let history = tip(&report, TipKind::SecretInConfig, "history");
+    assert!(history.title.ends_with("NPM_TOKEN"), "{}", history.title);
+    // The RUN that saw the build argument, its value masked.
+    assert_eq!(history.layer, Some(BUILT_LAYER));
+    assert!(
+        history
+            .step
+            .as_deref()
+            .is_some_and(|s| s.contains("NPM_TOKEN=***") && s.contains("echo built")),
+        "{history:?}"
+    );
 
     // Nothing overlaps here: each tip's bytes once, plus the switch of base.
     let expected = [

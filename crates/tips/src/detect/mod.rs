@@ -356,11 +356,22 @@ fn some_names(names: &[String], shown: usize) -> String {
     let mut text = names
         .iter()
         .take(shown)
-        .cloned()
+        .map(|name| short(name))
         .collect::<Vec<_>>()
         .join(", ");
     if names.len() > shown {
         text.push_str(&format!(" +{} more", names.len() - shown));
     }
     text
+}
+
+/// Names from the image (package, variable) longer than this are cut in titles.
+const MAX_NAME_CHARS: usize = 80;
+
+/// `name` cut to [`MAX_NAME_CHARS`] characters, with `…` where it was cut.
+fn short(name: &str) -> String {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        Some((end, _)) => format!("{}…", &name[..end]),
+        None => name.to_string(),
+    }
 }

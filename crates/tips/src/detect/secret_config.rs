@@ -93,17 +93,30 @@ pub(super) fn detect(view: &View) -> Vec<Finding> {
     }
 
     let mut history_names: Vec<String> = Vec::new();
-    let mut first_step: Option<&str> = None;
+    // The steps that set them; the tip shows the first that wrote a layer (the RUN that saw a
+    // build argument), else the first.
+    let mut steps: Vec<&str> = Vec::new();
     for step in &config.history {
-        let names = names_in_step(step);
-        for name in names {
+        let mut carries = false;
+        for name in names_in_step(step) {
             // Names already in the env have their tip; the history adds the build arguments.
-            if !env_names.contains(&name) && !history_names.contains(&name) {
-                first_step.get_or_insert(step.as_str());
-                history_names.push(name);
+            if !env_names.contains(&name) {
+                carries = true;
+                if !history_names.contains(&name) {
+                    history_names.push(name);
+                }
             }
         }
+        if carries && steps.len() < 64 {
+            steps.push(step);
+        }
     }
+    let has_layer = |step: &&&str| view.facts.layers.iter().any(|l| l.created_by == **step);
+    let first_step = steps
+        .iter()
+        .find(has_layer)
+        .or_else(|| steps.first())
+        .copied();
     if !history_names.is_empty() {
         findings.push(finding(
             view,
