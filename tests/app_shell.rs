@@ -621,3 +621,60 @@ fn a_scan_needs_the_advisory_database_then_ties_each_finding_to_its_layer() {
         drydock_scan::Severity::Low
     );
 }
+
+#[test]
+fn a_flatten_runs_only_the_plan_shown_with_the_tag_the_user_chose() {
+    let engine = Dockerd::start();
+    engine.base();
+    engine.build(
+        "drydock-fixture/hides:1",
+        &format!("FROM {BASE}\nRUN head -c 1500000 /dev/urandom > /build.tmp\nRUN rm /build.tmp\n"),
+        Builder::Classic,
+    );
+    let state = state_for(engine.host());
+    let dir = tempfile::tempdir().expect("data dir");
+    let turns = commands::Turns::default();
+    let flatten = commands::FlattenState::new(dir.path().join("flatten"));
+    let rt = runtime();
+
+    let plan_for = |name: &str| {
+        rt.block_on(commands::flatten_plan_for(
+            &state,
+            &turns,
+            &flatten,
+            name.into(),
+            None,
+            |_| {},
+        ))
+    };
+    let run = |id: &str, tag: Option<&str>| {
+        rt.block_on(commands::flatten_run_for(
+            &state,
+            &turns,
+            &flatten,
+            id.into(),
+            tag.map(str::to_owned),
+            |_| {},
+        ))
+    };
+    // A run needs the plan the user saw.
+    let err = run("drydock-fixture/hides:1", None).expect_err("no plan shown");
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    let plan = plan_for("drydock-fixture/hides:1").expect("plan");
+    assert_eq!(plan.predicted_saving, 1_500_000);
+    assert!(plan.refusal.is_none(), "{:?}", plan.refusal);
+    let done = run(&plan.id, Some("drydock-fixture/hides:flat")).expect("flatten");
+    assert_eq!(done.new_tag, "drydock-fixture/hides:flat");
+    assert!(done.same_tree, "{done:?}");
+    assert_eq!(done.measured_bytes, plan.predicted_bytes);
+    assert!(
+        engine
+            .try_docker(&["image", "inspect", "drydock-fixture/hides:1"])
+            .status
+            .success(),
+        "the original is untouched"
+    );
+    // The tag is taken now: the engine's answer reaches the user with its code.
+    let taken = run(&plan.id, Some("drydock-fixture/hides:flat")).expect_err("tag taken");
+    assert_eq!(taken.code, ErrorCode::InUse, "{}", taken.message);
+}

@@ -106,6 +106,10 @@ pub fn typescript() -> String {
         export::<drydock_scan::Severity>(&cfg),
         export::<crate::security::DbStatus>(&cfg),
         export::<crate::security::ScanAlert>(&cfg),
+        // Flatten
+        export::<drydock_flatten::FlattenPlan>(&cfg),
+        export::<drydock_flatten::Flattened>(&cfg),
+        export::<drydock_flatten::FlattenProgress>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/contract.rs: do not edit by hand.\n\

@@ -90,9 +90,12 @@ pub async fn image_layers_for(
 pub async fn image_layers(
     state: tauri::State<'_, AppState>,
     cache: tauri::State<'_, LayerCache>,
+    turns: tauri::State<'_, crate::turns::Turns>,
     id: String,
     channel: Channel<ExportProgress>,
 ) -> Result<ImageLayers, IpcError> {
+    // The user's read goes before the background's (which stops its own).
+    let _turn = turns.user().await;
     image_layers_for(&state, &cache, id, |p| {
         // A closed window stops listening; the analysis still finishes and is kept.
         let _ = channel.send(p);

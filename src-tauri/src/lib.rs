@@ -4,12 +4,14 @@
 mod cleanup;
 mod commands;
 pub mod contract;
+mod flatten;
 mod layers;
 mod lint;
 mod review;
 mod schedule;
 mod security;
 mod state;
+mod turns;
 mod watch;
 
 pub use commands::IpcError;
@@ -24,6 +26,7 @@ pub mod commands_for_tests {
         build_cache_for, containers_for, engine_status_for, engines_for, image_detail_for,
         images_for, overview_for, switch_engine_for, volumes_for,
     };
+    pub use crate::flatten::{flatten_plan_for, flatten_run_for, FlattenState};
     pub use crate::layers::{image_layers_for, ImageLayers, LayerCache};
     pub use crate::schedule::{
         schedule_get_for, schedule_preview_for, schedule_read_for, schedule_set_for,
@@ -34,6 +37,7 @@ pub mod commands_for_tests {
         new_images, older_database, rescan_after_update_for, scan_image_for, scan_last_for,
         set_alert_threshold_for, SecurityState,
     };
+    pub use crate::turns::Turns;
 }
 pub use state::AppState;
 
@@ -53,6 +57,9 @@ pub fn run() {
             let fallback = std::env::temp_dir().join("drydock");
             let data_dir = data_dir.unwrap_or(fallback);
             app.manage(security::SecurityState::new(data_dir.clone()));
+            app.manage(turns::Turns::default());
+            // The flat image's tar is written beside the journal, then handed to the engine.
+            app.manage(flatten::FlattenState::new(data_dir.join("flatten")));
             app.manage(cleanup::CleanupState::open_in(data_dir));
             app.manage(review::ReviewState::default());
             watch::start(app.handle().clone());
@@ -98,6 +105,8 @@ pub fn run() {
             security::advisory_status,
             security::alert_threshold,
             security::set_alert_threshold,
+            flatten::flatten_plan,
+            flatten::flatten_run,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

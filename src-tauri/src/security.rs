@@ -303,9 +303,12 @@ pub async fn scan_image(
     state: tauri::State<'_, AppState>,
     cleanup: tauri::State<'_, CleanupState>,
     security: tauri::State<'_, SecurityState>,
+    turns: tauri::State<'_, crate::turns::Turns>,
     id: String,
     channel: Channel<ExportProgress>,
 ) -> Result<ScanReport, IpcError> {
+    // The user's read goes before the background's (which stops its own).
+    let _turn = turns.user().await;
     scan_image_for(&state, &cleanup, &security, id, |p| {
         let _ = channel.send(p);
     })

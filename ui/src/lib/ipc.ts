@@ -9,6 +9,7 @@ import type {
   Applied, BuildProgress, Comparison, Preview, Reviewed, ReviewProgress,
   VolumeRow,
   DbStatus, ScanAlert, ScanReport, Severity,
+  FlattenPlan, Flattened, FlattenProgress,
 } from './types';
 import type { EngineStatus } from './engine/status';
 
@@ -112,6 +113,20 @@ export const setAlertThreshold = (threshold: Severity) => invoke<Severity>('set_
 /** Called when a background scan of a new image found findings at or above the threshold. */
 export function onScanAlert(onAlert: (alert: ScanAlert) => void): Promise<UnlistenFn> {
   return listen<ScanAlert>('scan-alert', (e) => onAlert(e.payload));
+}
+
+/** What flattening an image would do (nothing is made): the saving, the sharing and history it
+ * costs, or why it cannot be done faithfully. */
+export function flattenPlan(name: string, newTag: string | null, onProgress: (p: FlattenProgress) => void): Promise<FlattenPlan> {
+  const channel = new Channel<FlattenProgress>();
+  channel.onmessage = onProgress;
+  return invoke<FlattenPlan>('flatten_plan', { name, newTag, channel });
+}
+/** Runs the plan shown for image `id` with the tag the user settled on; one at a time. */
+export function flattenRun(id: string, newTag: string | null, onProgress: (p: FlattenProgress) => void): Promise<Flattened> {
+  const channel = new Channel<FlattenProgress>();
+  channel.onmessage = onProgress;
+  return invoke<Flattened>('flatten_run', { id, newTag, channel });
 }
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */

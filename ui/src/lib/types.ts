@@ -817,3 +817,64 @@ findings: number,
  * The worst of them.
  */
 worst: Severity, };
+export type FlattenPlan = { 
+/**
+ * The name the image was asked by.
+ */
+image: string, 
+/**
+ * The image id (`sha256:...`); the run refuses when the name points elsewhere by then.
+ */
+id: string, tags: Array<string>, 
+/**
+ * The tag the flat image will get; the run refuses when it exists by then.
+ */
+new_tag: string, 
+/**
+ * Layers today (the flat image has one).
+ */
+layers: number, 
+/**
+ * Bytes of regular-file content the layers store today (layer analysis).
+ */
+stored_bytes: number, 
+/**
+ * The flat image's bytes: `stored_bytes - predicted_saving`.
+ */
+predicted_bytes: number, 
+/**
+ * Bytes later layers hide today, which the flat image does not carry.
+ */
+predicted_saving: number, 
+/**
+ * Bytes of this image's layers that other local images use today; the flat image shares
+ * none of them, so keeping both costs these again.
+ */
+shared_bytes: number, 
+/**
+ * The local images that share them.
+ */
+sharing_images: Array<string>, 
+/**
+ * The build steps the flat image's history will not have, oldest first.
+ */
+history_lost: Array<string>, 
+/**
+ * Why this image cannot be flattened faithfully; set, the run refuses.
+ */
+refusal: string | null, };
+export type Flattened = { plan: FlattenPlan, new_id: string, new_tag: string, 
+/**
+ * Bytes of regular-file content the flat image stores (layer analysis), next to
+ * `plan.predicted_bytes`.
+ */
+measured_bytes: number, 
+/**
+ * The engine's own size of both images.
+ */
+engine_size_before: number, engine_size_after: number, 
+/**
+ * Content digests of both filesystems (paths, types, modes, owners, link targets, contents).
+ */
+original_digest: string, flattened_digest: string, same_tree: boolean, };
+export type FlattenProgress = { "stage": "reading", read: number, total: number, } | { "stage": "loading" } | { "stage": "verifying", read: number, total: number, };
