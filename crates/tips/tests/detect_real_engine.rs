@@ -314,3 +314,61 @@ fn an_image_with_a_user_and_nothing_to_lose_has_no_tips() {
     );
     assert_eq!(report.could_save, 0);
 }
+
+#[test]
+fn apk_packages_caches_links_and_env_files() {
+    const STDIO: usize = 5_000;
+    const LIBC: usize = 12_345;
+    const APK_CACHE: usize = 7_777;
+    let engine = Dockerd::start();
+    engine.base();
+    let installed = b"C:Q1abc=\nP:musl\nV:1.2\nF:lib\nR:ld-musl-x86_64.so.1\n\n\
+                      C:Q1def=\nP:musl-dev\nV:1.2\nF:usr/include\nR:stdio.h\nF:usr/lib\nR:libc.a\n\n"
+        .to_vec();
+    let env = format!("DATABASE_URL=postgres://app:{ENV_SECRET}@db/app\n");
+    let stdio = noise(STDIO, 11);
+    let libc = noise(LIBC, 12);
+    let files: Vec<(&str, &[u8])> = vec![
+        ("ctx/lib/apk/db/installed", &installed),
+        ("ctx/lib/ld-musl-x86_64.so.1", b"runtime"),
+        ("ctx/srv/.env", env.as_bytes()),
+        ("ctx/usr/include/stdio.h", &stdio),
+        ("ctx/usr/lib/libc.a", &libc),
+    ];
+    engine.build_in(
+        "tips/apk:1",
+        &format!(
+            "FROM {BASE}\n\
+             COPY ctx/ /\n\
+             RUN mkdir -p /etc/apk/cache && head -c {APK_CACHE} /dev/urandom > /etc/apk/cache/x.apk\n\
+             RUN head -c 9000 /dev/urandom > /h1 && ln /h1 /h2 && cp /h1 /h3\n\
+             USER 10001\n"
+        ),
+        &files,
+        Builder::Classic,
+    );
+    let report = read_tips(&engine, "tips/apk:1");
+    let json = serde_json::to_string(&report).expect("report serializes");
+    assert!(!json.contains(ENV_SECRET), "{json}");
+
+    let apk = tip(&report, TipKind::BuildTools, "apk: musl-dev");
+    assert_eq!(apk.bytes, (STDIO + LIBC) as u64);
+    assert!(apk.exact);
+    let cache = tip(&report, TipKind::PackageCache, "apk");
+    assert_eq!(cache.bytes, APK_CACHE as u64);
+    assert_eq!(cache.paths[0].path, "/etc/apk/cache");
+    // A hard link and a copy made in the same step are not stored again by another layer.
+    assert!(
+        !report
+            .tips
+            .iter()
+            .any(|t| t.kind == TipKind::DuplicateFiles),
+        "{:#?}",
+        report.tips
+    );
+    assert!(!report.tips.iter().any(|t| t.kind == TipKind::RunsAsRoot));
+    let env_file = tip(&report, TipKind::SecretInFile, ".env");
+    assert!(env_file.title.contains("/srv/.env"));
+    assert_eq!(env_file.bytes, 0);
+    assert_eq!(report.could_save, (STDIO + LIBC + APK_CACHE) as u64);
+}
