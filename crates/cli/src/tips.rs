@@ -127,6 +127,9 @@ fn block(out: &mut String, tip: &Tip) {
         (Some(layer), _) => {
             let _ = writeln!(out, "  where: layer {layer}");
         }
+        (None, Some(step)) if !step.is_empty() => {
+            let _ = writeln!(out, "  where: {}", inert(&cut(step)));
+        }
         (None, _) => {}
     }
     for path in &tip.paths {
