@@ -177,6 +177,11 @@ impl<'f> View<'f> {
         }
         for old in ["/lib/", "/lib64/", "/lib32/", "/libx32/", "/bin/", "/sbin/"] {
             if path.starts_with(old) {
+                // Only where the old directory is a link into /usr (a real directory there
+                // means the file is simply gone).
+                if self.visible.contains_key(&old[..old.len() - 1]) {
+                    return None;
+                }
                 let merged = format!("/usr{path}");
                 return self.visible.get(merged.as_str()).copied().filter(is_file);
             }

@@ -234,6 +234,12 @@ fn dpkg_build_packages_are_measured_from_their_file_lists() {
     );
     assert!(!apt.title.contains("libold-dev"));
     assert_eq!(apt.layer, Some(1));
+    // Where /lib is a real directory, a listed /lib file that is gone is not looked for in /usr.
+    let unmerged = Image::new(&["A"])
+        .content("/var/lib/dpkg/info/libbar-dev.list", 0, b"/lib/x.a\n")
+        .dir("/lib", 0)
+        .file("/usr/lib/x.a", 50, 0);
+    assert!(of_kind(&unmerged.tips(), TipKind::BuildTools).is_empty());
     // The file no package owns under /usr/lib/gcc makes the place-based compiler tip.
     let gcc = tools
         .iter()
