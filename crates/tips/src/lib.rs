@@ -85,7 +85,7 @@ mod facts;
 mod image;
 mod kept;
 
-pub use detect::{could_save, detect, wanted};
+pub use detect::{could_save, detect, scrub_secrets, wanted};
 pub use facts::{
     ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES,
 };

@@ -26,6 +26,7 @@ mod tests;
 use crate::{ImageFacts, LocalImage, Tip, TipKind, TipPath};
 use std::collections::{HashMap, HashSet};
 
+pub use secret_file::scrub_secrets;
 pub use wanted::wanted;
 
 /// A tip lists at most this many paths; `more_paths` counts the rest.

@@ -7,7 +7,7 @@
 
 use super::wanted::{candidate, Candidate, SECRET_MAX_BYTES};
 use super::{Draft, Finding, View};
-use crate::{FileKind, TipKind, TipPath};
+use crate::{FileKind, ImageFacts, TipKind, TipPath};
 
 const WHY: &str = "Anyone who can pull the image can read every file of every layer. A key or \
                    token copied in for the build ships with the image, and stays valid for whoever \
@@ -170,6 +170,39 @@ fn docker_config_has_auth(data: &[u8]) -> bool {
     })
 }
 
+/// `facts` with every secret candidate's content replaced by a stand-in that the detectors
+/// judge the same way and that holds nothing of the original: the facts can then be kept (in
+/// the store, for the next read) without keeping the image's keys and tokens. Other contents
+/// (package databases, manifests) are left as they are.
+pub fn scrub_secrets(facts: &mut ImageFacts) {
+    for (path, (_, data)) in facts.contents.iter_mut() {
+        if let Some(candidate) = candidate(path) {
+            *data = stand_in(candidate, judge(candidate, data));
+        }
+    }
+}
+
+/// The smallest content that `judge` finds the same `found` in, for `candidate`.
+fn stand_in(candidate: Candidate, found: Option<Found>) -> Vec<u8> {
+    let text: &str = match found {
+        None | Some(Found::Hidden) => "",
+        Some(Found::PrivateKey) => "-----BEGIN PRIVATE KEY-----\n",
+        Some(Found::DotEnv) => "REDACTED=1\n",
+        Some(Found::Credentials) => match candidate {
+            Candidate::Npmrc => "_authToken=redacted\n",
+            Candidate::Pypirc => "password=redacted\n",
+            Candidate::AwsCredentials => "aws_secret_access_key=redacted\n",
+            Candidate::KubeConfig => "token: redacted\n",
+            Candidate::GitCredentials => "https://redacted:redacted@redacted\n",
+            Candidate::Netrc => "password redacted\n",
+            Candidate::DockerConfig => r#"{"auths":{"redacted":{"auth":"redacted"}}}"#,
+            Candidate::GcloudCredentials => r#"{"private_key":"redacted"}"#,
+            Candidate::Key | Candidate::DotEnv => "-----BEGIN PRIVATE KEY-----\n",
+        },
+    };
+    text.as_bytes().to_vec()
+}
+
 pub(super) fn detect(view: &View) -> Vec<Finding> {
     let kinds = [
         Found::PrivateKey,
@@ -268,6 +301,59 @@ pub(super) fn detect(view: &View) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stand_ins_are_judged_the_same_and_hold_nothing() {
+        let cases: [(Candidate, &[u8]); 12] = [
+            (Candidate::Key, b"-----BEGIN EC PRIVATE KEY-----\nSECRET\n"),
+            (Candidate::Key, b"-----BEGIN CERTIFICATE-----\nSECRET\n"),
+            (Candidate::DotEnv, b"TOKEN=SECRET\n"),
+            (
+                Candidate::DotEnv,
+                b"-----BEGIN RSA PRIVATE KEY-----\nSECRET\n",
+            ),
+            (Candidate::DotEnv, b"# SECRET\n"),
+            (Candidate::Npmrc, b"//r/:_authToken=SECRET\n"),
+            (Candidate::Pypirc, b"password = SECRET\n"),
+            (Candidate::AwsCredentials, b"aws_secret_access_key=SECRET\n"),
+            (Candidate::KubeConfig, b"    token: SECRET\n"),
+            (Candidate::GitCredentials, b"https://u:SECRET@host\n"),
+            (Candidate::Netrc, b"machine h password SECRET\n"),
+            (
+                Candidate::DockerConfig,
+                br#"{"auths":{"r":{"auth":"SECRET"}}}"#,
+            ),
+        ];
+        for (candidate, data) in cases {
+            let stand_in = stand_in(candidate, judge(candidate, data));
+            assert!(
+                judge(candidate, data) == judge(candidate, &stand_in),
+                "{candidate:?}"
+            );
+            assert!(!String::from_utf8_lossy(&stand_in).contains("SECRET"));
+        }
+        let gcloud = br#"{"refresh_token":"SECRET"}"#;
+        let replaced = stand_in(
+            Candidate::GcloudCredentials,
+            judge(Candidate::GcloudCredentials, gcloud),
+        );
+        assert!(judge(Candidate::GcloudCredentials, &replaced) == Some(Found::Credentials));
+
+        let mut facts = ImageFacts::default();
+        facts
+            .contents
+            .insert("/app/.env".into(), (3, b"A=SECRET\n".to_vec()));
+        facts.contents.insert(
+            "/var/lib/dpkg/status".into(),
+            (0, b"Package: SECRET\n".to_vec()),
+        );
+        scrub_secrets(&mut facts);
+        assert_eq!(facts.contents["/app/.env"], (3, b"REDACTED=1\n".to_vec()));
+        assert_eq!(
+            facts.contents["/var/lib/dpkg/status"].1,
+            b"Package: SECRET\n".to_vec()
+        );
+    }
 
     #[test]
     fn judges_contents() {
