@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 39] = [
+const COMMANDS: [&str; 41] = [
     "engine_status",
     "overview",
     "images",
@@ -37,6 +37,8 @@ const COMMANDS: [&str; 39] = [
     "advisory_status",
     "alert_threshold",
     "set_alert_threshold",
+    "image_tips",
+    "tips_overview",
     "flatten_plan",
     "flatten_run",
 ];

@@ -678,3 +678,70 @@ fn a_flatten_runs_only_the_plan_shown_with_the_tag_the_user_chose() {
     let taken = run(&plan.id, Some("drydock-fixture/hides:flat")).expect_err("tag taken");
     assert_eq!(taken.code, ErrorCode::InUse, "{}", taken.message);
 }
+
+#[test]
+fn an_images_tips_are_read_once_and_then_known() {
+    let engine = Dockerd::start();
+    engine.base();
+    let id = engine.build(
+        "drydock-fixture/apt-left:1",
+        &format!(
+            "FROM {BASE}\n\
+             RUN mkdir -p /var/lib/apt/lists && head -c 2000000 /dev/zero > /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages\n"
+        ),
+        Builder::Classic,
+    );
+    let state = state_for(engine.host());
+    let dir = tempfile::tempdir().expect("data dir");
+    let cleanup = commands::CleanupState::open_in(dir.path().to_path_buf());
+    let tips = commands::TipsState::default();
+    let turns = commands::Turns::default();
+    let rt = runtime();
+
+    let mut progressed = false;
+    let report = rt
+        .block_on(commands::image_tips_for(
+            &state,
+            &cleanup,
+            &tips,
+            &turns,
+            id.clone(),
+            |_| progressed = true,
+        ))
+        .expect("tips");
+    assert!(progressed, "the export's progress was reported");
+    assert_eq!(report.id, id);
+    let apt = report
+        .tips
+        .iter()
+        .find(|t| t.kind == drydock_tips::TipKind::PackageCache)
+        .expect("the apt lists' tip");
+    assert_eq!(
+        (apt.bytes, apt.exact, apt.layer),
+        (2_000_000, true, Some(1))
+    );
+    // Known now: asked again, nothing is read.
+    let again = rt
+        .block_on(commands::image_tips_for(
+            &state,
+            &cleanup,
+            &tips,
+            &turns,
+            id.clone(),
+            |_| panic!("read again"),
+        ))
+        .expect("tips again");
+    assert_eq!(again, report);
+    // A missing image says so with its code.
+    let err = rt
+        .block_on(commands::image_tips_for(
+            &state,
+            &cleanup,
+            &tips,
+            &turns,
+            "drydock-fixture/none:1".into(),
+            |_| {},
+        ))
+        .expect_err("no such image");
+    assert_eq!(err.code, ErrorCode::NotFound, "{}", err.message);
+}

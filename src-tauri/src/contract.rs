@@ -106,6 +106,13 @@ pub fn typescript() -> String {
         export::<drydock_scan::Severity>(&cfg),
         export::<crate::security::DbStatus>(&cfg),
         export::<crate::security::ScanAlert>(&cfg),
+        // Tips
+        export::<drydock_tips::TipsReport>(&cfg),
+        export::<drydock_tips::Tip>(&cfg),
+        export::<drydock_tips::TipPath>(&cfg),
+        export::<drydock_tips::TipKind>(&cfg),
+        export::<crate::tips::TipsOverview>(&cfg),
+        export::<crate::tips::ImageTip>(&cfg),
         // Flatten
         export::<drydock_flatten::FlattenPlan>(&cfg),
         export::<drydock_flatten::Flattened>(&cfg),

@@ -11,6 +11,7 @@ mod review;
 mod schedule;
 mod security;
 mod state;
+mod tips;
 mod turns;
 mod watch;
 
@@ -37,6 +38,7 @@ pub mod commands_for_tests {
         new_images, older_database, rescan_after_update_for, scan_image_for, scan_last_for,
         set_alert_threshold_for, SecurityState,
     };
+    pub use crate::tips::{image_tips_for, TipsState};
     pub use crate::turns::Turns;
 }
 pub use state::AppState;
@@ -58,6 +60,7 @@ pub fn run() {
             let data_dir = data_dir.unwrap_or(fallback);
             app.manage(security::SecurityState::new(data_dir.clone()));
             app.manage(turns::Turns::default());
+            app.manage(tips::TipsState::default());
             // The flat image's tar is written beside the journal, then handed to the engine.
             app.manage(flatten::FlattenState::new(data_dir.join("flatten")));
             app.manage(cleanup::CleanupState::open_in(data_dir));
@@ -65,6 +68,7 @@ pub fn run() {
             watch::start(app.handle().clone());
             schedule::start(app.handle().clone());
             security::start(app.handle().clone());
+            tips::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -105,6 +109,8 @@ pub fn run() {
             security::advisory_status,
             security::alert_threshold,
             security::set_alert_threshold,
+            tips::image_tips,
+            tips::tips_overview,
             flatten::flatten_plan,
             flatten::flatten_run,
         ])

@@ -36,6 +36,8 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
     if was_down {
         let _ = app.emit("engine-changed", ());
     }
+    // Another engine, or the same one back: its images are looked at again.
+    app.state::<crate::tips::TipsState>().poke();
     // It subscribes again every few minutes by itself: a link that died without closing does
     // not leave the app deaf.
     let mut changes = engine.changes();
@@ -57,5 +59,7 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
         crate::cleanup::record_use_for(&state, &app.state::<crate::cleanup::CleanupState>()).await;
         // A scan reads the whole image: it goes on beside the watch, not in its way.
         tauri::async_runtime::spawn(crate::security::alert_new_images(app.clone()));
+        // New images get their tips in the background; gone ones leave the overview.
+        app.state::<crate::tips::TipsState>().poke();
     }
 }

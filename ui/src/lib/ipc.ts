@@ -9,7 +9,7 @@ import type {
   Applied, BuildProgress, Comparison, Preview, Reviewed, ReviewProgress,
   VolumeRow,
   DbStatus, ScanAlert, ScanReport, Severity,
-  FlattenPlan, Flattened, FlattenProgress,
+  FlattenPlan, Flattened, FlattenProgress, TipsOverview, TipsReport,
 } from './types';
 import type { EngineStatus } from './engine/status';
 
@@ -115,6 +115,19 @@ export function onScanAlert(onAlert: (alert: ScanAlert) => void): Promise<Unlist
   return listen<ScanAlert>('scan-alert', (e) => onAlert(e.payload));
 }
 
+/** An image's tips from its own files: kept ones at once, else read ahead of the background
+ * worker; `onProgress` hears how much of the export has streamed. */
+export function imageTips(name: string, onProgress: (p: ExportProgress) => void): Promise<TipsReport> {
+  const channel = new Channel<ExportProgress>();
+  channel.onmessage = onProgress;
+  return invoke<TipsReport>('image_tips', { name, channel });
+}
+/** The biggest savings across local images, as far as the background worker has read them. */
+export const tipsOverview = () => invoke<TipsOverview>('tips_overview');
+/** Called each time the background worker has read an image (or started one). */
+export function onTipsOverview(onChange: (o: TipsOverview) => void): Promise<UnlistenFn> {
+  return listen<TipsOverview>('tips-overview', (e) => onChange(e.payload));
+}
 /** What flattening an image would do (nothing is made): the saving, the sharing and history it
  * costs, or why it cannot be done faithfully. */
 export function flattenPlan(name: string, newTag: string | null, onProgress: (p: FlattenProgress) => void): Promise<FlattenPlan> {

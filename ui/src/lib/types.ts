@@ -817,6 +817,94 @@ findings: number,
  * The worst of them.
  */
 worst: Severity, };
+export type TipsReport = { 
+/**
+ * The name the image was asked by (or its first tag).
+ */
+image: string, 
+/**
+ * The image id (`sha256:...`).
+ */
+id: string, tags: Array<string>, 
+/**
+ * Bytes of regular-file content the image's layers store.
+ */
+size: number, 
+/**
+ * What the tips would save together, each byte counted once.
+ */
+could_save: number, 
+/**
+ * Biggest saving first.
+ */
+tips: Array<Tip>, 
+/**
+ * What could not be read or judged, one line each.
+ */
+notes: Array<string>, };
+export type Tip = { kind: TipKind, 
+/**
+ * One line: what and where.
+ */
+title: string, 
+/**
+ * Bytes the fix would save.
+ */
+bytes: number, 
+/**
+ * `true`: `bytes` is measured on the image; `false`: an upper bound ("up to"), `estimate`
+ * says what it rests on.
+ */
+exact: boolean, estimate: string | null, 
+/**
+ * Biggest first, at most a few dozen; `more_paths` counts the rest.
+ */
+paths: Array<TipPath>, more_paths: number, 
+/**
+ * The layer (lowest is 0) and the build step that wrote it, where one does.
+ */
+layer: number | null, step: string | null, 
+/**
+ * The practice, in a sentence or two.
+ */
+why: string, 
+/**
+ * The Dockerfile change or the command that applies it.
+ */
+fix: string, };
+export type TipPath = { 
+/**
+ * Rooted (`/var/lib/apt/lists`).
+ */
+path: string, bytes: number, layer: number, };
+export type TipKind = "package_cache" | "build_tools" | "hidden_bytes" | "duplicate_files" | "build_leftovers" | "base_image" | "runs_as_root" | "secret_in_file" | "secret_in_config";
+export type TipsOverview = { 
+/**
+ * The biggest savings across all images read so far, biggest first; tips that save no
+ * bytes (root, secrets) are on each image's Tips tab.
+ */
+tips: Array<ImageTip>, 
+/**
+ * Images whose tips are known (read now or kept from an earlier read).
+ */
+done: number, 
+/**
+ * Images that could not be read; each image's Tips tab says why.
+ */
+failed: number, 
+/**
+ * Images still to read.
+ */
+pending: number, 
+/**
+ * Whether the worker is reading an image now.
+ */
+computing: boolean, };
+export type ImageTip = { 
+/**
+ * The image's first tag, or its short id when it has none.
+ */
+image: string, id: string, tags: Array<string>, tip: Tip, };
 export type FlattenPlan = { 
 /**
  * The name the image was asked by.
