@@ -118,10 +118,32 @@ pub(super) fn candidate(path: &str) -> Option<Candidate> {
         };
         (lower_ends(".pem") || lower_ends(".key")).then_some(Candidate::Key)
     })?;
-    if is_library_dir(path) || path == "/etc/ssl/private/ssl-cert-snakeoil.key" {
+    if is_library_dir(path) || is_vendored_or_test(path) {
         return None;
     }
     Some(candidate)
+}
+
+/// Software installed under /usr (its own test and sample keys), and test, fixture and example
+/// directories anywhere: their keys are made up for tests, not the application's secrets.
+fn is_vendored_or_test(path: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "/test/",
+        "/tests/",
+        "/testdata/",
+        "/testing/",
+        "/__tests__/",
+        "/fixtures/",
+        "/examples/",
+        "/third_party/",
+    ];
+    path == "/etc/ssl/private/ssl-cert-snakeoil.key"
+        || path.starts_with("/usr/lib/")
+        || path.starts_with("/usr/lib64/")
+        || path.starts_with("/usr/libexec/")
+        || path.starts_with("/usr/local/lib/")
+        || path.starts_with("/usr/include/")
+        || PARTS.iter().any(|part| path.contains(part))
 }
 
 fn is_secret_candidate(path: &str) -> bool {
@@ -180,6 +202,8 @@ mod tests {
             "/root/.aws/credentials",
             "/root/.docker/config.json",
             "/root/.kube/config",
+            "/etc/nginx/ssl/server.key",
+            "/opt/app/certs/tls.key",
         ] {
             assert_eq!(wanted(path), Keep::Whole, "{path}");
         }
@@ -190,6 +214,9 @@ mod tests {
             "/app/node_modules/x/test/key.pem",
             "/usr/share/doc/x/example.key",
             "/etc/ssl/private/ssl-cert-snakeoil.key",
+            "/usr/lib/google-cloud-sdk/x/tests/data/privatekey.pem",
+            "/opt/sdk/third_party/requests/server.key",
+            "/app/tests/fixtures/id_rsa",
             "/app/config.json",
             "/root/credentials",
             "/.pem",
