@@ -5,12 +5,17 @@ use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
 use drydock_store::Store;
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
-use drydock_tips::{Tip, TipKind, TipsReport};
+use drydock_tips::{Read, Tip, TipKind, TipsReport};
 use std::sync::Mutex;
 
 /// The tips of `name` as the app and the CLI get them: the one read of the export, through a
 /// fresh store.
 fn read_tips(engine: &Dockerd, name: &str) -> TipsReport {
+    read_tips_twice(engine, name).0
+}
+
+/// The tips of `name` read from the export, then again from the facts the store kept of it.
+fn read_tips_twice(engine: &Dockerd, name: &str) -> (TipsReport, TipsReport) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
         let selection = Selection {
@@ -21,10 +26,15 @@ fn read_tips(engine: &Dockerd, name: &str) -> TipsReport {
             .await
             .expect("connects");
         let store = Mutex::new(Store::in_memory().expect("store"));
-        let (report, _) = drydock_tips::image_tips(&eng, &store, name, 0, |_| {})
+        let (first, how) = drydock_tips::image_tips(&eng, &store, name, 0, |_| {})
             .await
             .expect("tips");
-        report
+        assert_eq!(how, Read::Exported);
+        let (again, how) = drydock_tips::image_tips(&eng, &store, name, 1, |_| {})
+            .await
+            .expect("tips again");
+        assert_eq!(how, Read::Kept);
+        (first, again)
     })
 }
 
@@ -171,7 +181,9 @@ fn every_tip_kind_with_its_exact_bytes() {
         .collect();
     engine.build_in("tips/kinds:1", &dockerfile(), &files, Builder::Classic);
 
-    let report = read_tips(&engine, "tips/kinds:1");
+    let (report, again) = read_tips_twice(&engine, "tips/kinds:1");
+    // The facts the store keeps give the same tips as the export they were read from.
+    assert_eq!(again, report);
     let json = serde_json::to_string(&report).expect("report serializes");
     for secret in [NPM_SECRET, KEY_SECRET, ENV_SECRET, ARG_SECRET] {
         assert!(!json.contains(secret), "{secret} leaked into {json}");
