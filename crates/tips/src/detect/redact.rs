@@ -61,14 +61,16 @@ pub(super) fn is_placeholder(value: &str) -> bool {
             .any(|word| value.eq_ignore_ascii_case(word))
 }
 
-/// `created_by` with the values of secret-looking `NAME=value` words, of secret-looking
-/// `--flag value` pairs and of the user part of `scheme://user:password@host` replaced by
-/// [`MASK`]. Linear in the text.
+/// `created_by` with secret-looking values replaced by [`MASK`]: the value of a `NAME=value`
+/// word whose name (or the name's last part, as in `//registry/:_authToken=...`) looks secret;
+/// the word after a secret-looking flag or key (`--password x`, `//registry/:_authToken x`),
+/// after `Bearer`/`Basic`, and after `-u`/`--user` when it holds a colon (`curl -u user:pass`);
+/// and the user part of `scheme://user:password@host`. Linear in the text.
 pub(super) fn step(created_by: &str) -> String {
     let mut out = String::with_capacity(created_by.len());
     // Inside a quoted secret value that spans words: the quote that ends it.
     let mut open_quote: Option<char> = None;
-    let mut mask_next = false;
+    let mut mask_next = Next::Keep;
     for (word, space) in words(created_by) {
         if let Some(quote) = open_quote {
             if word.ends_with(quote) {
@@ -77,35 +79,72 @@ pub(super) fn step(created_by: &str) -> String {
             out.push_str(space);
             continue;
         }
-        if mask_next && !word.starts_with('-') {
-            mask_next = false;
+        let masked = match mask_next {
+            Next::Mask => !word.starts_with('-'),
+            Next::MaskIfColon => word.contains(':'),
+            Next::Keep => false,
+        };
+        mask_next = Next::Keep;
+        if masked {
             out.push_str(MASK);
             out.push_str(space);
             continue;
         }
-        mask_next = false;
         match word.split_once('=') {
-            Some((name, value)) if looks_like_name(name) && is_secret_name(name) => {
+            Some((name, value)) if is_secret_name(name_tail(name)) => {
                 out.push_str(name);
                 out.push('=');
                 if !value.is_empty() {
                     out.push_str(MASK);
-                    if let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                        if value.len() == 1 || !value.ends_with(quote) {
-                            open_quote = Some(quote);
-                        }
+                }
+                // A quote that opens before the value and does not close in this word.
+                let opener = name
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\'')
+                    .or_else(|| value.chars().next().filter(|c| *c == '"' || *c == '\''));
+                if let Some(quote) = opener {
+                    let closed = value.len() > 1 && value.ends_with(quote)
+                        || !value.starts_with(quote) && value.ends_with(quote);
+                    if !closed {
+                        open_quote = Some(quote);
                     }
                 }
             }
-            _ if word.starts_with("--") && looks_like_name(word) && is_secret_name(word) => {
-                mask_next = true;
-                out.push_str(word);
+            _ => {
+                let bare = word.trim_matches(['"', '\'']);
+                let key = bare.trim_end_matches(':');
+                let key_like = word.starts_with("--") || key.contains(':') || key.contains('/');
+                if key_like && is_secret_name(name_tail(key)) {
+                    mask_next = Next::Mask;
+                } else if bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic")
+                {
+                    mask_next = Next::Mask;
+                } else if word == "-u" || word == "--user" {
+                    mask_next = Next::MaskIfColon;
+                }
+                out.push_str(&mask_userinfo(word));
             }
-            _ => out.push_str(&mask_userinfo(word)),
         }
         out.push_str(space);
     }
     out
+}
+
+/// What to do with the next word.
+#[derive(Clone, Copy)]
+enum Next {
+    Keep,
+    Mask,
+    MaskIfColon,
+}
+
+/// The last name-like part of `text` (`_authToken` of `"//registry/:_authToken`).
+fn name_tail(text: &str) -> &str {
+    let start = text
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+        .map_or(0, |at| at + 1);
+    text.get(start..).unwrap_or("")
 }
 
 /// `word` split into words, each with the whitespace after it.
@@ -125,16 +164,6 @@ fn words(text: &str) -> impl Iterator<Item = (&str, &str)> {
         rest = &after[space_len..];
         Some((word, space))
     })
-}
-
-/// A variable or flag name: letters, digits, `_`, `-`, `.`, optionally after `-`/`--`, and not
-/// empty (the part before `=` in `ENV`, `ARG` and `|2 A=b` forms).
-fn looks_like_name(name: &str) -> bool {
-    let bare = name.trim_start_matches('-');
-    !bare.is_empty()
-        && bare
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
 /// `scheme://user:password@host...` with `user:password` masked.
@@ -218,6 +247,20 @@ mod tests {
         assert!(step.contains("TOKEN=***"), "{step}");
         assert!(step.contains("https://***@example.com/x"), "{step}");
         assert!(step.ends_with("done"), "{step}");
+    }
+
+    #[test]
+    fn masks_npm_keys_auth_headers_and_users() {
+        let step = step(
+            "/bin/sh -c echo \"//registry.npmjs.org/:_authToken=tok1\" > .npmrc \
+             && npm config set //r/:_authToken tok2 && curl -H \"Authorization: Bearer tok3\" \
+             -u bob:tok4 https://x && useradd -u 10001 app && echo \"API_TOKEN=tok5 tok6\" ok",
+        );
+        for secret in ["tok1", "tok2", "tok3", "tok4", "tok5", "tok6"] {
+            assert!(!step.contains(secret), "{secret}: {step}");
+        }
+        assert!(step.contains("useradd -u 10001 app"), "{step}");
+        assert!(step.ends_with(" ok"), "{step}");
     }
 
     #[test]
