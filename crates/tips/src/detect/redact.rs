@@ -115,10 +115,9 @@ pub(super) fn step(created_by: &str) -> String {
                 let bare = word.trim_matches(['"', '\'']);
                 let key = bare.trim_end_matches(':');
                 let key_like = word.starts_with("--") || key.contains(':') || key.contains('/');
-                if key_like && is_secret_name(name_tail(key)) {
-                    mask_next = Next::Mask;
-                } else if bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic")
-                {
+                let scheme =
+                    bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic");
+                if scheme || key_like && is_secret_name(name_tail(key)) {
                     mask_next = Next::Mask;
                 } else if word == "-u" || word == "--user" {
                     mask_next = Next::MaskIfColon;
