@@ -166,6 +166,10 @@ fn bench() -> Result {
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "scan"]),
     )?;
     step(
+        "tips benchmark (`drydock tips` of the 300 MB image, uncached, against `docker save`)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "tips"]),
+    )?;
+    step(
         "review benchmark (`drydock review` of a 1 GB context of 100,000 files against `tar` of it)",
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "review"]),
     )?;
