@@ -14,15 +14,7 @@ pub(crate) struct Kept {
     version: u32,
     /// (digest, created_by, size, hidden_bytes)
     layers: Vec<(String, String, u64, u64)>,
-    /// (path, kind: d, f or o, size, layer, hidden_in, digest as hex)
-    files: Vec<(
-        String,
-        char,
-        u64,
-        Option<usize>,
-        Option<usize>,
-        Option<String>,
-    )>,
+    files: Vec<KeptFile>,
     contents: BTreeMap<String, (usize, Content)>,
     /// (os, user, env, history)
     config: (String, String, Vec<String>, Vec<String>),
@@ -31,6 +23,17 @@ pub(crate) struct Kept {
     truncated: bool,
     notes: Vec<String>,
 }
+
+/// (path, kind: d, f or o, size, layer, hidden_in, digest as hex): an array, so the field
+/// names are not repeated for each of many thousand files.
+type KeptFile = (
+    String,
+    char,
+    u64,
+    Option<usize>,
+    Option<usize>,
+    Option<String>,
+);
 
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]

@@ -178,7 +178,7 @@ fn damaged_archives_give_errors_never_panics() {
             .finish(),
         Tar::new().whiteout("big").data("again", &big).finish(),
     ]);
-    survives_random_damage(&[archive.clone()], 0x7195, |bytes| {
+    survives_random_damage(std::slice::from_ref(&archive), 0x7195, |bytes| {
         let _ = inspect_image(bytes, &options(), &status_only);
     });
     let cut = &archive[..archive.len() / 2];
