@@ -74,11 +74,41 @@ pub enum Read {
 
 /// The tips of image `name` of `engine`: its facts kept from an earlier read of this image id,
 /// else read from its export (reporting progress) and kept; the report is kept too, for
-/// [`cached_tips`]. `now`: Unix seconds.
+/// [`cached_tips`]. The other local images (for the base-image tip) are listed now; when they
+/// cannot be, the report says so and has no base-image tip. `now`: Unix seconds.
 pub async fn image_tips(
     engine: &Engine,
     store: &Mutex<Store>,
     name: &str,
+    now: i64,
+    progress: impl FnMut(ExportProgress),
+) -> Result<(TipsReport, Read), TipsError> {
+    let (locals, note) = match local_images(engine).await {
+        Ok(locals) => (locals, None),
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default();
+            let note = format!(
+                "the other local images could not be listed, so there is no base-image tip: {first}"
+            );
+            (Vec::new(), Some(note))
+        }
+    };
+    let (mut report, read) = image_tips_among(engine, store, name, &locals, now, progress).await?;
+    if let Some(note) = note {
+        report.notes.push(note);
+        lock(store)?.keep_tips_report(&report.id, &report, now)?;
+    }
+    Ok((report, read))
+}
+
+/// [`image_tips`] with the other local images the caller already holds ([`local_images`]):
+/// for a caller going through many images, which lists them once.
+pub async fn image_tips_among(
+    engine: &Engine,
+    store: &Mutex<Store>,
+    name: &str,
+    locals: &[LocalImage],
     now: i64,
     progress: impl FnMut(ExportProgress),
 ) -> Result<(TipsReport, Read), TipsError> {
@@ -103,18 +133,6 @@ pub async fn image_tips(
             (facts, Read::Exported)
         }
     };
-    let mut notes = Vec::new();
-    let locals = match local_images(engine).await {
-        Ok(locals) => locals,
-        Err(e) => {
-            let first = e.to_string();
-            let first = first.lines().next().unwrap_or_default().to_owned();
-            notes.push(format!(
-                "the other local images could not be listed, so there is no base-image tip: {first}"
-            ));
-            Vec::new()
-        }
-    };
     let me = locals
         .iter()
         .find(|l| l.id == id)
@@ -125,7 +143,7 @@ pub async fn image_tips(
     } else {
         name.to_owned()
     };
-    let report = report(image, id.clone(), tags, &facts, &me, &locals, notes);
+    let report = report(image, id.clone(), tags, &facts, &me, locals, Vec::new());
     lock(store)?.keep_tips_report(&id, &report, now)?;
     Ok((report, read))
 }
@@ -233,8 +251,8 @@ fn me_from(facts: &ImageFacts, id: &str, tags: &[String]) -> LocalImage {
     }
 }
 
-/// Every local image with its layers' diff ids.
-async fn local_images(engine: &Engine) -> Result<Vec<LocalImage>, EngineError> {
+/// Every local image of `engine` with its layers' diff ids, for the base-image tip.
+pub async fn local_images(engine: &Engine) -> Result<Vec<LocalImage>, EngineError> {
     let rows = engine.images().await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let (layers, _gone) = engine.image_layers(&ids).await?;
@@ -325,4 +343,68 @@ pub(crate) fn facts_of(inspection: Inspection) -> ImageFacts {
 
 fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, TipsError> {
     store.lock().map_err(|_| TipsError::Poisoned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(id: &str) -> TipsReport {
+        TipsReport {
+            image: format!("app:{id}"),
+            id: id.to_owned(),
+            tags: Vec::new(),
+            size: 10,
+            could_save: 0,
+            tips: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn cached_tips_are_the_kept_reports_of_the_ids_asked_in_their_order() {
+        let store = Mutex::new(Store::in_memory().expect("store"));
+        {
+            let s = store.lock().expect("store");
+            s.keep_tips_report("sha256:a", &report("sha256:a"), 1)
+                .expect("keep");
+            s.keep_tips_report("sha256:b", &report("sha256:b"), 2)
+                .expect("keep");
+        }
+        let ids = ["sha256:b", "sha256:never", "sha256:a"].map(str::to_owned);
+        let cached = cached_tips(&store, &ids).expect("read");
+        assert_eq!(cached, vec![report("sha256:b"), report("sha256:a")]);
+    }
+
+    #[test]
+    fn errors_carry_the_code_the_app_branches_on() {
+        let missing = TipsError::Open {
+            file: "x.tar".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        };
+        assert_eq!(missing.code(), ErrorCode::NotFound);
+        assert!(missing.to_string().contains("\n  fix: "));
+        let several = TipsError::Archive {
+            file: "x.tar".into(),
+            source: LayersError::SeveralImages {
+                names: vec!["a".into(), "b".into()],
+            },
+            fix: "name one".into(),
+        };
+        assert_eq!(several.code(), ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn a_damaged_archive_is_an_error_naming_the_file_and_the_fix() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("bad.tar");
+        std::fs::write(&file, b"not a tar at all").expect("write");
+        let err = archive_tips(&file, None).expect_err("not an image");
+        assert_eq!(err.code(), ErrorCode::Internal);
+        let text = err.to_string();
+        assert!(
+            text.contains("bad.tar") && text.contains("\n  fix: "),
+            "{text}"
+        );
+    }
 }

@@ -89,4 +89,6 @@ pub use detect::{could_save, detect, scrub_secrets, wanted};
 pub use facts::{
     ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage, HASH_MIN_BYTES,
 };
-pub use image::{archive_tips, cached_tips, image_tips, Read, TipsError};
+pub use image::{
+    archive_tips, cached_tips, image_tips, image_tips_among, local_images, Read, TipsError,
+};
