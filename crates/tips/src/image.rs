@@ -5,8 +5,8 @@
 
 use crate::kept::Kept;
 use crate::{
-    could_save, detect, wanted, ConfigFacts, FileFact, FileKind, ImageFacts, LayerFact, LocalImage,
-    TipsReport, HASH_MIN_BYTES,
+    could_save, detect, scrub_secrets, wanted, ConfigFacts, FileFact, FileKind, ImageFacts,
+    LayerFact, LocalImage, TipsReport, HASH_MIN_BYTES,
 };
 use drydock_engine::{Engine, EngineError, ErrorCode, ExportProgress};
 use drydock_layers::{
@@ -128,7 +128,10 @@ pub async fn image_tips_among(
                     progress,
                 )
                 .await?;
-            let facts = facts_of(inspection);
+            let mut facts = facts_of(inspection);
+            // Kept without the image's keys and tokens; the detectors judge the stand-ins alike,
+            // so this report and the next (from the kept facts) are the same.
+            scrub_secrets(&mut facts);
             lock(store)?.keep_tip_facts(&id, &Kept::of(&facts), now)?;
             (facts, Read::Exported)
         }
