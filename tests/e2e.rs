@@ -228,6 +228,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     dockerfiles_view(&client, &engine).await;
     security_view(&client).await;
+    tips_and_flatten(&client, &engine).await;
 
     click(&client, "[data-testid=nav-engine]").await;
     let summary = wait_for(&client, "[data-testid=engine-summary]")
@@ -876,4 +877,112 @@ async fn review_view(client: &Client, engine: &Dockerd) {
 
     // The other views count images: the project's image goes again.
     engine.docker(&["rmi", "review/app:1"]);
+}
+
+/// Tips and flatten: an image whose RUN leaves apt's lists in a layer and whose later RUN hides
+/// a file an earlier one wrote. The background worker reads it after the engine's event, the
+/// overview's panel lists its tip, which opens the image on its Tips tab; then the image is
+/// flattened through the dialog (the saving is the hidden file) and proved the same filesystem.
+async fn tips_and_flatten(client: &Client, engine: &Dockerd) {
+    engine.build(
+        "tips/app:1",
+        &format!(
+            "FROM {BASE}\n\
+             RUN mkdir -p /var/lib/apt/lists && head -c 2000000 /dev/zero > /var/lib/apt/lists/deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages\n\
+             RUN head -c 1500000 /dev/urandom > /build.tmp\n\
+             RUN rm /build.tmp\n\
+             CMD [\"cat\", \"/etc/hostname\"]\n"
+        ),
+        Builder::Classic,
+    );
+    click(client, "[data-testid=nav-overview]").await;
+    wait_for(client, "[data-testid=tips-panel]").await;
+    let item = wait_for_text(client, "[data-testid=tips-panel-item]", "tips/app:1").await;
+    assert!(item.contains("2 MB"), "the apt lists' bytes: {item}");
+    assert_nothing_injected(client, "tips of the hostile image stay text").await;
+    client
+        .execute(
+            "document.querySelector('[data-testid=tips-panel]').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scroll to the panel");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "overview-tips").await;
+
+    // The panel's tip opens the image on its Tips tab.
+    let opened = client
+        .execute(
+            "const b = Array.from(document.querySelectorAll('[data-testid=tips-panel-item]')).find(e => e.textContent.includes('tips/app:1') && e.textContent.includes('apt')); if (b) { b.click(); } return !!b;",
+            vec![],
+        )
+        .await
+        .expect("open the tip");
+    assert_eq!(
+        opened,
+        serde_json::json!(true),
+        "a tip of tips/app:1 about apt"
+    );
+    let cards = wait_for_text(client, "[data-testid=tip-card]", "/var/lib/apt/lists").await;
+    let apt = text_contents(client, "[data-testid=tip-card][data-kind=package_cache]").await;
+    assert!(
+        apt.iter()
+            .any(|c| c.contains("2 MB") && c.contains("layer 1")),
+        "{apt:?} in {cards}"
+    );
+    let fixes = text_contents(client, "[data-testid=tip-fix]").await;
+    assert!(
+        fixes
+            .iter()
+            .any(|f| f.contains("rm -rf /var/lib/apt/lists")),
+        "{fixes:?}"
+    );
+    assert_nothing_injected(client, "tips' paths and steps stay text").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "tips").await;
+
+    // Flatten through the dialog: the plan first, nothing made until confirmed.
+    click(client, "[data-testid=flatten-open]").await;
+    let saving = wait_for_text(client, "[data-testid=flatten-saving]", "1.5 MB").await;
+    assert!(saving.contains("exact"), "{saving}");
+    let history = text_contents(client, "[data-testid=flatten-history] summary").await;
+    assert!(history[0].contains("build steps"), "{history:?}");
+    let tag = wait_for(client, "[data-testid=flatten-tag]").await;
+    tag.clear().await.expect("clear the tag");
+    tag.send_keys("tips/app:flat").await.expect("type the tag");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let typed = tag.prop("value").await.expect("the tag's value");
+    assert_eq!(typed.as_deref(), Some("tips/app:flat"));
+    assert!(
+        !engine
+            .try_docker(&["image", "inspect", "tips/app:flat"])
+            .status
+            .success(),
+        "nothing made before the user confirmed"
+    );
+    save(client, "flatten-plan").await;
+    click(client, "[data-testid=flatten-confirm]").await;
+    let same = wait_for_text(client, "[data-testid=flatten-same]", "Same filesystem").await;
+    assert!(!same.contains("differ"), "{same}");
+    let measured = text_contents(client, "[data-testid=flatten-measured]")
+        .await
+        .join("\n");
+    assert!(measured.contains("as predicted"), "{measured}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "flatten-done").await;
+    let ran = engine.docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "tips/app:flat",
+        "ls",
+        "/",
+    ]);
+    assert!(!ran.contains("build.tmp"), "the hidden file is gone: {ran}");
+    click(client, "[data-testid=flatten-close]").await;
+    click(client, "[aria-label='Close detail']").await;
+
+    // The other views count images: both go again.
+    engine.docker(&["rmi", "tips/app:1", "tips/app:flat"]);
 }
