@@ -21,8 +21,14 @@ describe("an image's tips", () => {
     expect(s.state).toEqual({ name: 'reading', progress: { read: 5, total: 10 } });
     resolve(report('sha256:a'));
     await done;
-    expect(s.state.name).toBe('done');
+    expect(s.state.name === 'done' && s.state.kept).toBe(false);
     expect(ipc.imageTips).toHaveBeenCalledWith('sha256:a', expect.any(Function));
+  });
+  it('says when the tips were known without a read', async () => {
+    ipc.imageTips.mockResolvedValue(report('sha256:a'));
+    const s = new ImageTipsState();
+    await s.load('sha256:a');
+    expect(s.state.name === 'done' && s.state.kept).toBe(true);
   });
   it("keeps the shell's error", async () => {
     ipc.imageTips.mockRejectedValue({ code: 'not_found', message: 'no image web:9' });

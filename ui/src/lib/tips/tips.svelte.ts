@@ -8,7 +8,8 @@ import type { ExportProgress, TipsOverview, TipsReport } from '../types';
 
 export type TipsState =
   | { name: 'reading'; progress: ExportProgress | null }
-  | { name: 'done'; report: TipsReport }
+  /** `kept`: nothing streamed, the tips were known (read in the background or earlier). */
+  | { name: 'done'; report: TipsReport; kept: boolean }
   | { name: 'failed'; error: IpcError };
 
 /** One image's tips. A load for another image makes the answer of an earlier one moot. */
@@ -19,11 +20,13 @@ export class ImageTipsState {
   async load(id: string): Promise<void> {
     const asked = ++this.#asked;
     this.state = { name: 'reading', progress: null };
+    let streamed = false;
     try {
       const report = await imageTips(id, (progress) => {
+        streamed = true;
         if (asked === this.#asked && this.state.name === 'reading') this.state = { name: 'reading', progress };
       });
-      if (asked === this.#asked) this.state = { name: 'done', report };
+      if (asked === this.#asked) this.state = { name: 'done', report, kept: !streamed };
     } catch (e) {
       if (asked === this.#asked) this.state = { name: 'failed', error: asIpcError(e) };
     }
