@@ -21,6 +21,8 @@ use ts_rs::TS;
 
 /// How many tips the overview's panel lists.
 const TOP: usize = 8;
+/// How long after the app starts the worker first looks at the images.
+const START_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// One tip of one local image, for the overview's panel.
 #[derive(Debug, Clone, Serialize, PartialEq, TS)]
@@ -300,6 +302,8 @@ fn tell(app: &tauri::AppHandle, tips: &TipsState) {
 /// engine's events say images changed (watch.rs pokes it), for as long as the app runs.
 pub fn start(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
+        // The window's first views read the engine before the worker's first export does.
+        tokio::time::sleep(START_AFTER).await;
         loop {
             catch_up(&app).await;
             use tauri::Manager;
