@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::turns::Turns;
 use drydock_engine::{ErrorCode, ExportProgress};
 use drydock_store::Store;
-use drydock_tips::{Tip, TipsError, TipsReport};
+use drydock_tips::{LocalImage, Tip, TipsError, TipsReport};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -208,12 +208,29 @@ async fn read_tips(
     name: String,
     progress: impl FnMut(ExportProgress) + Send,
 ) -> Result<TipsReport, IpcError> {
+    read_tips_among(state, cleanup, tips, name, None, progress).await
+}
+
+/// [`read_tips`] with the local images already listed (`locals`), for the worker going
+/// through many: each read then does not list and inspect every image again.
+async fn read_tips_among(
+    state: &AppState,
+    cleanup: &CleanupState,
+    tips: &TipsState,
+    name: String,
+    locals: Option<&[LocalImage]>,
+    progress: impl FnMut(ExportProgress) + Send,
+) -> Result<TipsReport, IpcError> {
     let store = tips.store(cleanup)?;
     let now = drydock_cleanup::unix_now();
     on_engine(state, |engine| async move {
-        drydock_tips::image_tips(&engine, store, &name, now, progress)
-            .await
-            .map(|(report, _)| report)
+        match locals {
+            Some(locals) => {
+                drydock_tips::image_tips_among(&engine, store, &name, locals, now, progress).await
+            }
+            None => drydock_tips::image_tips(&engine, store, &name, now, progress).await,
+        }
+        .map(|(report, _)| report)
     })
     .await
 }
@@ -253,6 +270,17 @@ async fn catch_up(app: &tauri::AppHandle) {
     });
     tell(app, &tips);
     let turns = app.state::<Turns>();
+    // Listed once for all the reads below (the base-image tip compares with them); without
+    // them each read lists them itself.
+    let pending = tips
+        .book
+        .lock()
+        .map(|b| !b.pending().is_empty())
+        .unwrap_or(false);
+    let locals = match state.engine().await {
+        Ok(engine) if pending => drydock_tips::local_images(&engine).await.ok(),
+        _ => None,
+    };
     loop {
         let Some(id) = tips
             .book
@@ -265,7 +293,15 @@ async fn catch_up(app: &tauri::AppHandle) {
         let read = async {
             tips.edit_book(|b| b.computing = true);
             tell(app, &tips);
-            read_tips(&state, &cleanup, &tips, id.clone(), |_| {}).await
+            read_tips_among(
+                &state,
+                &cleanup,
+                &tips,
+                id.clone(),
+                locals.as_deref(),
+                |_| {},
+            )
+            .await
         };
         // `None`: the user asked for a read meanwhile; this image is read on the next turn.
         let outcome = turns.background(read).await;
