@@ -5,6 +5,7 @@ use crate::args::{
     Confirm, Format, GcArgs, ImagesArg, JournalArgs, KeepArgs, PruneArgs, RestoreArgs,
 };
 use crate::commands::Outcome;
+use crate::confirm::confirm;
 use crate::error::CliError;
 use crate::output::{self, inert};
 use drydock_cleanup::{
@@ -15,7 +16,7 @@ use drydock_cleanup::{
 use drydock_engine::Engine;
 use drydock_inventory::human_bytes;
 use drydock_store::{Entry, Store};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -164,31 +165,15 @@ async fn run_prepared(
 
 /// Asks on the terminal; with none, refuses (a script must say --yes).
 fn ask(plan_text: &str, plan: &PlanReport) -> Result<(), CliError> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(CliError::new(
-            "refusing to remove anything without a confirmation, and there is no terminal to ask on",
-        )
-        .fix("review the plan with --dry-run, then run again with --yes"));
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "{plan_text}Remove these {} objects, freeing {}? [y/N] ",
-        plan.items.len(),
-        human_bytes(i64::try_from(plan.predicted_reclaim).unwrap_or(i64::MAX))
-    );
-    let _ = err.flush();
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::new("cannot read the answer").caused_by(e))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::new("nothing was removed (not confirmed)"))
-    }
+    confirm(
+        &format!(
+            "{plan_text}Remove these {} objects, freeing {}?",
+            plan.items.len(),
+            human_bytes(i64::try_from(plan.predicted_reclaim).unwrap_or(i64::MAX))
+        ),
+        "remove anything",
+        "nothing was removed",
+    )
 }
 
 fn show_progress(p: &Progress) {

@@ -3,6 +3,7 @@
 //! the same as the original's.
 
 use crate::commands::Outcome;
+use crate::confirm::confirm;
 use crate::error::CliError;
 use crate::output::inert;
 use clap::{Args, ValueEnum};
@@ -10,7 +11,7 @@ use drydock_engine::Engine;
 use drydock_flatten::{flatten, plan, FlattenPlan, FlattenProgress, Flattened};
 use drydock_inventory::human_bytes;
 use std::fmt::Write as _;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 #[derive(Debug, Args)]
 pub struct FlattenArgs {
@@ -203,33 +204,17 @@ fn short(id: &str) -> String {
 
 /// Asks on the terminal; with none, refuses (a script must say --yes).
 fn ask(p: &FlattenPlan) -> Result<(), CliError> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(CliError::new(
-            "refusing to flatten without a confirmation, and there is no terminal to ask on",
-        )
-        .fix("review the plan with --dry-run, then run again with --yes"));
-    }
-    let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "{}Create {} ({} of files instead of {})? The original stays. [y/N] ",
-        plan_text(p),
-        inert(&p.new_tag),
-        human(p.predicted_bytes),
-        human(p.stored_bytes)
-    );
-    let _ = err.flush();
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| CliError::new("cannot read the answer").caused_by(e))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::new("nothing was flattened (not confirmed)"))
-    }
+    confirm(
+        &format!(
+            "{}Create {} ({} of files instead of {})? The original stays.",
+            plan_text(p),
+            inert(&p.new_tag),
+            human(p.predicted_bytes),
+            human(p.stored_bytes)
+        ),
+        "flatten",
+        "nothing was flattened",
+    )
 }
 
 fn show_progress(p: &FlattenProgress) {

@@ -3,6 +3,7 @@
 mod args;
 mod cleanup;
 mod commands;
+mod confirm;
 mod db;
 mod error;
 mod flatten;

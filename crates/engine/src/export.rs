@@ -12,7 +12,7 @@ use drydock_layers::{
     analyse, analyse_with_tree, collect_files, inspect_image, Analysis, CollectLimits, Collected,
     InspectOptions, Inspection, Keep, LayerReport, LayersError, Options, Step,
 };
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use std::io::{self, Read};
 use tokio::sync::mpsc;
 
@@ -102,7 +102,7 @@ impl Engine {
     async fn exported<T: Named + Send + 'static>(
         &self,
         name: &str,
-        mut progress: impl FnMut(ExportProgress),
+        progress: impl FnMut(ExportProgress),
         analyser: impl FnOnce(ChannelReader, &Options) -> Result<T, LayersError> + Send + 'static,
     ) -> Result<T, EngineError> {
         let history = self.history(name).await?;
@@ -124,37 +124,63 @@ impl Engine {
             .to_owned();
         let what = format!("the export of image {name}");
 
-        let (chunks, received) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
         let options = Options {
             history: Some(steps),
             ..Options::default()
         };
-        let analyser = tokio::task::spawn_blocking(move || {
-            analyser(
-                ChannelReader {
-                    chunks: received,
-                    current: Bytes::new(),
-                },
-                &options,
+        let analysed = self
+            .read_export(
+                &what,
+                self.patient().export_image(&target),
+                total,
+                progress,
+                move |export| analyser(export, &options),
             )
+            .await?;
+        let mut result = analysed.map_err(|e| EngineError::Data {
+            what,
+            detail: e.to_string(),
+        })?;
+        result.set_image(name);
+        Ok(result)
+    }
+
+    /// Streams `stream` (an export `what` names, `total` bytes if known, else 0) into `reader`
+    /// on a blocking thread through a small bounded channel, reporting progress each MiB and
+    /// each percent. The reader may stop early; a connection lost midway is the error, not what
+    /// the reader made of the cut stream.
+    pub(crate) async fn read_export<T: Send + 'static>(
+        &self,
+        what: &str,
+        stream: impl Stream<Item = Result<Bytes, bollard::errors::Error>>,
+        total: u64,
+        mut progress: impl FnMut(ExportProgress),
+        reader: impl FnOnce(ChannelReader) -> T + Send + 'static,
+    ) -> Result<T, EngineError> {
+        let (chunks, received) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
+        let consumer = tokio::task::spawn_blocking(move || {
+            reader(ChannelReader {
+                chunks: received,
+                current: Bytes::new(),
+            })
         });
         // A long request: the engine writes every layer out before the first byte, and the
-        // analyser sets the pace after that. Both count as progress.
+        // reader sets the pace after that. Both count as progress.
         let pulse = Pulse::default();
         let streamed = self
-            .patiently(&what, &pulse, async {
-                let mut export = self.patient().export_image(&target);
+            .patiently(what, &pulse, async {
+                let mut stream = std::pin::pin!(stream);
                 let mut read = 0u64;
                 progress(ExportProgress { read, total });
-                while let Some(chunk) = export.next().await {
+                while let Some(chunk) = stream.next().await {
                     pulse.beat();
                     let bytes = chunk.map_err(|err| {
-                        EngineError::from_bollard(err, &self.endpoint().to_string(), &what)
+                        EngineError::from_bollard(err, &self.endpoint().to_string(), what)
                     })?;
                     let before = read;
                     read += bytes.len() as u64;
                     if chunks.send(bytes).await.is_err() {
-                        break; // the analyser has what it needs, or has failed
+                        break; // the reader has what it needs, or has failed
                     }
                     pulse.beat();
                     // Each percent, and each MiB when the size is unknown or small.
@@ -168,19 +194,14 @@ impl Engine {
             })
             .await;
         drop(chunks);
-        let analysed = analyser.await.map_err(|e| EngineError::Data {
-            what: what.clone(),
-            detail: format!("the analysis stopped: {e}"),
+        let consumed = consumer.await.map_err(|e| EngineError::Data {
+            what: what.to_owned(),
+            detail: format!("reading it stopped: {e}"),
         })?;
         // A broken connection also shows as a truncated archive: the connection is the cause.
         let read = streamed?;
         progress(ExportProgress { read, total });
-        let mut result = analysed.map_err(|e| EngineError::Data {
-            what,
-            detail: e.to_string(),
-        })?;
-        result.set_image(name);
-        Ok(result)
+        Ok(consumed)
     }
 }
 
@@ -212,7 +233,7 @@ impl Named for Analysis {
 }
 
 /// The export as a blocking reader: chunks in the order the engine sent them, then the end.
-struct ChannelReader {
+pub(crate) struct ChannelReader {
     chunks: mpsc::Receiver<Bytes>,
     current: Bytes,
 }

@@ -8,20 +8,12 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::raw::{path_escape, query_escape, Pulse};
+use crate::raw::{path_escape, query_escape};
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::RemoveContainerOptions;
-use bytes::{Buf, Bytes};
-use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Read};
-use tokio::sync::mpsc;
-
-/// Chunks between the connection and the reader (the engine sends about 32 KiB at a time).
-const CHUNKS_IN_FLIGHT: usize = 16;
-/// Progress is reported at least every this many bytes.
-const PROGRESS_STEP: u64 = 1 << 20;
+use std::io::Read;
 
 /// An image as its inspect gives it, for flattening.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,12 +164,19 @@ impl Engine {
     pub async fn read_container_export<T: Send + 'static>(
         &self,
         id: &str,
-        progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64),
         reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
     ) -> Result<T, EngineError> {
         let what = format!("the export of container {id}");
         let stream = self.patient().export_container(&path_escape(id));
-        self.read_stream(&what, stream, progress, reader).await
+        self.read_export(
+            &what,
+            stream,
+            0,
+            move |p| progress(p.read),
+            move |mut r| reader(&mut r),
+        )
+        .await
     }
 
     /// Streams image `id`'s export (`GET /images/{id}/get`, what `docker save` writes) into
@@ -185,83 +184,18 @@ impl Engine {
     pub async fn read_image_export<T: Send + 'static>(
         &self,
         id: &str,
-        progress: impl FnMut(u64),
+        mut progress: impl FnMut(u64),
         reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
     ) -> Result<T, EngineError> {
         let what = format!("the export of image {id}");
         let stream = self.patient().export_image(id);
-        self.read_stream(&what, stream, progress, reader).await
-    }
-
-    async fn read_stream<T: Send + 'static>(
-        &self,
-        what: &str,
-        stream: impl Stream<Item = Result<Bytes, bollard::errors::Error>>,
-        mut progress: impl FnMut(u64),
-        reader: impl FnOnce(&mut dyn Read) -> T + Send + 'static,
-    ) -> Result<T, EngineError> {
-        let (chunks, received) = mpsc::channel::<Bytes>(CHUNKS_IN_FLIGHT);
-        let consumer = tokio::task::spawn_blocking(move || {
-            let mut input = Chunks {
-                chunks: received,
-                current: Bytes::new(),
-            };
-            reader(&mut input)
-        });
-        let pulse = Pulse::default();
-        let streamed = self
-            .patiently(what, &pulse, async {
-                let mut stream = std::pin::pin!(stream);
-                let mut read = 0u64;
-                progress(read);
-                while let Some(chunk) = stream.next().await {
-                    pulse.beat();
-                    let bytes = chunk.map_err(|err| {
-                        EngineError::from_bollard(err, &self.endpoint().to_string(), what)
-                    })?;
-                    let before = read;
-                    read += bytes.len() as u64;
-                    if chunks.send(bytes).await.is_err() {
-                        break; // the reader has what it needs, or has failed
-                    }
-                    pulse.beat();
-                    if read / PROGRESS_STEP != before / PROGRESS_STEP {
-                        progress(read);
-                    }
-                }
-                progress(read);
-                Ok(read)
-            })
-            .await;
-        drop(chunks);
-        let consumed = consumer.await.map_err(|e| EngineError::Data {
-            what: what.to_owned(),
-            detail: format!("reading it stopped: {e}"),
-        })?;
-        streamed?;
-        Ok(consumed)
-    }
-}
-
-/// The stream as a blocking reader: chunks in the order the engine sent them, then the end.
-struct Chunks {
-    chunks: mpsc::Receiver<Bytes>,
-    current: Bytes,
-}
-
-impl Read for Chunks {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        while !self.current.has_remaining() {
-            match self.chunks.blocking_recv() {
-                Some(next) => self.current = next,
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.current.remaining());
-        self.current.copy_to_slice(&mut buf[..n]);
-        Ok(n)
+        self.read_export(
+            &what,
+            stream,
+            0,
+            move |p| progress(p.read),
+            move |mut r| reader(&mut r),
+        )
+        .await
     }
 }

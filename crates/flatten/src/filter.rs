@@ -121,20 +121,7 @@ impl Hashing<'_> {
 mod tests {
     use super::*;
     use crate::scan::scan_image;
-
-    fn tar_of(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(Vec::new());
-        for (path, kind, data) in entries {
-            let mut header = tar::Header::new_gnu();
-            header.set_entry_type(*kind);
-            header.set_mode(0o755);
-            header.set_size(data.len() as u64);
-            builder
-                .append_data(&mut header, path, *data)
-                .expect("append");
-        }
-        builder.into_inner().expect("finish")
-    }
+    use crate::test_tar::tar_of;
 
     #[test]
     fn init_entries_become_the_images_own_or_go() {

@@ -11,6 +11,8 @@ mod plan;
 mod run;
 mod scan;
 mod tarstream;
+#[cfg(test)]
+mod test_tar;
 
 pub use error::FlattenError;
 pub use plan::plan;

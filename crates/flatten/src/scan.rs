@@ -275,20 +275,7 @@ fn all_zero(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn tar_of(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(Vec::new());
-        for (path, kind, data) in entries {
-            let mut header = tar::Header::new_gnu();
-            header.set_entry_type(*kind);
-            header.set_mode(0o644);
-            header.set_size(data.len() as u64);
-            builder
-                .append_data(&mut header, path, *data)
-                .expect("append");
-        }
-        builder.into_inner().expect("finish")
-    }
+    use crate::test_tar::tar_of;
 
     #[test]
     fn the_image_entries_at_init_paths_follow_the_layers_and_their_whiteouts() {

@@ -390,19 +390,14 @@ pub(crate) fn normalise(path: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_tar::tar_of;
 
     fn archive(entries: &[(&str, u8, &[u8])]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(Vec::new());
-        for (path, flag, data) in entries {
-            let mut header = tar::Header::new_gnu();
-            header.set_entry_type(tar::EntryType::new(*flag));
-            header.set_mode(0o644);
-            header.set_size(data.len() as u64);
-            builder
-                .append_data(&mut header, path, *data)
-                .expect("append");
-        }
-        builder.into_inner().expect("finish")
+        let typed: Vec<(&str, tar::EntryType, &[u8])> = entries
+            .iter()
+            .map(|(path, flag, data)| (*path, tar::EntryType::new(*flag), *data))
+            .collect();
+        tar_of(&typed)
     }
 
     #[test]
