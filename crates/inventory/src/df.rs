@@ -6,10 +6,10 @@
 
 use crate::layers::ImageLayers;
 use crate::raw::DiskUsage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KindUsage {
     pub count: u64,
@@ -22,7 +22,7 @@ pub struct KindUsage {
 }
 
 /// The filesystem that holds the engine's data root, when the engine runs on this machine.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HostDisk {
     pub data_root: String,
