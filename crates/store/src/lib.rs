@@ -10,12 +10,14 @@ mod lease;
 mod migrate;
 mod quarantine;
 mod scan_reports;
+mod seen_images;
 mod settings;
 mod tips;
 
 pub use journal::{Entry, Run, Status};
 pub use lease::RunLease;
 pub use quarantine::Quarantined;
+pub use seen_images::SeenRow;
 
 use rusqlite::Connection;
 use std::path::Path;
@@ -111,6 +113,7 @@ impl Store {
         migrate::table(&conn, scan_reports::TABLE, scan_reports::MIGRATIONS)?;
         migrate::table(&conn, tips::FACTS, tips::FACT_MIGRATIONS)?;
         migrate::table(&conn, tips::REPORTS, tips::REPORT_MIGRATIONS)?;
+        migrate::table(&conn, seen_images::TABLE, seen_images::MIGRATIONS)?;
         Ok(Store { conn, dir })
     }
 }
