@@ -117,6 +117,20 @@ pub fn typescript() -> String {
         export::<drydock_flatten::FlattenPlan>(&cfg),
         export::<drydock_flatten::Flattened>(&cfg),
         export::<drydock_flatten::FlattenProgress>(&cfg),
+        // History
+        export::<crate::history::Range>(&cfg),
+        export::<crate::history::DfHistoryView>(&cfg),
+        export::<drydock_history::DfHistory>(&cfg),
+        export::<drydock_history::Sample>(&cfg),
+        export::<drydock_history::CleanupMark>(&cfg),
+        export::<drydock_history::Forecast>(&cfg),
+        export::<drydock_history::SeenImage>(&cfg),
+        export::<drydock_history::Build>(&cfg),
+        export::<drydock_history::RepositoryHistory>(&cfg),
+        export::<drydock_history::BuildRecord>(&cfg),
+        export::<drydock_history::ImageDiff>(&cfg),
+        export::<drydock_history::PathBytes>(&cfg),
+        export::<drydock_history::ChangedPath>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/contract.rs: do not edit by hand.\n\

@@ -5,6 +5,7 @@ mod cleanup;
 mod commands;
 pub mod contract;
 mod flatten;
+mod history;
 mod layers;
 mod lint;
 mod review;

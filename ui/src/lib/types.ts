@@ -966,3 +966,141 @@ engine_size_before: number, engine_size_after: number,
  */
 original_digest: string, flattened_digest: string, same_tree: boolean, };
 export type FlattenProgress = { "stage": "reading", read: number, total: number, } | { "stage": "loading" } | { "stage": "verifying", read: number, total: number, };
+export type Range = "day" | "week" | "month" | "year";
+export type DfHistoryView = { history: DfHistory, 
+/**
+ * The plotters SVG; the UI shows it through `<img>`, never as markup.
+ */
+svg: string, };
+export type DfHistory = { 
+/**
+ * Unix seconds: the span asked for.
+ */
+since: number, until: number, 
+/**
+ * Oldest first.
+ */
+samples: Array<Sample>, 
+/**
+ * Cleanups from the journal within the span, oldest first.
+ */
+cleanups: Array<CleanupMark>, 
+/**
+ * When the host disk fills at the recent rate; only when the samples support it.
+ */
+forecast: Forecast | null, };
+export type Sample = { 
+/**
+ * Unix seconds. A compacted sample stands for its hour or day and carries its last time.
+ */
+at: number, images: KindUsage, containers: KindUsage, volumes: KindUsage, build_cache: KindUsage, 
+/**
+ * The host disk under the engine's data root, when the engine runs on this machine.
+ */
+host: HostDisk | null, };
+export type CleanupMark = { 
+/**
+ * Unix seconds the run ended.
+ */
+at: number, 
+/**
+ * Bytes the run freed, as measured.
+ */
+freed: number, 
+/**
+ * Objects it removed.
+ */
+removed: number, };
+export type Forecast = { 
+/**
+ * Unix seconds when the host disk's free bytes reach zero at `bytes_per_day`.
+ */
+full_at: number, 
+/**
+ * Growth of Docker's use, bytes per day, over the samples it rests on.
+ */
+bytes_per_day: number, 
+/**
+ * What it rests on, in words ("the last 14 days: 38 samples").
+ */
+basis: string, };
+export type SeenImage = { 
+/**
+ * `sha256:...`
+ */
+id: string, 
+/**
+ * Tags it had when last seen.
+ */
+tags: Array<string>, 
+/**
+ * Unix seconds the image says it was created.
+ */
+created: number, 
+/**
+ * The engine's size.
+ */
+size: number, 
+/**
+ * Diff ids, lowest first.
+ */
+layers: Array<string>, 
+/**
+ * Unix seconds Drydock first and last saw it.
+ */
+first_seen: number, last_seen: number, 
+/**
+ * Still on the engine.
+ */
+present: boolean, };
+export type Build = { image: SeenImage, 
+/**
+ * Size minus the previous build's; `None` for the first.
+ */
+size_delta: number | null, 
+/**
+ * Layers it shares with the previous build (a common prefix is what the cache reused).
+ */
+shared_layers: number | null, };
+export type RepositoryHistory = { repository: string, 
+/**
+ * Oldest first (by created time, then first seen).
+ */
+builds: Array<Build>, };
+export type BuildRecord = { id: string, 
+/**
+ * The step as BuildKit describes it (`[2/4] RUN ...`).
+ */
+description: string, kind: string, size: number, in_use: boolean, shared: boolean, 
+/**
+ * Unix seconds; `None` when the engine does not say.
+ */
+created: number | null, last_used: number | null, usage_count: number, 
+/**
+ * The local image it produced, where that can be told.
+ */
+image: string | null, };
+export type ImageDiff = { 
+/**
+ * The names asked, and their ids.
+ */
+a: string, b: string, a_id: string, b_id: string, 
+/**
+ * Layers both images have at the same place from the bottom (the shared base).
+ */
+shared_layers: number, 
+/**
+ * B's size minus A's (bytes of regular-file content of their final filesystems).
+ */
+size_delta: number, 
+/**
+ * Biggest first. Files whose content is identical count as unchanged even when their
+ * layer differs.
+ */
+added: Array<PathBytes>, removed: Array<PathBytes>, changed: Array<ChangedPath>, };
+export type PathBytes = { 
+/**
+ * Rooted (`/app/dist/main.js`).
+ */
+path: string, bytes: number, };
+export type ChangedPath = { path: string, bytes_before: number, bytes_after: number, };
