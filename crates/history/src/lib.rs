@@ -6,6 +6,12 @@
 use drydock_inventory::{HostDisk, KindUsage};
 use serde::{Deserialize, Serialize};
 
+mod diff;
+mod error;
+
+pub use diff::{diff_images, diff_trees, DiffProgress, FileEntry, ImageFiles};
+pub use error::HistoryError;
+
 /// The figures of `drydock df` at one moment. Field names are the JSON contract (docs/cli.md).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
