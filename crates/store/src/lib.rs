@@ -2,6 +2,7 @@
 //! names). One module per table, each with its own forward-only migrations.
 
 mod by_image;
+mod df_samples;
 mod image_use;
 mod inventories;
 mod journal;
@@ -14,6 +15,7 @@ mod seen_images;
 mod settings;
 mod tips;
 
+pub use df_samples::{bucket_of, DfHost, DfKind, DfSample, HOURLY_FOR, RAW_FOR};
 pub use journal::{Entry, Run, Status};
 pub use lease::RunLease;
 pub use quarantine::Quarantined;
@@ -113,6 +115,7 @@ impl Store {
         migrate::table(&conn, scan_reports::TABLE, scan_reports::MIGRATIONS)?;
         migrate::table(&conn, tips::FACTS, tips::FACT_MIGRATIONS)?;
         migrate::table(&conn, tips::REPORTS, tips::REPORT_MIGRATIONS)?;
+        migrate::table(&conn, df_samples::TABLE, df_samples::MIGRATIONS)?;
         migrate::table(&conn, seen_images::TABLE, seen_images::MIGRATIONS)?;
         Ok(Store { conn, dir })
     }
