@@ -6,6 +6,15 @@
 use drydock_inventory::{HostDisk, KindUsage};
 use serde::{Deserialize, Serialize};
 
+mod builds;
+mod error;
+
+pub use builds::{
+    build_records, record_seen, records_of, repositories, repository_history, repository_of,
+    seen_now, MAX_REMOVED_PER_REPOSITORY,
+};
+pub use error::HistoryError;
+
 mod diff;
 mod error;
 
