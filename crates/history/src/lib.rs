@@ -7,17 +7,13 @@ use drydock_inventory::{HostDisk, KindUsage};
 use serde::{Deserialize, Serialize};
 
 mod builds;
+mod diff;
 mod error;
 
 pub use builds::{
     build_records, record_seen, records_of, repositories, repository_history, repository_of,
     seen_now, MAX_REMOVED_PER_REPOSITORY,
 };
-pub use error::HistoryError;
-
-mod diff;
-mod error;
-
 pub use diff::{diff_images, diff_trees, DiffProgress, FileEntry, ImageFiles};
 pub use error::HistoryError;
 
