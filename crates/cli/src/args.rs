@@ -78,6 +78,9 @@ pub enum Command {
     /// save, where it is, why it matters and the fix
     #[command(after_help = TIPS_HELP)]
     Tips(TipsArgs),
+    /// Compare two images file by file: the layers they share, B's size minus A's, and the
+    /// files added, removed and changed, biggest first
+    Diff(crate::diff::DiffArgs),
 }
 
 const DB_HELP: &str = "\

@@ -112,6 +112,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             crate::tips::run(&args, engine.as_ref()).await
         }
+        Command::Diff(args) => {
+            let engine = open(&selection, &env, &opts).await?;
+            crate::diff::run(&args, &engine).await
+        }
         Command::Db(DbCommand::Import(args)) => crate::db::import(&args),
         Command::Db(DbCommand::Update(args)) => crate::db::update(&args),
         Command::Db(DbCommand::Status(args)) => crate::db::status(&args),

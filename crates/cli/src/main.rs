@@ -5,6 +5,7 @@ mod cleanup;
 mod commands;
 mod confirm;
 mod db;
+mod diff;
 mod error;
 mod flatten;
 mod layers;
