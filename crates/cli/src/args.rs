@@ -78,10 +78,20 @@ pub enum Command {
     /// save, where it is, why it matters and the fix
     #[command(after_help = TIPS_HELP)]
     Tips(TipsArgs),
+    /// Every build seen per repository, removed ones too: each build's size and the change from
+    /// the one before, the layers it shares with it; BuildKit build records with --records
+    #[command(after_help = BUILDS_HELP)]
+    Builds(crate::builds::BuildsArgs),
     /// Compare two images file by file: the layers they share, B's size minus A's, and the
     /// files added, removed and changed, biggest first
     Diff(crate::diff::DiffArgs),
 }
+
+const BUILDS_HELP: &str = "\
+Docker forgets a removed image; Drydock keeps each tagged image it sees (in its data directory,
+DRYDOCK_DATA_DIR), so a repository's history lists builds since removed, with the tags they had
+when last seen. Each run records what the engine holds now. At most 200 removed builds are kept
+per repository, the oldest forgotten first. Exit codes: 0 done, 2 errors.";
 
 const DB_HELP: &str = "\
 The database is advisories.sqlite3 in Drydock's data directory (DRYDOCK_DATA_DIR). An import or

@@ -112,6 +112,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             };
             crate::tips::run(&args, engine.as_ref()).await
         }
+        Command::Builds(args) => {
+            let engine = open(&selection, &env, &opts).await?;
+            crate::builds::run(&args, &engine).await
+        }
         Command::Diff(args) => {
             let engine = open(&selection, &env, &opts).await?;
             crate::diff::run(&args, &engine).await

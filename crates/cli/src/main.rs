@@ -1,6 +1,7 @@
 //! `drydock`: the command-line client. Thin: parse, call the domain crates, print.
 
 mod args;
+mod builds;
 mod cleanup;
 mod commands;
 mod confirm;

@@ -164,9 +164,7 @@ pub fn records_of(cache: &[RawBuildCache]) -> Vec<BuildRecord> {
         .collect();
     records.sort_by(|a, b| {
         let used = |r: &BuildRecord| r.last_used.or(r.created);
-        used(b)
-            .cmp(&used(a))
-            .then_with(|| a.id.cmp(&b.id))
+        used(b).cmp(&used(a)).then_with(|| a.id.cmp(&b.id))
     });
     records
 }
@@ -207,10 +205,7 @@ fn history_of(repository: String, mut rows: Vec<SeenRow>) -> RepositoryHistory {
             shared_layers,
         });
     }
-    RepositoryHistory {
-        repository,
-        builds,
-    }
+    RepositoryHistory { repository, builds }
 }
 
 /// Oldest first: by the image's created time, then when Drydock first saw it, then id (so the
@@ -312,8 +307,14 @@ mod tests {
 
     #[test]
     fn repositories_keep_registry_ports_and_drop_tags_and_digests() {
-        assert_eq!(repository_of("localhost:5000/app:1"), Some("localhost:5000/app"));
-        assert_eq!(repository_of("localhost:5000/app"), Some("localhost:5000/app"));
+        assert_eq!(
+            repository_of("localhost:5000/app:1"),
+            Some("localhost:5000/app")
+        );
+        assert_eq!(
+            repository_of("localhost:5000/app"),
+            Some("localhost:5000/app")
+        );
         assert_eq!(repository_of("myapp:latest"), Some("myapp"));
         assert_eq!(repository_of("myapp"), Some("myapp"));
         assert_eq!(repository_of("a/b@sha256:00"), Some("a/b"));
@@ -385,7 +386,11 @@ mod tests {
         };
         let records = records_of(&[
             raw("old", "2026-01-01T00:00:00Z", None),
-            raw("used", "2025-01-01T00:00:00Z", Some("2026-06-01T00:00:00.5+00:00")),
+            raw(
+                "used",
+                "2025-01-01T00:00:00Z",
+                Some("2026-06-01T00:00:00.5+00:00"),
+            ),
             raw("bad", "", Some("0001-01-01T00:00:00Z")),
         ]);
         let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();

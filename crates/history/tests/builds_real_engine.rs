@@ -4,9 +4,7 @@
 
 use bytes::Bytes;
 use drydock_engine::{BuildOptions, BuilderKind, ConnectOptions, Engine, HostEnv, Selection};
-use drydock_history::{
-    build_records, record_seen, repositories, repository_history, seen_now,
-};
+use drydock_history::{build_records, record_seen, repositories, repository_history, seen_now};
 use drydock_store::Store;
 use drydock_testkit::fixtures::BASE;
 use drydock_testkit::Dockerd;
