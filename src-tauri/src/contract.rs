@@ -129,6 +129,7 @@ pub fn typescript() -> String {
         export::<drydock_history::RepositoryHistory>(&cfg),
         export::<drydock_history::BuildRecord>(&cfg),
         export::<drydock_history::ImageDiff>(&cfg),
+        export::<drydock_history::DiffProgress>(&cfg),
         export::<drydock_history::PathBytes>(&cfg),
         export::<drydock_history::ChangedPath>(&cfg),
     ];

@@ -10,6 +10,7 @@ import type {
   VolumeRow,
   DbStatus, ScanAlert, ScanReport, Severity,
   FlattenPlan, Flattened, FlattenProgress, TipsOverview, TipsReport,
+  BuildRecord, DfHistoryView, DiffProgress, ImageDiff, Range, RepositoryHistory,
 } from './types';
 import type { EngineStatus } from './engine/status';
 
@@ -145,4 +146,19 @@ export function flattenRun(id: string, newTag: string | null, onProgress: (p: Fl
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */
 export function onEngineChanged(onChange: () => void): Promise<UnlistenFn> {
   return listen('engine-changed', () => onChange());
+}
+
+/** Disk use over the last day, week, month or year, with the chart of it (an SVG string). */
+export const dfHistory = (range: Range) => invoke<DfHistoryView>('df_history', { range });
+/** Every build Drydock has seen under one repository name, removed ones too, oldest first. */
+export const repositoryHistory = (repository: string) => invoke<RepositoryHistory>('repository_history', { repository });
+/** Every repository Drydock has seen, each with its builds. */
+export const repositories = () => invoke<RepositoryHistory[]>('repositories');
+/** BuildKit's build records the engine keeps. */
+export const buildRecords = () => invoke<BuildRecord[]>('build_records');
+/** The file-level diff of two images (one diff at a time); `onProgress` hears both reads. */
+export function imageDiff(a: string, b: string, onProgress: (p: DiffProgress) => void): Promise<ImageDiff> {
+  const channel = new Channel<DiffProgress>();
+  channel.onmessage = onProgress;
+  return invoke<ImageDiff>('image_diff', { a, b, channel });
 }

@@ -1098,6 +1098,19 @@ size_delta: number,
  * layer differs.
  */
 added: Array<PathBytes>, removed: Array<PathBytes>, changed: Array<ChangedPath>, };
+export type DiffProgress = { 
+/**
+ * The name asked for (A's or B's).
+ */
+image: string, 
+/**
+ * Bytes of its export read so far.
+ */
+read: number, 
+/**
+ * About the export's size (the image's size as its history gives it).
+ */
+total: number, };
 export type PathBytes = { 
 /**
  * Rooted (`/app/dist/main.js`).

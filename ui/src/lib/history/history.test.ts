@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Build, BuildRecord, RepositoryHistory } from '../types';
+import type { BuildRecord, RepositoryHistory } from '../types';
+import { build } from './fixtures';
 import {
   buildLabel, comparePair, deltaText, forecastSentence, recentRecords, repositoryOf, repositoryRows, sizeBars, togglePick, unixTime,
 } from './history';
 
-export function build(id: string, tags: string[], size: number, delta: number | null, present = true): Build {
-  return {
-    image: { id, tags, created: 1_700_000_000, size, layers: [], first_seen: 1_700_000_000, last_seen: 1_700_000_000, present },
-    size_delta: delta, shared_layers: delta === null ? null : 1,
-  };
-}
 const myapp: RepositoryHistory = {
   repository: 'myapp',
   builds: [build('sha256:1', [], 100, null, false), build('sha256:2', ['myapp:2'], 300, 200), build('sha256:3', ['other:x', 'myapp:3'], 200, -100)],
