@@ -3,14 +3,7 @@
 use drydock_app::{commands_for_tests as commands, AppState};
 use drydock_engine::{ErrorCode, HostEnv, Selection};
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
-use drydock_testkit::Dockerd;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+use drydock_testkit::{runtime, Dockerd};
 
 fn state_for(host: String) -> AppState {
     AppState::new(

@@ -5,33 +5,13 @@ use drydock_cleanup::{
     execute, last_scheduled, prepare, prepare_gc, restore, run_scheduled, set_saved_keep,
     ImageChoice, Options, Outcome, Prepared, QuarantinePolicy, Schedule, Spec, Step,
 };
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_prune::Kind;
 use drydock_store::Store;
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 use std::collections::BTreeSet;
 use std::sync::Mutex;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-fn open(rt: &tokio::runtime::Runtime, engine: &Dockerd) -> Engine {
-    let selection = Selection {
-        host: Some(engine.host()),
-        context: None,
-    };
-    rt.block_on(Engine::open(
-        &selection,
-        &HostEnv::default(),
-        &ConnectOptions::default(),
-    ))
-    .expect("connects")
-}
 
 fn now() -> i64 {
     drydock_cleanup::unix_now()
@@ -90,7 +70,9 @@ impl Host {
         let engine = Dockerd::start();
         let host = InventoryHost::create(&engine);
         let rt = runtime();
-        let eng = open(&rt, &engine);
+        let eng = rt
+            .block_on(Engine::open_host(&engine.host()))
+            .expect("connects");
         let journal = Mutex::new(Store::in_memory().expect("store"));
         Host {
             engine,
@@ -365,7 +347,9 @@ fn an_engine_restarted_mid_prune_leaves_a_journal_that_matches_it() {
     drop(store);
 
     // Planning again on the restarted engine finishes the job.
-    let eng = open(&rt, &engine);
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let again = plan(&rt, &eng, &everything());
     let outcome = run(&rt, &eng, &journal, &again);
     assert_eq!(outcome.stopped, None);
@@ -383,7 +367,9 @@ fn quarantine_round_trip_restores_the_same_id_and_tags() {
     );
     engine.docker(&["tag", "fixture/keepsake:1", "fixture/keepsake:latest"]);
     let rt = runtime();
-    let eng = open(&rt, &engine);
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let data = tempfile::tempdir().expect("data dir");
     let store = Store::open_in(data.path()).expect("store");
     let policy = QuarantinePolicy::load(&store, data.path()).expect("policy");
@@ -469,7 +455,9 @@ fn gc_removes_least_recently_used_images_until_images_fit() {
         "true",
     ]);
     let rt = runtime();
-    let eng = open(&rt, &engine);
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let journal = Mutex::new(Store::in_memory().expect("store"));
     let total = rt.block_on(eng.disk_usage()).expect("df").layers_size as u64;
     // Room for all but about one image: exactly one must go, and it is `second`.
@@ -503,7 +491,9 @@ fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_aw
     let mid = engine.build_in_turn("fixture/mid:1", 100_001);
     let new = engine.build_in_turn("fixture/new:1", 100_002);
     let rt = runtime();
-    let eng = open(&rt, &engine);
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let journal = Mutex::new(Store::in_memory().expect("store"));
     // The saved keep list protects the oldest: the least-recently-used one that may go is `mid`.
     set_saved_keep(

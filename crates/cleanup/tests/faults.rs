@@ -6,11 +6,11 @@ use drydock_cleanup::{
     execute, prepare, restore, settle, ImageChoice, Options, Outcome, Prepared, QuarantinePolicy,
     Spec,
 };
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_prune::Kind;
 use drydock_store::{Entry, Status, Store};
 use drydock_testkit::proxy::{Fault, FaultProxy};
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 use std::sync::Mutex;
 
 struct Rig {
@@ -28,20 +28,9 @@ impl Rig {
         let engine = Dockerd::start();
         engine.base();
         let proxy = FaultProxy::start(&engine.socket(), &engine.scratch("proxy").join("p.sock"));
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let selection = Selection {
-            host: Some(proxy.host()),
-            context: None,
-        };
+        let rt = runtime();
         let eng = rt
-            .block_on(Engine::open(
-                &selection,
-                &HostEnv::default(),
-                &ConnectOptions::default(),
-            ))
+            .block_on(Engine::open_host(&proxy.host()))
             .expect("connects through the proxy");
         let data = tempfile::tempdir().expect("data dir");
         let journal = Mutex::new(Store::open_in(data.path()).expect("store"));

@@ -118,6 +118,16 @@ impl Engine {
         Engine::connect(found.require()?, opts).await
     }
 
+    /// Connects to the engine at `host` (a `DOCKER_HOST`-style address: `unix:///…`, `tcp://…`,
+    /// `npipe://…`) with the default options, as `docker -H host` would.
+    pub async fn open_host(host: &str) -> Result<Engine, EngineError> {
+        let selection = Selection {
+            host: Some(host.to_owned()),
+            context: None,
+        };
+        Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default()).await
+    }
+
     pub async fn connect(
         candidate: &Candidate,
         opts: &ConnectOptions,

@@ -3,31 +3,12 @@
 
 use bytes::Bytes;
 use drydock_engine::{
-    BuildOptions, BuildProgress, BuilderKind, ConnectOptions, Engine, EngineError, ErrorCode,
-    HostEnv, Selection, StepState,
+    BuildOptions, BuildProgress, BuilderKind, Engine, EngineError, ErrorCode, StepState,
 };
 use drydock_testkit::fixtures::BASE;
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-async fn open(engine: &Dockerd) -> Engine {
-    let selection = Selection {
-        host: Some(engine.host()),
-        context: None,
-    };
-    Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-        .await
-        .expect("connects")
-}
 
 /// A context tar holding `Dockerfile` and `files`.
 fn tar_of(dockerfile: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
@@ -83,7 +64,7 @@ fn both_builders_build_tag_label_and_report_each_step() {
         let mut seen = Vec::new();
         let id = rt
             .block_on(async {
-                let eng = open(&engine).await;
+                let eng = Engine::open_host(&engine.host()).await.expect("connects");
                 eng.build(
                     context(&dockerfile, &[("hello.txt", b"hello\n")]),
                     &options(tag, builder),
@@ -143,7 +124,7 @@ fn a_failing_step_is_named_with_the_builders_message() {
         let dockerfile = format!("FROM {BASE}\nRUN echo fine\nRUN exit 3\n");
         let err = rt
             .block_on(async {
-                let eng = open(&engine).await;
+                let eng = Engine::open_host(&engine.host()).await.expect("connects");
                 eng.build(
                     context(&dockerfile, &[]),
                     &options("broken:1", builder),
@@ -181,7 +162,7 @@ fn a_dropped_build_leaves_no_image_and_no_container() {
         let dockerfile = format!("FROM {BASE}\nRUN sleep 30\n");
         let started = Instant::now();
         let outcome = rt.block_on(async {
-            let eng = open(&engine).await;
+            let eng = Engine::open_host(&engine.host()).await.expect("connects");
             tokio::time::timeout(
                 Duration::from_secs(1),
                 eng.build(
@@ -226,7 +207,7 @@ fn a_context_that_fails_midway_builds_nothing() {
     let mut cut: Vec<std::io::Result<Bytes>> = whole.into_iter().take(20).collect();
     cut.push(Err(std::io::Error::other("disk went away")));
     let outcome = rt.block_on(async {
-        let eng = open(&engine).await;
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         eng.build(
             futures_util::stream::iter(cut),
             &options("cut:1", BuilderKind::BuildKit),

@@ -1,7 +1,7 @@
 //! The scanner's read of an image: the engine's export streamed into the layers crate's
 //! collector, against a throwaway dockerd.
 
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_layers::{CollectLimits, Keep};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
@@ -45,13 +45,7 @@ fn the_final_filesystem_comes_with_the_layer_and_step_that_wrote_each_file() {
     let mut reports = 0;
     let collected = runtime
         .block_on(async {
-            let selection = Selection {
-                host: Some(engine.host()),
-                context: None,
-            };
-            let eng = Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-                .await
-                .expect("connects");
+            let eng = Engine::open_host(&engine.host()).await.expect("connects");
             eng.collect_files(tag, keep, &CollectLimits::default(), |_| reports += 1)
                 .await
         })

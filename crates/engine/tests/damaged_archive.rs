@@ -1,6 +1,6 @@
 //! Loading an image archive the engine cannot read, against a throwaway dockerd.
 
-use drydock_engine::{ConnectOptions, Engine, EngineError, ErrorCode, HostEnv, Selection};
+use drydock_engine::{Engine, EngineError, ErrorCode};
 use drydock_testkit::fixtures::BASE;
 use drydock_testkit::Dockerd;
 
@@ -18,13 +18,7 @@ fn a_truncated_quarantine_archive_is_damaged_not_a_lost_connection() {
     let dir = engine.scratch("quarantine");
     let file = dir.join("sha256-base.tar");
     runtime().block_on(async {
-        let selection = Selection {
-            host: Some(engine.host()),
-            context: None,
-        };
-        let eng = Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-            .await
-            .expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let bytes = eng.save_image(&id, &file).await.expect("saves");
         // As a disk that filled up, or a copy cut short, leaves it.
         std::fs::OpenOptions::new()

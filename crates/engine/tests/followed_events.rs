@@ -2,9 +2,9 @@
 //! once, across the follow's own resubscriptions. An event Drydock cannot read comes from a
 //! scripted server, as no engine sends one on demand.
 
-use drydock_engine::{Change, Changes, ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::{Change, Changes, Engine};
 use drydock_testkit::fixtures::BASE;
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixListener;
 use std::time::Duration;
@@ -15,23 +15,6 @@ use tokio::time::timeout;
 const EVERY: Duration = Duration::from_secs(1);
 /// Ample for an event to reach the follow from a local engine.
 const ARRIVES_WITHIN: Duration = Duration::from_secs(10);
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-async fn open(host: String) -> Engine {
-    let selection = Selection {
-        host: Some(host),
-        context: None,
-    };
-    Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-        .await
-        .expect("connects")
-}
 
 async fn arrives(changes: &mut Changes) -> Change {
     timeout(ARRIVES_WITHIN, changes.next())
@@ -60,7 +43,7 @@ fn a_tag_arrives_once_across_resubscriptions_even_one_made_while_nobody_read() {
     engine.base();
     let rt = runtime();
     rt.block_on(async {
-        let eng = open(engine.host()).await;
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let mut changes = eng.changes().resubscribe_every(EVERY);
         // The first read subscribes, from now: the base import before it is not news.
         nothing_within(&mut changes, EVERY / 2).await;
@@ -86,7 +69,7 @@ fn a_container_created_elsewhere_is_a_change() {
     engine.base();
     let rt = runtime();
     rt.block_on(async {
-        let eng = open(engine.host()).await;
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let mut changes = eng.changes();
         nothing_within(&mut changes, Duration::from_millis(300)).await;
         engine.docker(&["create", "--name", "made-elsewhere", BASE]);
@@ -151,7 +134,7 @@ fn an_event_of_a_kind_bollard_cannot_read_is_news() {
         r#"{"Type":"image","Action":"tag","Actor":{"ID":"sha256:a"},"time":2,"timeNano":2000000000}"#,
     ]);
     runtime().block_on(async {
-        let eng = open(host).await;
+        let eng = Engine::open_host(&host).await.expect("connects");
         let mut changes = eng.changes();
         assert_eq!(arrives(&mut changes).await, Change::default());
         // bollard's decoder reads nothing after such a line: the follow ends there, and the app

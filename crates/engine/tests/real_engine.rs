@@ -2,24 +2,9 @@
 
 use drydock_engine::{ConnectOptions, Engine, EngineError, HostEnv, Selection};
 use drydock_testkit::fixtures::{Builder, InventoryHost, BASE};
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 use std::sync::Arc;
 use std::time::Duration;
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-async fn open(host: String) -> Result<Engine, EngineError> {
-    let selection = Selection {
-        host: Some(host),
-        context: None,
-    };
-    Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default()).await
-}
 
 /// `docker system df`'s reclaimable: all layers minus what in-use images hold alone.
 fn docker_cli_reclaimable(usage: &drydock_inventory::DiskUsage) -> i64 {
@@ -36,7 +21,7 @@ fn docker_cli_reclaimable(usage: &drydock_inventory::DiskUsage) -> i64 {
 fn connects_with_the_old_api_and_names_the_engine() {
     let engine = Dockerd::start();
     runtime().block_on(async {
-        let eng = open(engine.host()).await.expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         assert_eq!(
             eng.server().api_version,
             "1.41",
@@ -55,7 +40,7 @@ fn image_rows_carry_the_engines_exact_figures() {
     let engine = Dockerd::start();
     let host = InventoryHost::create(&engine);
     runtime().block_on(async {
-        let eng = open(engine.host()).await.expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let rows = eng.images().await.expect("images");
         assert_eq!(rows.len(), 8, "{rows:#?}");
         for row in &rows {
@@ -111,7 +96,9 @@ fn reclaimable_bytes_are_what_pruning_really_frees() {
     let engine = Dockerd::start();
     let host = InventoryHost::create(&engine);
     let rt = runtime();
-    let eng = rt.block_on(open(engine.host())).expect("connects");
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let before = rt.block_on(eng.df()).expect("df");
 
     // Docker's figure counts layers shared with images in use; ours must not.
@@ -183,7 +170,9 @@ fn engine_reclaimable_overcounts_where_drydock_is_exact() {
     }
     engine.run_detached("keeps-base", BASE, &[]);
     let rt = runtime();
-    let eng = rt.block_on(open(engine.host())).expect("connects");
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let report = rt.block_on(eng.df()).expect("df");
     assert_eq!(report.images.reclaimable, 30_000);
     let docker_says = docker_cli_reclaimable(&rt.block_on(eng.disk_usage()).expect("df"));
@@ -198,7 +187,10 @@ fn concurrent_callers_share_one_df_call() {
     let engine = Dockerd::start();
     engine.base();
     let rt = runtime();
-    let eng = Arc::new(rt.block_on(open(engine.host())).expect("connects"));
+    let eng = Arc::new(
+        rt.block_on(Engine::open_host(&engine.host()))
+            .expect("connects"),
+    );
     let results = rt.block_on(async {
         let calls = (0..6).map(|_| {
             let eng = Arc::clone(&eng);
@@ -243,7 +235,9 @@ fn history_marks_metadata_steps_and_keeps_zero_byte_layers() {
         Builder::Classic,
     );
     let rt = runtime();
-    let eng = rt.block_on(open(engine.host())).expect("connects");
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let rows = rt
         .block_on(eng.history("drydock-fixture/history:1"))
         .expect("history");
@@ -301,7 +295,9 @@ fn a_stopped_container_keeps_its_volumes_labels_and_custom_network() {
         "exited"
     );
     let rt = runtime();
-    let eng = rt.block_on(open(engine.host())).expect("connects");
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
     let (containers, networks) = rt
         .block_on(async { tokio::try_join!(eng.containers_all(), eng.networks()) })
         .expect("lists");
@@ -347,7 +343,7 @@ fn a_socket_with_nobody_listening_says_the_engine_is_not_running() {
     let path = dir.path().join("dead.sock");
     drop(std::os::unix::net::UnixListener::bind(&path).expect("bind"));
     let err = runtime()
-        .block_on(open(format!("unix://{}", path.display())))
+        .block_on(Engine::open_host(&format!("unix://{}", path.display())))
         .err()
         .expect("refused");
     assert!(matches!(err, EngineError::NotRunning { .. }), "{err:?}");
@@ -357,7 +353,7 @@ fn a_socket_with_nobody_listening_says_the_engine_is_not_running() {
 #[test]
 fn a_missing_socket_says_where_it_looked() {
     let err = runtime()
-        .block_on(open("unix:///nonexistent/drydock/docker.sock".into()))
+        .block_on(Engine::open_host("unix:///nonexistent/drydock/docker.sock"))
         .err()
         .expect("missing");
     assert!(matches!(err, EngineError::NotFound { .. }), "{err:?}");

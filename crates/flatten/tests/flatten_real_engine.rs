@@ -2,10 +2,10 @@
 //! field a Dockerfile can set, flattened into one layer that holds the same files, carries the
 //! same config, runs its command with the same result, and measures what the plan predicted.
 
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_flatten::{flatten, plan, FlattenError, FLATTEN_LABEL};
 use drydock_testkit::fixtures::Builder;
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 
 const BASE: &str = "drydock-flatten/base:1";
 const IMAGE: &str = "drydock-flatten/app:1";
@@ -30,24 +30,6 @@ ENTRYPOINT ["/bin/sh", "/app/run.sh"]
 CMD ["from-cmd"]
 "#;
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-async fn open(engine: &Dockerd) -> Engine {
-    let selection = Selection {
-        host: Some(engine.host()),
-        context: None,
-    };
-    Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-        .await
-        .expect("connects")
-}
-
 fn inspect(engine: &Dockerd, image: &str, format: &str) -> String {
     engine.docker(&["image", "inspect", "--format", format, image])
 }
@@ -65,7 +47,7 @@ fn a_flat_image_has_one_layer_the_same_files_config_and_behaviour_and_the_predic
 
     let rt = runtime();
     let (planned, done) = rt.block_on(async {
-        let drydock = open(&engine).await;
+        let drydock = Engine::open_host(&engine.host()).await.expect("connects");
         let planned = plan(&drydock, IMAGE, None, |_| {}).await.expect("plan");
         let mut stages = Vec::new();
         let done = flatten(&drydock, &planned, &work, |p| stages.push(p))
@@ -161,7 +143,7 @@ fn a_flat_image_has_one_layer_the_same_files_config_and_behaviour_and_the_predic
 
     // The tag exists now: the plan refuses, and so does a run whose plan predates it.
     rt.block_on(async {
-        let drydock = open(&engine).await;
+        let drydock = Engine::open_host(&engine.host()).await.expect("connects");
         let again = plan(&drydock, IMAGE, None, |_| {}).await.expect("plan");
         let reason = again.refusal.clone().expect("refused");
         assert!(reason.contains("already names image"), "{reason}");
@@ -223,7 +205,7 @@ fn the_plan_counts_the_bytes_shared_with_other_images_and_names_an_untagged_imag
 
     let rt = runtime();
     let planned = rt.block_on(async {
-        let drydock = open(&engine).await;
+        let drydock = Engine::open_host(&engine.host()).await.expect("connects");
         plan(&drydock, &untagged, None, |_| {}).await.expect("plan")
     });
     assert_eq!(planned.tags, Vec::<String>::new());

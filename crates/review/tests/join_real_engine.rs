@@ -1,6 +1,6 @@
 //! The join against what the engine's two builders really record, on a throwaway dockerd.
 
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_inventory::HistoryRow;
 use drydock_review::join::{best_image, join, Confidence, Join, Options};
 use drydock_testkit::fixtures::{Builder, BASE};
@@ -58,13 +58,7 @@ fn history(engine: &Dockerd, tag: &str) -> Vec<HistoryRow> {
         .build()
         .expect("tokio runtime");
     rt.block_on(async {
-        let selection = Selection {
-            host: Some(engine.host()),
-            context: None,
-        };
-        let eng = Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-            .await
-            .expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         eng.history(tag).await.expect("history")
     })
 }

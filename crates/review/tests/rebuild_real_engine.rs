@@ -7,14 +7,14 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use drydock_cleanup::{execute, prepare, Options};
-use drydock_engine::{BuildProgress, BuilderKind, ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::{BuildProgress, BuilderKind, Engine};
 use drydock_review::project::{review_project, Request};
 use drydock_review::rebuild::{
     fixed, rebuild_and_compare_with, trial_removal, RebuildRequest, TRIAL_LABEL,
 };
 use drydock_store::Store;
 use drydock_testkit::fixtures::{Builder, BASE};
-use drydock_testkit::Dockerd;
+use drydock_testkit::{runtime, Dockerd};
 
 const BIG: u64 = 3_000_000;
 const DATA: usize = 1_000_000;
@@ -33,24 +33,6 @@ fn dockerfile_text(who: &str) -> String {
          RUN chown 1:1 /data.bin\n\
          CMD stat -c '%u:%g %s' /data.bin; test -e /big || echo no-big; echo {who}\n"
     )
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-async fn open(engine: &Dockerd) -> Engine {
-    let selection = Selection {
-        host: Some(engine.host()),
-        context: None,
-    };
-    Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-        .await
-        .expect("connects")
 }
 
 fn project(dir: &Path, who: &str) {
@@ -114,7 +96,7 @@ fn fixes_rebuilt_shrink_the_image_by_what_they_save_and_keep_its_behaviour() {
         let mut steps = Vec::new();
         let comparison = rt
             .block_on(async {
-                let eng = open(&engine).await;
+                let eng = Engine::open_host(&engine.host()).await.expect("connects");
                 let reviewed = review_project(Ok(&eng), &request, &mut |_| {})
                     .await
                     .expect("reviews");
@@ -198,7 +180,7 @@ fn fixes_rebuilt_shrink_the_image_by_what_they_save_and_keep_its_behaviour() {
         // Removal: the ordinary plan and journaled run, the trial only.
         let journal = Mutex::new(Store::in_memory().expect("store"));
         let outcome = rt.block_on(async {
-            let eng = open(&engine).await;
+            let eng = Engine::open_host(&engine.host()).await.expect("connects");
             let prepared = prepare(
                 &eng,
                 trial_removal(&comparison.trial_image),
@@ -254,7 +236,7 @@ fn without_a_reviewed_image_the_original_is_built_as_a_trial_too() {
     let fix = fixed(&dockerfile).expect("fixes");
     let comparison = rt
         .block_on(async {
-            let eng = open(&engine).await;
+            let eng = Engine::open_host(&engine.host()).await.expect("connects");
             let rebuild = RebuildRequest {
                 context: dir.clone(),
                 dockerfile: dockerfile.clone(),
@@ -299,7 +281,7 @@ fn a_failing_fixed_dockerfile_says_which_build_and_step_failed() {
     project(&dir, "broken");
     let err = rt
         .block_on(async {
-            let eng = open(&engine).await;
+            let eng = Engine::open_host(&engine.host()).await.expect("connects");
             let rebuild = RebuildRequest {
                 context: dir.clone(),
                 dockerfile: dir.join("Dockerfile"),

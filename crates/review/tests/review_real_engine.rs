@@ -2,7 +2,7 @@
 //! among others, each instruction carries what its layer wrote and hid, and the walkthrough puts
 //! the fix with the biggest measured saving first.
 
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_review::join::Confidence;
 use drydock_review::project::{review_project, Request, ReviewProgress};
 use drydock_review::walkthrough::{Impact, CONTEXT_STEP};
@@ -35,13 +35,7 @@ fn the_review_measures_each_line_and_leads_with_the_biggest_saving() {
 
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (reviewed, phases) = rt.block_on(async {
-        let selection = Selection {
-            host: Some(engine.host()),
-            context: None,
-        };
-        let eng = Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-            .await
-            .expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let mut phases = Vec::new();
         let reviewed = review_project(
             Ok(&eng),

@@ -14,6 +14,15 @@ pub mod proxy;
 
 pub use dockerd::Dockerd;
 
+/// The runtime real-engine tests drive async code with.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 /// Path of the `drydock` binary built for this test run, for CLI tests outside the CLI crate.
 pub fn target_dir() -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test executable path");

@@ -1,7 +1,7 @@
 //! Each tip kind on images a throwaway engine built: the exact bytes every tip counts, where it
 //! points (paths, layer, step), and that no secret the image holds reaches the report.
 
-use drydock_engine::{ConnectOptions, Engine, HostEnv, Selection};
+use drydock_engine::Engine;
 use drydock_store::Store;
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
@@ -18,13 +18,7 @@ fn read_tips(engine: &Dockerd, name: &str) -> TipsReport {
 fn read_tips_twice(engine: &Dockerd, name: &str) -> (TipsReport, TipsReport) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let selection = Selection {
-            host: Some(engine.host()),
-            context: None,
-        };
-        let eng = Engine::open(&selection, &HostEnv::default(), &ConnectOptions::default())
-            .await
-            .expect("connects");
+        let eng = Engine::open_host(&engine.host()).await.expect("connects");
         let store = Mutex::new(Store::in_memory().expect("store"));
         let (first, how) = drydock_tips::image_tips(&eng, &store, name, 0, |_| {})
             .await
