@@ -72,7 +72,7 @@ struct OneJson<'a> {
 pub async fn run(args: &BuildsArgs, engine: &Engine) -> Result<crate::commands::Outcome, CliError> {
     let store = Mutex::new(open_store()?);
     let now = drydock_cleanup::unix_now();
-    let seen = drydock_history::seen_now(engine)
+    let seen = drydock_history::seen_now_known(engine, &store, None)
         .await
         .map_err(CliError::from_error)?;
     drydock_history::record_seen(&store, &seen, now).map_err(CliError::from_error)?;
@@ -131,6 +131,28 @@ pub async fn run(args: &BuildsArgs, engine: &Engine) -> Result<crate::commands::
         }
     };
     Ok(crate::commands::Outcome::ok(stdout))
+}
+
+/// Records the images of a df answer the caller already holds (`drydock images`), so the build
+/// history also keeps what was seen there. Only images the store does not know yet are read
+/// (their layer lists); a failure is a warning, never the command's failure.
+pub async fn record_quietly(engine: &Engine, usage: std::sync::Arc<drydock_inventory::DiskUsage>) {
+    let Some(store) = drydock_store::data_dir().and_then(|dir| Store::open_in(&dir).ok()) else {
+        return;
+    };
+    let store = Mutex::new(store);
+    let recorded = match drydock_history::seen_now_known(engine, &store, Some(usage)).await {
+        Ok(seen) => drydock_history::record_seen(&store, &seen, drydock_cleanup::unix_now()),
+        Err(e) => Err(e),
+    };
+    if let Err(e) = recorded {
+        let first = e.to_string();
+        let first = first.lines().next().unwrap_or_default();
+        eprintln!(
+            "warning: the build history was not updated: {}",
+            inert(first)
+        );
+    }
 }
 
 /// The shared store, or one in memory (with a warning) when it cannot be opened: the builds on

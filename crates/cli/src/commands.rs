@@ -35,7 +35,10 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Engines(f) => engines(&selection, &env, &opts, output::pick(f.format)).await,
         Command::Images(f) => {
             let engine = open(&selection, &env, &opts).await?;
-            let rows = engine.images().await?;
+            let usage = engine.disk_usage().await?;
+            let rows = drydock_inventory::image_rows(&usage.images);
+            // The build history keeps what each listing saw (`drydock builds`).
+            crate::builds::record_quietly(&engine, usage).await;
             Ok(Outcome::ok(output::pick(f.format).images(&rows)))
         }
         Command::Df(f) => {

@@ -127,3 +127,20 @@ fn records_are_listed_with_the_flag_and_empty_without_a_buildkit_build() {
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("no build records"), "{table}");
 }
+
+#[test]
+fn images_records_what_it_lists_for_the_build_history() {
+    let engine = Dockerd::start();
+    let data = tempfile::tempdir().expect("data dir");
+    let id = engine.build_in_turn("listed:1", 2_000);
+    succeeded(&cli(&engine, data.path(), &["images", "--format", "json"]));
+    engine.docker(&["rmi", "listed:1"]);
+    let out = cli(&engine, data.path(), &["builds", "listed", "--format", "json"]);
+    succeeded(&out);
+    let one = json_of(&out);
+    let builds = one["builds"].as_array().expect("builds");
+    assert_eq!(builds.len(), 1, "{one:#}");
+    assert_eq!(builds[0]["image"]["id"], id.as_str());
+    assert_eq!(builds[0]["image"]["present"], false);
+    assert_eq!(builds[0]["image"]["tags"][0], "listed:1");
+}

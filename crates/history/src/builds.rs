@@ -13,11 +13,11 @@
 use crate::error::HistoryError;
 use crate::{Build, BuildRecord, RepositoryHistory, SeenImage};
 use drydock_engine::Engine;
-use drydock_inventory::RawBuildCache;
+use drydock_inventory::{DiskUsage, RawBuildCache, RawImage};
 use drydock_store::{SeenRow, Store};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Removed builds kept per repository; older ones are forgotten. An image under several
 /// repositories is forgotten only when it is past this bound in every one of them.
@@ -72,9 +72,49 @@ pub fn record_seen(
 /// (shared with any caller asking at the same time) and one inspect and history pair per image.
 pub async fn seen_now(engine: &Engine) -> Result<Vec<SeenImage>, HistoryError> {
     let usage = engine.disk_usage().await?;
-    let ids: Vec<String> = usage.images.iter().map(|i| i.id.clone()).collect();
-    let (layers, _gone) = engine.image_layers(&ids).await?;
-    let mut diff_ids: HashMap<String, Vec<String>> = layers
+    seen_in(engine, &usage, &HashMap::new(), false).await
+}
+
+/// As [`seen_now`], for callers that record often (the app on each image list, `drydock
+/// images`): the df answer they already hold (`None`: one is asked for), and the inspect and
+/// history reads only of images the store does not know yet. An image id names its content, so
+/// a kept image's layers are its layers still. Images that have no tag and are not kept are left
+/// out: [`record_seen`] would not keep them, and reading their layers would be wasted.
+pub async fn seen_now_known(
+    engine: &Engine,
+    store: &Mutex<Store>,
+    usage: Option<Arc<DiskUsage>>,
+) -> Result<Vec<SeenImage>, HistoryError> {
+    let known: HashMap<String, Vec<String>> = lock(store)?
+        .seen_images()?
+        .into_iter()
+        .map(|row| (row.id, row.layers))
+        .collect();
+    let usage = match usage {
+        Some(usage) => usage,
+        None => engine.disk_usage().await?,
+    };
+    seen_in(engine, &usage, &known, true).await
+}
+
+async fn seen_in(
+    engine: &Engine,
+    usage: &DiskUsage,
+    known: &HashMap<String, Vec<String>>,
+    skip_untagged: bool,
+) -> Result<Vec<SeenImage>, HistoryError> {
+    let wanted = |img: &&RawImage| {
+        known.contains_key(&img.id) || !skip_untagged || !real_tags(&img.repo_tags).is_empty()
+    };
+    let to_read: Vec<String> = usage
+        .images
+        .iter()
+        .filter(wanted)
+        .filter(|img| !known.contains_key(&img.id))
+        .map(|img| img.id.clone())
+        .collect();
+    let (layers, _gone) = engine.image_layers(&to_read).await?;
+    let mut read: HashMap<String, Vec<String>> = layers
         .into_iter()
         .map(|l| {
             let ids = l.layers.into_iter().map(|layer| layer.diff_id).collect();
@@ -84,9 +124,13 @@ pub async fn seen_now(engine: &Engine) -> Result<Vec<SeenImage>, HistoryError> {
     Ok(usage
         .images
         .iter()
+        .filter(wanted)
         // An image removed between the df call and its layer list is gone: not seen now.
         .filter_map(|img| {
-            let layers = diff_ids.remove(&img.id)?;
+            let layers = match known.get(&img.id) {
+                Some(layers) => layers.clone(),
+                None => read.remove(&img.id)?,
+            };
             Some(SeenImage {
                 id: img.id.clone(),
                 tags: real_tags(&img.repo_tags),

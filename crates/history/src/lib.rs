@@ -12,7 +12,7 @@ mod error;
 
 pub use builds::{
     build_records, record_seen, records_of, repositories, repository_history, repository_of,
-    seen_now, MAX_REMOVED_PER_REPOSITORY,
+    seen_now, seen_now_known, MAX_REMOVED_PER_REPOSITORY,
 };
 pub use diff::{diff_images, diff_trees, DiffProgress, FileEntry, ImageFiles};
 pub use error::HistoryError;

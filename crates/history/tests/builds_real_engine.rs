@@ -4,7 +4,9 @@
 
 use bytes::Bytes;
 use drydock_engine::{BuildOptions, BuilderKind, ConnectOptions, Engine, HostEnv, Selection};
-use drydock_history::{build_records, record_seen, repositories, repository_history, seen_now};
+use drydock_history::{
+    build_records, record_seen, repositories, repository_history, seen_now, seen_now_known,
+};
 use drydock_store::Store;
 use drydock_testkit::fixtures::BASE;
 use drydock_testkit::Dockerd;
@@ -50,6 +52,12 @@ fn three_builds_in_order_with_exact_sizes_deltas_and_the_removed_one_kept() {
         let seen = seen_now(&eng).await.expect("seen again");
         assert!(seen.iter().all(|s| s.id != ids[0]), "myapp:1 is gone");
         record_seen(&store, &seen, 200).expect("record again");
+        // From the store's layers: the same images, with no layer read for the kept ones.
+        let mut known = seen_now_known(&eng, &store, None).await.expect("known");
+        let mut fresh = seen;
+        known.sort_by(|a, b| a.id.cmp(&b.id));
+        fresh.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(known, fresh);
     });
 
     let history = repository_history(&store, "myapp").expect("history");
