@@ -54,9 +54,8 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute("UPDATE seen_images SET present = 0 WHERE present = 1", [])?;
         {
-            let mut kept = tx.prepare(
-                "SELECT repositories, first_seen FROM seen_images WHERE image_id = ?1",
-            )?;
+            let mut kept =
+                tx.prepare("SELECT repositories, first_seen FROM seen_images WHERE image_id = ?1")?;
             let mut put = tx.prepare(
                 "INSERT INTO seen_images (image_id, tags, repositories, created, size, layers,
                      first_seen, last_seen, present)
@@ -160,14 +159,22 @@ mod tests {
         let store = Store::in_memory().expect("store");
         let a = row("sha256:a", &["app:1"], &["app"]);
         let b = row("sha256:b", &["app:2"], &["app"]);
-        store.record_seen_images(&[a.clone(), b], 100).expect("first");
+        store
+            .record_seen_images(&[a.clone(), b], 100)
+            .expect("first");
         // a goes dangling (its tag moved), b is removed, c was never tagged.
         let a_dangling = row("sha256:a", &[], &[]);
         let c = row("sha256:c", &[], &[]);
-        store.record_seen_images(&[a_dangling, c], 200).expect("second");
+        store
+            .record_seen_images(&[a_dangling, c], 200)
+            .expect("second");
         let mut rows = store.seen_images().expect("rows");
         rows.sort_by(|x, y| x.id.cmp(&y.id));
-        assert_eq!(rows.len(), 2, "the never-tagged image is not kept: {rows:?}");
+        assert_eq!(
+            rows.len(),
+            2,
+            "the never-tagged image is not kept: {rows:?}"
+        );
         assert_eq!(rows[0].id, "sha256:a");
         assert!(rows[0].present);
         assert!(rows[0].tags.is_empty());
