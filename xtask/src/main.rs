@@ -170,6 +170,10 @@ fn bench() -> Result {
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "tips"]),
     )?;
     step(
+        "diff benchmark (`drydock diff` of two 300 MB builds against two `docker save`s)",
+        cargo().args(["bench", "-p", "drydock-cli", "--bench", "diff"]),
+    )?;
+    step(
         "review benchmark (`drydock review` of a 1 GB context of 100,000 files against `tar` of it)",
         cargo().args(["bench", "-p", "drydock-cli", "--bench", "review"]),
     )?;
