@@ -366,6 +366,50 @@ mod tests {
     }
 
     #[test]
+    fn text_from_images_is_inert_in_tables() {
+        let record = BuildRecord {
+            id: "r\x1b]0;x\x07".into(),
+            description: "[2/2] RUN echo \x1b[31mred\nfake line".into(),
+            kind: "regular".into(),
+            size: 1,
+            in_use: false,
+            shared: false,
+            created: Some(0),
+            last_used: None,
+            usage_count: 1,
+            image: None,
+        };
+        let table = records_table(&[record]);
+        assert!(
+            !table.contains('\x1b') && !table.contains('\x07'),
+            "{table:?}"
+        );
+        assert_eq!(table.lines().count(), 3, "{table:?}");
+        let history = RepositoryHistory {
+            repository: "app\x1b[2J".into(),
+            builds: vec![Build {
+                image: drydock_history::SeenImage {
+                    id: "sha256:abc".into(),
+                    tags: vec!["app:\x1b[1m1\n".into()],
+                    created: 0,
+                    size: 5,
+                    layers: vec![],
+                    first_seen: 0,
+                    last_seen: 0,
+                    present: true,
+                },
+                size_delta: None,
+                shared_layers: None,
+            }],
+        };
+        let table = builds_table(&history);
+        assert!(!table.contains('\x1b'), "{table:?}");
+        assert_eq!(table.lines().count(), 3, "{table:?}");
+        let table = summaries_table(&[summary(&history).expect("one build")]);
+        assert!(!table.contains('\x1b'), "{table:?}");
+    }
+
+    #[test]
     fn times_are_utc_minutes() {
         assert_eq!(time(Some(0)), "1970-01-01 00:00");
         assert_eq!(time(None), "-");
