@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod builds;
 mod diff;
 mod error;
+mod samples;
 
 pub use builds::{
     build_records, record_seen, records_of, repositories, repository_history, repository_of,
@@ -16,6 +17,10 @@ pub use builds::{
 };
 pub use diff::{diff_images, diff_trees, DiffProgress, FileEntry, ImageFiles};
 pub use error::HistoryError;
+pub use samples::{
+    df_history, forecast, record_sample, sample_of, total_size, FORECAST_MIN_SAMPLES,
+    FORECAST_MIN_SPAN_DAYS, FORECAST_WINDOW_DAYS,
+};
 
 /// The figures of `drydock df` at one moment. Field names are the JSON contract (docs/cli.md).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
