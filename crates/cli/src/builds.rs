@@ -298,6 +298,7 @@ fn records_table(records: &[BuildRecord]) -> String {
                 inert(&r.kind),
                 if r.in_use { "yes" } else { "no" }.to_owned(),
                 if r.shared { "yes" } else { "no" }.to_owned(),
+                r.image.as_deref().map_or_else(|| "-".to_owned(), short_id),
                 cut(&inert(&r.description)),
             ]
         })
@@ -311,6 +312,7 @@ fn records_table(records: &[BuildRecord]) -> String {
             ("TYPE", Align::Left),
             ("IN USE", Align::Left),
             ("SHARED", Align::Left),
+            ("IMAGE", Align::Left),
             ("DESCRIPTION", Align::Left),
         ],
         &rows,

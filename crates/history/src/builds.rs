@@ -12,16 +12,24 @@
 
 use crate::error::HistoryError;
 use crate::{Build, BuildRecord, RepositoryHistory, SeenImage};
-use drydock_engine::Engine;
-use drydock_inventory::{DiskUsage, RawBuildCache, RawImage};
+use drydock_engine::{Engine, EngineError};
+use drydock_inventory::{DiskUsage, HistoryRow, RawBuildCache, RawImage};
 use drydock_store::{SeenRow, Store};
+use futures_util::{stream, StreamExt, TryStreamExt};
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Removed builds kept per repository; older ones are forgotten. An image under several
 /// repositories is forgotten only when it is past this bound in every one of them.
 pub const MAX_REMOVED_PER_REPOSITORY: usize = 200;
+
+/// Image histories read at once when pairing build records with images.
+const HISTORY_READS_IN_FLIGHT: usize = 8;
+/// How BuildKit describes the snapshot of a `RUN` step.
+const RUN_SNAPSHOT: &str = "mount / from exec ";
+/// The history comment BuildKit's Dockerfile frontend writes on each step.
+const BUILDKIT_COMMENT: &str = "buildkit.dockerfile.v0";
 
 /// Records the images on the engine at `now` (Unix seconds): each is upserted as present (its
 /// tags, size and layers as given, `last_seen = now`, its first sighting kept), and every kept
@@ -178,15 +186,72 @@ pub fn repository_history(
 }
 
 /// The engine's build cache records (one df call), newest use first (records never used after
-/// their creation by their creation time).
-///
-/// `image` is always `None`: the build cache does not say which image a record went into (its
-/// records are snapshots keyed by BuildKit's own ids, not by layer diff ids), and matching a
-/// record's step text against images' history would name the wrong image whenever two images
-/// ran the same step. Drydock leaves it unknown rather than guess.
+/// their creation by their creation time), each with the image it went into where that can be
+/// told (see [`attribute_records`]; that reads each image's history, only when some record could
+/// be told at all).
 pub async fn build_records(engine: &Engine) -> Result<Vec<BuildRecord>, HistoryError> {
     let usage = engine.disk_usage().await?;
-    Ok(records_of(&usage.build_cache))
+    let mut records = records_of(&usage.build_cache);
+    if records.iter().any(|r| run_command(r).is_some()) {
+        let ids: Vec<String> = usage.images.iter().map(|i| i.id.clone()).collect();
+        let histories: Vec<(String, Vec<HistoryRow>)> = stream::iter(ids)
+            .map(|id| async move {
+                match engine.history(&id).await {
+                    Ok(rows) => Ok(Some((id, rows))),
+                    // Removed since the df call: it holds no layer now.
+                    Err(EngineError::ObjectNotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .buffer_unordered(HISTORY_READS_IN_FLIGHT)
+            .try_filter_map(|found| async move { Ok(found) })
+            .try_collect()
+            .await?;
+        attribute_records(&mut records, &histories);
+    }
+    Ok(records)
+}
+
+/// Sets each record's `image` where the build cache and the images' histories tell it without
+/// doubt, and leaves it `None` otherwise. The build cache does not name images (its records are
+/// BuildKit snapshots, keyed by BuildKit's own ids), so Drydock pairs a record with an image only
+/// when all of these hold: the record's bytes are also an image layer (`shared`); it is the
+/// snapshot of a `RUN` step (BuildKit describes it as `mount / from exec COMMAND`); and exactly
+/// one local image has a BuildKit history step `RUN COMMAND` that wrote a layer of exactly the
+/// record's size. Two images with that step (one built `FROM` the other, or the same step on
+/// two bases) leave it unknown: Drydock does not guess.
+pub fn attribute_records(records: &mut [BuildRecord], histories: &[(String, Vec<HistoryRow>)]) {
+    let mut by_step: HashMap<(&str, u64), BTreeSet<&str>> = HashMap::new();
+    for (id, rows) in histories {
+        for row in rows {
+            if row.empty_layer || row.comment != BUILDKIT_COMMENT {
+                continue;
+            }
+            let command = row
+                .created_by
+                .strip_prefix("RUN ")
+                .map(|c| c.strip_suffix(" # buildkit").unwrap_or(c));
+            if let (Some(command), Ok(size)) = (command, u64::try_from(row.size)) {
+                by_step.entry((command, size)).or_default().insert(id);
+            }
+        }
+    }
+    for record in records.iter_mut() {
+        let image = run_command(record)
+            .and_then(|command| by_step.get(&(command, record.size)))
+            .filter(|images| images.len() == 1)
+            .and_then(|images| images.iter().next())
+            .map(|id| (*id).to_owned());
+        record.image = image;
+    }
+}
+
+/// The command of a record that is a `RUN` step's snapshot still shared with an image layer.
+fn run_command(record: &BuildRecord) -> Option<&str> {
+    if !record.shared {
+        return None;
+    }
+    record.description.strip_prefix(RUN_SNAPSHOT)
 }
 
 /// The records of a df answer's build cache, newest use first.
@@ -417,6 +482,86 @@ mod tests {
         assert_eq!(app.builds.len(), MAX_REMOVED_PER_REPOSITORY);
         assert_eq!(app.builds[0].image.id, format!("sha256:{extra:04}"));
         assert!(app.builds.iter().all(|b| !b.image.present));
+    }
+
+    fn step(created_by: &str, size: i64, buildkit: bool) -> HistoryRow {
+        HistoryRow {
+            id: "<missing>".into(),
+            created: String::new(),
+            created_by: created_by.into(),
+            size,
+            comment: if buildkit {
+                BUILDKIT_COMMENT.into()
+            } else {
+                String::new()
+            },
+            empty_layer: false,
+            tags: vec![],
+        }
+    }
+
+    fn record(id: &str, description: &str, size: u64, shared: bool) -> BuildRecord {
+        BuildRecord {
+            id: id.into(),
+            description: description.into(),
+            kind: "regular".into(),
+            size,
+            in_use: false,
+            shared,
+            created: None,
+            last_used: None,
+            usage_count: 1,
+            image: None,
+        }
+    }
+
+    #[test]
+    fn records_are_paired_with_an_image_only_without_doubt() {
+        let histories = vec![
+            (
+                "sha256:a".to_owned(),
+                vec![
+                    step("RUN /bin/sh -c make # buildkit", 100, true),
+                    step("RUN /bin/sh -c both # buildkit", 7, true),
+                ],
+            ),
+            (
+                "sha256:b".to_owned(),
+                vec![
+                    step("RUN /bin/sh -c both # buildkit", 7, true),
+                    step("/bin/sh -c classic", 5, false),
+                ],
+            ),
+        ];
+        let mut records = vec![
+            record("made", "mount / from exec /bin/sh -c make", 100, true),
+            record("other size", "mount / from exec /bin/sh -c make", 99, true),
+            record(
+                "not shared",
+                "mount / from exec /bin/sh -c make",
+                100,
+                false,
+            ),
+            record("two images", "mount / from exec /bin/sh -c both", 7, true),
+            record("classic", "mount / from exec /bin/sh -c classic", 5, true),
+            record("context", "local source for context", 100, true),
+        ];
+        attribute_records(&mut records, &histories);
+        let images: Vec<(&str, Option<&str>)> = records
+            .iter()
+            .map(|r| (r.id.as_str(), r.image.as_deref()))
+            .collect();
+        assert_eq!(
+            images,
+            [
+                ("made", Some("sha256:a")),
+                ("other size", None),
+                ("not shared", None),
+                ("two images", None),
+                ("classic", None),
+                ("context", None),
+            ]
+        );
     }
 
     #[test]

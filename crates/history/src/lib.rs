@@ -12,8 +12,8 @@ mod error;
 mod samples;
 
 pub use builds::{
-    build_records, record_seen, records_of, repositories, repository_history, repository_of,
-    seen_now, seen_now_known, MAX_REMOVED_PER_REPOSITORY,
+    attribute_records, build_records, record_seen, records_of, repositories, repository_history,
+    repository_of, seen_now, seen_now_known, MAX_REMOVED_PER_REPOSITORY,
 };
 pub use diff::{diff_images, diff_trees, DiffProgress, FileEntry, ImageFiles};
 pub use error::HistoryError;

@@ -138,7 +138,13 @@ fn a_buildkit_build_leaves_records_newest_use_first() {
         assert!(run.size >= 4242, "{run:?}");
         assert!(run.created.is_some(), "{run:?}");
         assert!(!run.id.is_empty());
-        assert_eq!(run.image, None, "never guessed");
+        let built = engine.docker(&["image", "inspect", "--format", "{{.Id}}", "records/app:1"]);
+        assert_eq!(run.image.as_deref(), Some(built.as_str()), "{run:?}");
+        // The build's other records (its context, the base) produced no image layer of theirs.
+        assert!(
+            records.iter().filter(|r| r.image.is_some()).count() == 1,
+            "{records:#?}"
+        );
         let used: Vec<Option<i64>> = records.iter().map(|r| r.last_used.or(r.created)).collect();
         assert!(
             used.windows(2).all(|w| w[0] >= w[1]),
