@@ -76,6 +76,39 @@ fn main() {
         "{:<44} {:>9.2}x   (target: at most 1.20x)",
         "ratio (median of per-pair ratios)", ratio
     );
+    match peak_rss_kib(&bin, &engine, data.path()) {
+        Some(kib) => println!(
+            "{:<44} {:>7.1} MB",
+            "drydock peak memory (max RSS)",
+            kib as f64 * 1024.0 / 1e6
+        ),
+        None => println!("drydock peak memory: /usr/bin/time is missing (apt-get install time)"),
+    }
+}
+
+/// The peak resident memory of one `drydock diff` run, from GNU time.
+fn peak_rss_kib(bin: &Path, engine: &Dockerd, data: &Path) -> Option<u64> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return None;
+    }
+    let out = Command::new(time)
+        .args(["-f", "%M"])
+        .arg(bin)
+        .arg("-H")
+        .arg(engine.host())
+        .args(["diff", A, B, "--format", "json"])
+        .env("DRYDOCK_DATA_DIR", data)
+        .env_remove("DOCKER_HOST")
+        .stdout(Stdio::null())
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 fn drydock(bin: &Path, engine: &Dockerd, data: &Path) -> Command {
