@@ -6,8 +6,10 @@
 //! break the document. The UI shows the SVG as an image, never as inline HTML.
 
 mod draw;
+mod over_time;
 
 use draw::{Bar, BarChart};
+pub use over_time::{disk_use_over_time, when};
 use drydock_inventory::{human_bytes, DfReport, ImageRow};
 
 /// Reclaimable bytes against total bytes for each kind of object.
