@@ -9,8 +9,8 @@ mod draw;
 mod over_time;
 
 use draw::{Bar, BarChart};
-pub use over_time::{disk_use_over_time, when};
 use drydock_inventory::{human_bytes, DfReport, ImageRow};
+pub use over_time::{disk_use_over_time, when};
 
 /// Reclaimable bytes against total bytes for each kind of object.
 pub fn reclaimable_by_category(report: &DfReport) -> String {

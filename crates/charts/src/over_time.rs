@@ -76,7 +76,7 @@ fn draw<'a>(
     let max = history
         .samples
         .iter()
-        .map(|s| total_size(s))
+        .map(total_size)
         .max()
         .unwrap_or(0)
         .max(1);
@@ -150,7 +150,11 @@ fn draw<'a>(
             [(lx, legend_y - 5), (lx + 14, legend_y + 5)],
             colour.filled(),
         ))?;
-        root.draw(&Text::new(name.to_string(), (lx + 20, legend_y), left.clone()))?;
+        root.draw(&Text::new(
+            name.to_string(),
+            (lx + 20, legend_y),
+            left.clone(),
+        ))?;
         lx += 20 + name.chars().count() as i32 * 8 + 18;
     }
     let note = match &history.forecast {
@@ -162,11 +166,7 @@ fn draw<'a>(
         ),
         None => "No forecast: the samples show no steady growth".to_string(),
     };
-    root.draw(&Text::new(
-        label(&note, 110),
-        (LEFT, legend_y + 26),
-        left,
-    ))?;
+    root.draw(&Text::new(label(&note, 110), (LEFT, legend_y + 26), left))?;
     Ok(())
 }
 
@@ -191,7 +191,11 @@ pub fn when(at: i64, day_only: bool) -> String {
     if day_only {
         format!("{y:04}-{m:02}-{d:02}")
     } else {
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            secs / 3600,
+            secs % 3600 / 60
+        )
     }
 }
 

@@ -35,7 +35,11 @@ fn week() -> DfHistory {
         until: T0 + 7 * 86_400,
         samples: (0..=14)
             .map(|i| {
-                let images = if i < 9 { 3_000_000_000 + i * 500_000_000 } else { 2_500_000_000 };
+                let images = if i < 9 {
+                    3_000_000_000 + i * 500_000_000
+                } else {
+                    2_500_000_000
+                };
                 sample(T0 + i * 43_200, images)
             })
             .collect(),
@@ -57,7 +61,7 @@ fn a_week_with_a_cleanup_and_a_forecast() {
     let svg = disk_use_over_time(&week(), 720);
     assert!(svg.starts_with("<svg"), "{svg}");
     assert!(svg.contains("−4.5 GB") || svg.contains("−4.2 GiB"), "{svg}");
-    assert!(svg.contains("the host disk fills around 2026-") , "{svg}");
+    assert!(svg.contains("the host disk fills around 2026-"), "{svg}");
     insta::assert_snapshot!("disk_use_over_time_week", svg);
 }
 

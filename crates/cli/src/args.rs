@@ -38,8 +38,9 @@ pub enum Command {
     Engines(FormatArg),
     /// List images with exact sizes: shared with other images, and unique to each
     Images(FormatArg),
-    /// Show Docker's disk use by kind and what removing unused objects would really free
-    Df(FormatArg),
+    /// Show Docker's disk use by kind and what removing unused objects would really free; with
+    /// --history, how it changed over time
+    Df(DfArgs),
     /// Show an image's build steps, newest first
     History(HistoryArgs),
     /// Show what each layer of an image stores and the bytes later layers hide
@@ -296,6 +297,27 @@ pub struct KeepArgs {
 pub enum Format {
     Table,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DfArgs {
+    /// Show disk use over time instead: the sample each `drydock df` (and the app) recorded,
+    /// the cleanups between them, and when the host disk fills at the recent rate
+    #[arg(long)]
+    pub history: bool,
+    /// With --history: how far back to look (12h, 30d, 2w, 1y) [default: 30d]
+    #[arg(long, value_name = "AGE", requires = "history")]
+    pub since: Option<String>,
+    /// Output format; svg (the chart) with --history only
+    #[arg(long, value_enum, default_value_t = DfFormat::Table)]
+    pub format: DfFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DfFormat {
+    Table,
+    Json,
+    Svg,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! One function per subcommand: open the engine, ask the domain crates, render.
 
-use crate::args::{Cli, Command, DbCommand, EngineArgs};
+use crate::args::{Cli, Command, DbCommand, DfFormat, EngineArgs, Format};
 use crate::error::CliError;
 use crate::output::{self, Render};
 use drydock_engine::{discover, ConnectOptions, Engine, HostEnv, Selection};
@@ -41,10 +41,21 @@ pub async fn run(cli: Cli) -> Result<Outcome, CliError> {
             crate::builds::record_quietly(&engine, usage).await;
             Ok(Outcome::ok(output::pick(f.format).images(&rows)))
         }
-        Command::Df(f) => {
+        // The history is the store's: no engine needed.
+        Command::Df(args) if args.history => crate::df_history::run(&args),
+        Command::Df(args) => {
+            let format = match args.format {
+                DfFormat::Table => Format::Table,
+                DfFormat::Json => Format::Json,
+                DfFormat::Svg => {
+                    return Err(CliError::new("--format svg draws disk use over time")
+                        .fix("add --history: drydock df --history --format svg"))
+                }
+            };
             let engine = open(&selection, &env, &opts).await?;
             let report = engine.df().await?;
-            Ok(Outcome::ok(output::pick(f.format).df(&report)))
+            crate::df_history::record(&report);
+            Ok(Outcome::ok(output::pick(format).df(&report)))
         }
         Command::History(h) => {
             let engine = open(&selection, &env, &opts).await?;

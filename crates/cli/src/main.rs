@@ -6,6 +6,7 @@ mod cleanup;
 mod commands;
 mod confirm;
 mod db;
+mod df_history;
 mod diff;
 mod error;
 mod flatten;

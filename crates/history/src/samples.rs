@@ -25,10 +25,10 @@ const FORECAST_HORIZON: i64 = 5 * 365 * DAY;
 pub fn sample_of(report: &DfReport, at: i64) -> Sample {
     Sample {
         at,
-        images: report.images.clone(),
-        containers: report.containers.clone(),
-        volumes: report.volumes.clone(),
-        build_cache: report.build_cache.clone(),
+        images: report.images,
+        containers: report.containers,
+        volumes: report.volumes,
+        build_cache: report.build_cache,
         host: report.host.clone(),
     }
 }

@@ -392,12 +392,21 @@ mod tests {
             stopped: None,
         };
         store.start_run(&run).expect("start");
-        assert!(store.runs_finished_between(0, 1_000).expect("none").is_empty());
+        assert!(store
+            .runs_finished_between(0, 1_000)
+            .expect("none")
+            .is_empty());
         run.finished = Some(200);
         run.actual = Some(9);
         run.removed = 2;
         store.finish_run(&run).expect("finish");
-        assert_eq!(store.runs_finished_between(0, 1_000).expect("one"), vec![run]);
-        assert!(store.runs_finished_between(201, 1_000).expect("later").is_empty());
+        assert_eq!(
+            store.runs_finished_between(0, 1_000).expect("one"),
+            vec![run]
+        );
+        assert!(store
+            .runs_finished_between(201, 1_000)
+            .expect("later")
+            .is_empty());
     }
 }

@@ -140,7 +140,13 @@ fn only_the_last_fourteen_days_count() {
     // Shrinking for a month until 15 days before the growth, then growing for ten days.
     let mut samples: Vec<Sample> = (15..45)
         .rev()
-        .map(|k| sample(T0 - k * DAY, 1_000_000_000 + (k - 15) * 1_000_000_000, Some(1)))
+        .map(|k| {
+            sample(
+                T0 - k * DAY,
+                1_000_000_000 + (k - 15) * 1_000_000_000,
+                Some(1),
+            )
+        })
         .collect();
     samples.extend(series(10, 1_000_000_000));
     let now = samples.last().expect("some").at;
