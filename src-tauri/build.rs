@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 41] = [
+const COMMANDS: [&str; 46] = [
     "engine_status",
     "overview",
     "images",
@@ -41,6 +41,11 @@ const COMMANDS: [&str; 41] = [
     "tips_overview",
     "flatten_plan",
     "flatten_run",
+    "df_history",
+    "repository_history",
+    "repositories",
+    "build_records",
+    "image_diff",
 ];
 
 fn main() {

@@ -152,7 +152,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     }
     let nav = texts(&client, "nav button").await;
     assert_eq!(
-        &nav[..9],
+        &nav[..10],
         [
             "Overview",
             "Cleanup",
@@ -160,6 +160,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
             "Containers",
             "Volumes",
             "Build cache",
+            "Builds",
             "Dockerfiles",
             "Security",
             "Engine"
@@ -266,6 +267,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     cleanup_view(&client, &engine, driver.data_dir()).await;
     one_click(&client).await;
     let client = schedule(client, &engine, &driver).await;
+    history_views(&client, &engine).await;
     client.close().await.expect("close session");
 }
 
@@ -985,4 +987,114 @@ async fn tips_and_flatten(client: &Client, engine: &Dockerd) {
 
     // The other views count images: both go again.
     engine.docker(&["rmi", "tips/app:1", "tips/app:flat"]);
+}
+
+/// Build history: three builds of myapp that grow by known files, sampled by the app as they
+/// come; the overview's disk-use chart, an image's History tab comparing builds 1 and 3, and
+/// the Builds view.
+async fn history_views(client: &Client, engine: &Dockerd) {
+    // Each build adds a file on top of the one before: 100 kB, then 200 kB, then 300 kB.
+    let mut dockerfile = format!("FROM {BASE}\n");
+    for (n, kb) in [(1, 100), (2, 200), (3, 300)] {
+        dockerfile.push_str(&format!("RUN head -c {kb}000 /dev/zero > /build{n}.bin\n"));
+        engine.build(&format!("myapp:{n}"), &dockerfile, Builder::Classic);
+        // Builds are ordered by their created time, in whole seconds.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    // The app samples once the engine's burst of events settles; Refresh reads the store again.
+    click(client, "[data-testid=nav-builds]").await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let rows = text_contents(client, "[data-testid=repository-row]").await;
+        if rows.iter().any(|r| r.contains("myapp") && r.contains('3')) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "myapp's three builds were not recorded: {rows:?}"
+        );
+        click(client, "button.refresh").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    // Overview: disk use over time, drawn from the samples the app took.
+    click(client, "[data-testid=nav-overview]").await;
+    click(client, "button.refresh").await;
+    let chart = wait_for(client, "[data-testid=chart-history]").await;
+    let loaded = client
+        .execute(
+            "const i = document.querySelector('[data-testid=chart-history]'); return i.complete && i.naturalWidth > 0;",
+            vec![],
+        )
+        .await
+        .expect("chart state");
+    assert_eq!(
+        loaded,
+        serde_json::json!(true),
+        "the history chart rendered"
+    );
+    client
+        .execute(
+            "document.querySelector('[data-testid=disk-history]').scrollIntoView();",
+            vec![],
+        )
+        .await
+        .expect("scroll");
+    drop(chart);
+    click(client, "[data-testid=history-range-day]").await;
+    wait_for(client, "[data-testid=chart-history]").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    save(client, "overview-history").await;
+
+    // The History tab of myapp:3: its three builds; 1 and 3 compared.
+    click(client, "[data-testid=nav-images]").await;
+    let filter = wait_for(client, "[data-testid=image-filter]").await;
+    filter.clear().await.expect("clear");
+    filter.send_keys("myapp:3").await.expect("type");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    click(client, "[data-testid=image-row]").await;
+    click(client, "[data-testid=tab-history]").await;
+    wait_for(client, "[data-testid=build-row]").await;
+    let builds = text_contents(client, "[data-testid=build-row]").await;
+    assert_eq!(builds.len(), 3, "{builds:?}");
+    assert!(
+        builds[0].contains("1") && builds[1].contains("+200 kB") && builds[2].contains("+300 kB"),
+        "in build order, each with its growth: {builds:?}"
+    );
+    click(client, "[aria-label='Compare build 1']").await;
+    click(client, "[aria-label='Compare build 3']").await;
+    click(client, "[data-testid=diff-compare]").await;
+    let summary = wait_for_text(client, "[data-testid=diff-summary]", "added").await;
+    assert!(
+        summary.contains("2 added, 0 removed, 0 changed"),
+        "{summary}"
+    );
+    let added = text_contents(client, "[data-testid=diff-added] tr").await;
+    assert!(
+        added[0].contains("/build3.bin") && added[0].contains("300 kB"),
+        "biggest first: {added:?}"
+    );
+    assert!(added[1].contains("/build2.bin"), "{added:?}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "history-diff").await;
+    click(client, "[aria-label='Close detail']").await;
+
+    // The Builds view: myapp with its builds.
+    click(client, "[data-testid=nav-builds]").await;
+    wait_for(client, "[data-testid=repository-row]").await;
+    let opened = client
+        .execute(
+            "const b = Array.from(document.querySelectorAll('[data-testid=repository-row] button')).find(b => b.textContent.trim() === 'myapp'); if (b) b.click(); return !!b;",
+            vec![],
+        )
+        .await
+        .expect("open myapp");
+    assert_eq!(opened, serde_json::json!(true), "myapp is listed");
+    wait_for(
+        client,
+        "[data-testid=repository-builds] [data-testid=builds-table]",
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "builds").await;
 }

@@ -29,6 +29,10 @@ pub mod commands_for_tests {
         images_for, overview_for, switch_engine_for, volumes_for,
     };
     pub use crate::flatten::{flatten_plan_for, flatten_run_for, FlattenState};
+    pub use crate::history::{
+        build_records_for, df_history_for, image_diff_for, repositories_for,
+        repository_history_for, sample_for, HistoryState, Range,
+    };
     pub use crate::layers::{image_layers_for, ImageLayers, LayerCache};
     pub use crate::schedule::{
         schedule_get_for, schedule_preview_for, schedule_read_for, schedule_set_for,
@@ -64,12 +68,14 @@ pub fn run() {
             app.manage(tips::TipsState::default());
             // The flat image's tar is written beside the journal, then handed to the engine.
             app.manage(flatten::FlattenState::new(data_dir.join("flatten")));
+            app.manage(history::HistoryState::open_in(data_dir.clone()));
             app.manage(cleanup::CleanupState::open_in(data_dir));
             app.manage(review::ReviewState::default());
             watch::start(app.handle().clone());
             schedule::start(app.handle().clone());
             security::start(app.handle().clone());
             tips::start(app.handle().clone());
+            history::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -114,6 +120,11 @@ pub fn run() {
             tips::tips_overview,
             flatten::flatten_plan,
             flatten::flatten_run,
+            history::df_history,
+            history::repository_history,
+            history::repositories,
+            history::build_records,
+            history::image_diff,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -61,5 +61,7 @@ async fn follow(app: &AppHandle, was_down: bool) -> bool {
         tauri::async_runtime::spawn(crate::security::alert_new_images(app.clone()));
         // New images get their tips in the background; gone ones leave the overview.
         app.state::<crate::tips::TipsState>().poke();
+        // A sample of disk use and of the images seen, once the history's own settle passes.
+        app.state::<crate::history::HistoryState>().poke();
     }
 }
