@@ -194,6 +194,55 @@ fn table(history: &DfHistory) -> String {
 mod tests {
     use super::*;
 
+    fn sample(at: i64, images: i64, cache: i64, free: u64) -> Sample {
+        let k = |size: i64, reclaimable: i64| KindUsage {
+            count: 3,
+            active: 1,
+            size,
+            reclaimable,
+        };
+        Sample {
+            at,
+            images: k(images, images / 3),
+            containers: k(120_000_000, 0),
+            volumes: k(1_500_000_000, 0),
+            build_cache: k(cache, cache),
+            host: Some(drydock_inventory::HostDisk {
+                data_root: "/var/lib/docker".into(),
+                mount_point: "/".into(),
+                total: 100_000_000_000,
+                free,
+            }),
+        }
+    }
+
+    #[test]
+    fn cleanups_sit_between_the_samples_they_came_between() {
+        let t = 1_796_379_120;
+        let history = DfHistory {
+            since: t - 86_400,
+            until: t + 86_400,
+            samples: vec![
+                sample(t, 3_200_000_000, 800_000_000, 38_000_000_000),
+                sample(t + 43_200, 2_100_000_000, 0, 40_000_000_000),
+            ],
+            cleanups: vec![drydock_history::CleanupMark {
+                at: t + 34_000,
+                freed: 1_900_000_000,
+                removed: 12,
+            }],
+            forecast: None,
+        };
+        let text = table(&history);
+        println!("{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("TIME (UTC)"));
+        assert!(lines[1].contains("3.2 GB / 1.07 GB") || lines[1].contains("3.2 GB"));
+        assert!(lines[2].ends_with("cleanup: freed 1.9 GB, 12 removed"), "{text}");
+        assert!(lines[3].contains("40 GB"), "{text}");
+        assert!(text.contains("No forecast"));
+    }
+
     #[test]
     fn ages_read_with_years() {
         assert_eq!(parse_since("30d").expect("d"), 30 * 86_400);
