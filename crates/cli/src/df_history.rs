@@ -237,8 +237,11 @@ mod tests {
         println!("{text}");
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].starts_with("TIME (UTC)"));
-        assert!(lines[1].contains("3.2 GB / 1.07 GB") || lines[1].contains("3.2 GB"));
-        assert!(lines[2].ends_with("cleanup: freed 1.9 GB, 12 removed"), "{text}");
+        assert!(lines[1].contains("3.2 GB / 1.07 GB"), "{text}");
+        assert!(
+            lines[2].ends_with("cleanup: freed 1.9 GB, 12 removed"),
+            "{text}"
+        );
         assert!(lines[3].contains("40 GB"), "{text}");
         assert!(text.contains("No forecast"));
     }
