@@ -204,3 +204,35 @@ fn the_history_carries_the_forecast_as_of_its_end() {
         .forecast
         .is_none());
 }
+
+#[test]
+fn recording_compacts_as_samples_age() {
+    // Every five minutes for 70 days, through the function the app and the CLI call.
+    let store = Mutex::new(Store::in_memory().expect("store"));
+    let step = 300;
+    let count = 70 * DAY / step;
+    for i in 0..count {
+        record_sample(&store, &sample(T0 + i * step, i, Some(1))).expect("record");
+    }
+    let now = T0 + (count - 1) * step;
+    let expected: std::collections::BTreeSet<(u8, i64)> = (0..count)
+        .map(|i| drydock_store::bucket_of(T0 + i * step, now))
+        .collect();
+    let history = df_history(&store, 0, now).expect("history");
+    assert_eq!(history.samples.len(), expected.len());
+    // 2 days raw (576), 58 days hourly (1 392), 10 days daily: ~1 980.
+    assert!(
+        (1_950..2_010).contains(&history.samples.len()),
+        "{}",
+        history.samples.len()
+    );
+    // A compacted hour carries its last sample: T0 is 26:40 past an hour, so samples fall at
+    // 1:40, 6:40, ... 56:40 past each hour; the last is at 56:40 (3 400 s).
+    let hourly = history
+        .samples
+        .iter()
+        .find(|s| s.at > now - 30 * DAY)
+        .expect("an hourly sample");
+    assert_eq!(T0.rem_euclid(3_600), 1_600);
+    assert_eq!(hourly.at.rem_euclid(3_600), 3_400);
+}
