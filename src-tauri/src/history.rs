@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::Notify;
 use ts_rs::TS;
 
@@ -165,11 +165,14 @@ pub fn start(app: AppHandle) {
         tokio::time::sleep(FIRST_SAMPLE).await;
         loop {
             let (state, history) = (app.state::<AppState>(), app.state::<HistoryState>());
-            if let Err(err) = sample_for(&state, &history).await {
-                // No engine is no news: the next change or tick samples again.
-                if err.code != ErrorCode::EngineUnavailable {
-                    eprintln!("warning: disk use was not sampled: {}", err.message);
+            match sample_for(&state, &history).await {
+                // The chart and the builds shown read the store again.
+                Ok(()) => {
+                    let _ = app.emit("history-sampled", ());
                 }
+                // No engine is no news: the next change or tick samples again.
+                Err(err) if err.code == ErrorCode::EngineUnavailable => {}
+                Err(err) => eprintln!("warning: disk use was not sampled: {}", err.message),
             }
             tokio::select! {
                 () = tokio::time::sleep(SAMPLE_EVERY) => {}

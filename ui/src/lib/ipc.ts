@@ -162,3 +162,7 @@ export function imageDiff(a: string, b: string, onProgress: (p: DiffProgress) =>
   channel.onmessage = onProgress;
   return invoke<ImageDiff>('image_diff', { a, b, channel });
 }
+/** Calls `onSample` after the shell recorded a sample of disk use and the images it saw. */
+export function onHistorySampled(onSample: () => void): Promise<UnlistenFn> {
+  return listen('history-sampled', () => onSample());
+}
