@@ -375,6 +375,17 @@ mod tests {
         assert_eq!(back.len() as u64, rows);
         assert_eq!(back.last(), Some(&sample(now, minutes - 1)));
         assert!(back.windows(2).all(|w| w[0].at < w[1].at));
+        // What one more sample costs on a year's table (a figure, not an assertion).
+        let timer = std::time::Instant::now();
+        for m in 1..=60 {
+            store
+                .record_df_sample(&sample(now + m * 60, m))
+                .expect("one more");
+        }
+        eprintln!(
+            "a year: {rows} rows, {size} bytes; one more sample: {:?}",
+            timer.elapsed() / 60
+        );
     }
 
     #[test]
