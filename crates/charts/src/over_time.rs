@@ -81,7 +81,8 @@ fn draw<'a>(
         .unwrap_or(0)
         .max(1);
     let x = |t: i64| {
-        let f = (t.clamp(t0, t1) - t0) as f64 / (t1 - t0).max(1) as f64;
+        // In f64: a span asked from the dawn of time must not overflow.
+        let f = (t.clamp(t0, t1) as f64 - t0 as f64) / (t1 as f64 - t0 as f64).max(1.0);
         LEFT + (f * f64::from(right - LEFT)).round() as i32
     };
     let y = |bytes: i64| {
@@ -101,9 +102,9 @@ fn draw<'a>(
         ))?;
     }
     // The time axis: start, middle, end.
-    let day_only = t1 - t0 >= 2 * 86_400;
+    let day_only = t1.saturating_sub(t0) >= 2 * 86_400;
     let centre = font.clone().pos(Pos::new(HPos::Center, VPos::Top));
-    for t in [t0, t0 + (t1 - t0) / 2, t1] {
+    for t in [t0, t0 / 2 + t1 / 2, t1] {
         root.draw(&Text::new(
             when(t, day_only),
             (x(t), bottom + 6),

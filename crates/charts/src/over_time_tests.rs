@@ -111,3 +111,15 @@ fn dates_are_utc_calendar_days() {
     assert_eq!(when(1_780_000_000, false), "2026-05-28 20:26");
     assert_eq!(when(-86_400, true), "1969-12-31");
 }
+
+#[test]
+fn any_span_draws_without_overflow() {
+    let mut history = week();
+    history.since = i64::MIN;
+    history.until = i64::MAX;
+    history.samples[0].at = i64::MIN;
+    history.samples[0].images.size = i64::MAX;
+    history.samples[0].images.reclaimable = i64::MIN;
+    let svg = disk_use_over_time(&history, 0);
+    assert!(svg.starts_with("<svg"));
+}
