@@ -135,7 +135,11 @@ fn images_records_what_it_lists_for_the_build_history() {
     let id = engine.build_in_turn("listed:1", 2_000);
     succeeded(&cli(&engine, data.path(), &["images", "--format", "json"]));
     engine.docker(&["rmi", "listed:1"]);
-    let out = cli(&engine, data.path(), &["builds", "listed", "--format", "json"]);
+    let out = cli(
+        &engine,
+        data.path(),
+        &["builds", "listed", "--format", "json"],
+    );
     succeeded(&out);
     let one = json_of(&out);
     let builds = one["builds"].as_array().expect("builds");

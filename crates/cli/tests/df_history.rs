@@ -47,13 +47,20 @@ fn two_df_runs_read_back_as_two_samples_with_their_figures() {
     let out = offline(data.path(), &["df", "--history", "--format", "svg"]);
     succeeded(&out);
     let svg = String::from_utf8_lossy(&out.stdout);
-    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{svg}");
+    assert!(
+        svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+        "{svg}"
+    );
 
     let out = offline(data.path(), &["df", "--history", "--since", "12h"]);
     succeeded(&out);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.starts_with("TIME (UTC)"), "{table}");
-    assert_eq!(table.lines().filter(|l| l.starts_with("20")).count(), 2, "{table}");
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("20")).count(),
+        2,
+        "{table}"
+    );
     assert!(table.contains("No forecast"), "{table}");
 }
 
