@@ -71,7 +71,7 @@ pub fn lint(
         })
         .collect();
     for rule in rules::all() {
-        if !selected(rule, selection) || ignored(rule, config) {
+        if !runs(rule, config, selection) {
             continue;
         }
         let mut report = Report::default();
@@ -258,7 +258,7 @@ fn suppression_findings(
                 Ok(rule)
                     if !was_used
                         && *ran.entry(rule.code).or_insert_with(|| {
-                            selected(rule, selection) && !ignored(rule, config)
+                            runs(rule, config, selection)
                         }) =>
                 {
                     let message = if p.global {
@@ -393,6 +393,17 @@ fn meta(name: &str, code: &str, level: Level, span: Span, message: &str) -> Find
         fix: None,
         edits: Vec::new(),
     }
+}
+
+/// Whether `rule` runs: selected, not ignored, and either on by default or turned on (named by
+/// the selection, or given a level under `override`, as hadolint turns on its `ignore`-level
+/// rules).
+fn runs(rule: &Rule, config: &Config, selection: &Selection) -> bool {
+    let turned_on = || match selection {
+        Selection::Only(_) => true,
+        Selection::All => config.overrides.iter().any(|(e, _)| names(rule, &e.id)),
+    };
+    selected(rule, selection) && !ignored(rule, config) && (rule.on_by_default() || turned_on())
 }
 
 fn selected(rule: &Rule, selection: &Selection) -> bool {

@@ -54,6 +54,11 @@ impl Rule {
             .join(" ")
     }
 
+    /// Whether the rule runs without being asked for (see [`crate::rules::OFF_BY_DEFAULT`]).
+    pub fn on_by_default(&self) -> bool {
+        !crate::rules::OFF_BY_DEFAULT.contains(&self.code)
+    }
+
     /// Why it matters in one paragraph: the first of "Why it matters" (the summary when a rule
     /// has no such section).
     pub fn why(&self) -> String {

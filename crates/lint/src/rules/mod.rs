@@ -52,6 +52,11 @@ pub const CATEGORIES: &[(&str, &str, &[Rule])] = &[
     ("context", "The build context", context::RULES),
 ];
 
+/// Rules that run only when asked for, like hadolint's `ignore`-level rules: named by
+/// `drydock lint --rule`, or given a level under `override` in the config. Each one's doc says
+/// so under "## Off by default".
+pub const OFF_BY_DEFAULT: &[&str] = &[];
+
 /// Every rule, in category order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     CATEGORIES.iter().flat_map(|(_, _, rules)| rules.iter())
@@ -213,6 +218,18 @@ mod tests {
                     && doc.contains(&why.chars().take(40).collect::<String>()),
                 "{}: why = {why:?}",
                 rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn off_by_default_rules_exist_and_say_so() {
+        for code in OFF_BY_DEFAULT {
+            let rule = find(code);
+            assert!(rule.is_some(), "{code} is off by default but is no rule");
+            assert!(
+                rule.is_some_and(|r| r.doc().contains("## Off by default")),
+                "{code}: its doc must say how to turn it on"
             );
         }
     }
