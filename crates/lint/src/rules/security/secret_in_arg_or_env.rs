@@ -44,7 +44,7 @@ pub const RULE: Rule = Rule {
     code: "DD201",
     name: "secret-in-arg-or-env",
     level: Level::Warning,
-    hadolint: None,
+    hadolint: Some("DL3064"),
     source: include_str!("secret_in_arg_or_env.rs"),
     check,
 };

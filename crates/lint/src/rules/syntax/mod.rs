@@ -12,6 +12,7 @@ pub mod expose_invalid_port;
 pub mod expose_protocol_casing;
 pub mod from_as_casing;
 pub mod inconsistent_instruction_casing;
+pub mod inline_ignore_pragma;
 pub mod instruction_before_from;
 pub mod legacy_key_value_format;
 pub mod maintainer_instruction;
@@ -48,6 +49,7 @@ pub const RULES: &[Rule] = &[
     instruction_before_from::RULE,
     add_instead_of_copy::RULE,
     copy_relative_destination_without_workdir::RULE,
+    inline_ignore_pragma::RULE,
 ];
 
 /// The source text a span covers (lines joined with `\n`).

@@ -26,7 +26,7 @@ pub const RULE: Rule = Rule {
     code: "DD504",
     name: "reserved-stage-name",
     level: Level::Warning,
-    hadolint: None,
+    hadolint: Some("DL3063"),
     source: include_str!("reserved_stage_name.rs"),
     check,
 };
