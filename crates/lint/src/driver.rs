@@ -1,15 +1,17 @@
 //! Runs the rules over one file, then applies levels, ignores and pragmas.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::RangeInclusive;
 
-use drydock_dockerfile::Span;
+use drydock_dockerfile::{Pos, Span};
 
 use crate::config::Config;
 use crate::finding::{Finding, Level};
 use crate::pragma::{pragmas, Pragma};
-use crate::rule::{Context, Project, Report, Rule};
+use crate::rule::{Context, Hit, Project, Report, Rule};
 use crate::rules::{self, names, UnknownRule};
+
+mod triggers;
 
 /// Which rules run: all, or only those named (by code, name or hadolint code).
 #[derive(Debug, Clone, Default)]
@@ -78,24 +80,31 @@ pub fn lint(
         (rule.check)(&cx, &mut report);
         let level = level_of(rule, config);
         for hit in report.hits {
-            findings.push((
-                Finding {
-                    file: name.to_string(),
-                    line: hit.span.start.line,
-                    column: hit.span.start.column,
-                    end_line: hit.span.end.line,
-                    end_column: hit.span.end.column,
-                    code: rule.code.to_string(),
-                    rule: rule.name.to_string(),
-                    level,
-                    message: hit.message,
-                    hadolint: rule.hadolint.map(str::to_string),
-                    fix: hit.fix,
-                    edits: hit.edits,
-                },
-                Some(rule),
-            ));
+            findings.push((finding(name, rule, level, hit), Some(rule)));
         }
+    }
+    let on_triggers = triggers::findings(source, &file, &cx, |rule| runs(rule, config, selection));
+    if !on_triggers.is_empty() {
+        // A rule that already read the ONBUILD itself (a secret in its ENV, say) is not
+        // reported twice.
+        let seen: HashSet<(&str, Pos)> = findings
+            .iter()
+            .map(|(f, _)| {
+                (
+                    f.code.as_str(),
+                    Pos {
+                        line: f.line,
+                        column: f.column,
+                    },
+                )
+            })
+            .collect();
+        let new: Vec<_> = on_triggers
+            .into_iter()
+            .filter(|(rule, hit)| !seen.contains(&(rule.code, hit.span.start)))
+            .map(|(rule, hit)| (finding(name, rule, level_of(rule, config), hit), Some(rule)))
+            .collect();
+        findings.extend(new);
     }
     let pragmas = pragmas(source, &file);
     let mut used: Vec<Vec<bool>> = pragmas.iter().map(|p| vec![false; p.ids.len()]).collect();
@@ -110,6 +119,23 @@ pub fn lint(
     out.extend(configured(metas, config));
     out.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
     out
+}
+
+fn finding(name: &str, rule: &Rule, level: Level, hit: Hit) -> Finding {
+    Finding {
+        file: name.to_string(),
+        line: hit.span.start.line,
+        column: hit.span.start.column,
+        end_line: hit.span.end.line,
+        end_column: hit.span.end.column,
+        code: rule.code.to_string(),
+        rule: rule.name.to_string(),
+        level,
+        message: hit.message,
+        hadolint: rule.hadolint.map(str::to_string),
+        fix: hit.fix,
+        edits: hit.edits,
+    }
 }
 
 /// The pragma ids naming each rule, grouped by the lines they cover, so that a finding meets
@@ -257,9 +283,9 @@ fn suppression_findings(
                 // suppressed, so its pragma is not "unused".
                 Ok(rule)
                     if !was_used
-                        && *ran.entry(rule.code).or_insert_with(|| {
-                            runs(rule, config, selection)
-                        }) =>
+                        && *ran
+                            .entry(rule.code)
+                            .or_insert_with(|| runs(rule, config, selection)) =>
                 {
                     let message = if p.global {
                         format!("`{id}` is ignored for the whole file but `{}` reports nothing here: remove it from the pragma", rule.name)

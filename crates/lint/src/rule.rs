@@ -162,7 +162,11 @@ pub struct Project {
 pub struct Context<'a> {
     pub source: &'a str,
     pub file: &'a Dockerfile,
+    /// The stages. A file with no FROM (which BuildKit refuses) is read as one stage with no
+    /// base holding every instruction, so per-instruction rules still check it.
     pub stages: Vec<Stage>,
+    /// Whether the file has a FROM; see [`Context::stages`].
+    has_from: bool,
     pub settings: &'a Settings,
     pub project: Project,
     /// Per instruction: the RUN body read as shell (None for other instructions and for RUNs
@@ -253,7 +257,11 @@ impl<'a> Context<'a> {
         settings: &'a Settings,
         project: Project,
     ) -> Context<'a> {
-        let stages = drydock_dockerfile::stages(file);
+        let mut stages = drydock_dockerfile::stages(file);
+        let has_from = !stages.is_empty();
+        if let Some(whole) = stage_without_from(file, has_from) {
+            stages.push(whole);
+        }
         let index = StageIndex::new(file.instructions.len(), &stages);
         let shells = shells(file, &stages, &index);
         let scripts = file
@@ -269,6 +277,7 @@ impl<'a> Context<'a> {
             source,
             file,
             stages,
+            has_from,
             settings,
             project,
             scripts,
@@ -280,6 +289,12 @@ impl<'a> Context<'a> {
                 .collect(),
             index,
         }
+    }
+
+    /// Whether the file has a FROM. Without one, [`Context::stages`] holds one stage with no
+    /// base and no FROM instruction (its `from` is past the end).
+    pub fn has_from(&self) -> bool {
+        self.has_from
     }
 
     pub fn instructions(&self) -> &'a [Instruction] {
@@ -430,6 +445,22 @@ impl<'a> Context<'a> {
         let line = self.source.get(start..end).unwrap_or("");
         line.strip_suffix('\r').unwrap_or(line)
     }
+}
+
+/// The stage a file with no FROM is read as: every instruction, no base, no name; `from` is
+/// past the end so no rule takes an instruction for its FROM. A file of nothing but ARGs
+/// stays without stages: they are global ARGs waiting for a FROM.
+fn stage_without_from(file: &Dockerfile, has_from: bool) -> Option<Stage> {
+    let count = file.instructions.len();
+    let any_step = file.instructions.iter().any(|i| i.kind != Kind::Arg);
+    (!has_from && any_step).then_some(Stage {
+        index: 0,
+        name: None,
+        base: None,
+        platform: None,
+        from: count,
+        instructions: 0..count,
+    })
 }
 
 /// Whether a `--mount=type=cache` or `--mount=type=tmpfs` of this RUN covers `path` (the mount
@@ -586,6 +617,21 @@ fn shells(file: &Dockerfile, stages: &[Stage], named: &StageIndex) -> Vec<ShellI
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_without_from_is_still_checked_instruction_by_instruction() {
+        use crate::rules::{find, testing::catches};
+        let rule = |code| find(code).expect("a rule");
+        let source = "RUN apt-get update && apt-get install -y curl=8.5.0-2\nWORKDIR app\nCMD [\"a\"]\nCMD [\"b\"]\n";
+        assert_eq!(catches(rule("DL3061"), source), [1], "still an error");
+        assert_eq!(catches(rule("DL3009"), source), [1]);
+        assert_eq!(catches(rule("DL3000"), source), [2]);
+        assert_eq!(catches(rule("DL4003"), source), [3]);
+        let settings = Settings::default();
+        let globals = drydock_dockerfile::parse("ARG A=1\n");
+        let cx = Context::new("ARG A=1\n", &globals, &settings, Project::default());
+        assert!(cx.stages.is_empty(), "ARGs alone wait for a FROM");
+    }
 
     #[test]
     fn lines_by_number_match_str_lines() {

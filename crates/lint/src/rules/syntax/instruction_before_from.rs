@@ -34,7 +34,7 @@ pub const RULE: Rule = Rule {
 
 fn check(cx: &Context, out: &mut Report) {
     let globals = drydock_dockerfile::global_instructions(cx.file);
-    let has_from = !cx.stages.is_empty();
+    let has_from = cx.has_from();
     for ins in cx.instructions().get(globals).unwrap_or(&[]) {
         if matches!(ins.kind, Kind::Arg | Kind::Unknown(_)) {
             continue;

@@ -162,6 +162,14 @@ mod tests {
     }
 
     #[test]
+    fn catches_an_onbuild_trigger_the_child_image_runs() {
+        assert_eq!(
+            catches(&RULE, "FROM node\nONBUILD CMD node server.js\n"),
+            [2]
+        );
+    }
+
+    #[test]
     fn does_not_catch_exec_forms_exec_or_a_chosen_shell() {
         passes(&RULE, "FROM node\nCMD [\"node\", \"server.js\"]\n");
         passes(&RULE, "FROM node\nCMD exec node server.js\n");
@@ -169,7 +177,6 @@ mod tests {
             &RULE,
             "FROM node\nSHELL [\"/bin/bash\", \"-c\"]\nCMD node server.js\n",
         );
-        passes(&RULE, "FROM node\nONBUILD CMD node server.js\n");
         passes(
             &RULE,
             "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD app.exe\n",
