@@ -6,6 +6,7 @@ pub mod copy_from_stage_index;
 pub mod copy_from_unknown_stage;
 pub mod latest_base_image;
 pub mod platform_flag_constant;
+pub mod redundant_target_platform;
 pub mod untagged_base_image;
 
 pub const RULES: &[Rule] = &[
@@ -14,6 +15,7 @@ pub const RULES: &[Rule] = &[
     copy_from_stage_index::RULE,
     copy_from_unknown_stage::RULE,
     platform_flag_constant::RULE,
+    redundant_target_platform::RULE,
 ];
 
 /// A `COPY --from=<x>` or `RUN --mount=...,from=<x>`: what it names, where.

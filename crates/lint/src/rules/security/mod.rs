@@ -5,6 +5,7 @@ use crate::rule::{Context, Rule};
 pub mod add_remote_url;
 pub mod implicit_root_user;
 pub mod needless_user_switch;
+pub mod non_numeric_user;
 pub mod root_final_user;
 pub mod secret_in_arg_or_env;
 pub mod sudo_in_run;
@@ -18,6 +19,7 @@ pub const RULES: &[Rule] = &[
     sudo_in_run::RULE,
     add_remote_url::RULE,
     untrusted_registry::RULE,
+    non_numeric_user::RULE,
 ];
 
 /// `stage`, then the stage it builds on, and so on up to the one built on an image.

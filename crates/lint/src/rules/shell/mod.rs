@@ -11,6 +11,7 @@ pub mod pointless_command;
 pub mod wget_and_curl;
 pub mod wget_progress;
 pub mod yum_without_yes;
+pub mod zypper_dist_upgrade;
 pub mod zypper_without_yes;
 
 pub const RULES: &[Rule] = &[
@@ -25,6 +26,7 @@ pub const RULES: &[Rule] = &[
     wget_and_curl::RULE,
     wget_progress::RULE,
     bin_sh_symlink::RULE,
+    zypper_dist_upgrade::RULE,
 ];
 
 /// Whether `cmd` only asks where a program is (`command -v ps`), which the unwrapping of

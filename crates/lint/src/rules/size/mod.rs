@@ -9,6 +9,7 @@ pub mod caches;
 pub mod chmod_in_separate_layer;
 pub mod cleanup_in_later_layer;
 pub mod composer_dev_dependencies;
+pub mod copy_entire_filesystem;
 pub mod dev_dependencies_in_final_stage;
 pub mod dnf_cache_kept;
 pub mod paths;
@@ -31,6 +32,7 @@ pub const RULES: &[Rule] = &[
     pip_cache_kept::RULE,
     dev_dependencies_in_final_stage::RULE,
     composer_dev_dependencies::RULE,
+    copy_entire_filesystem::RULE,
 ];
 
 /// The stages whose layers make the final image, final stage first.

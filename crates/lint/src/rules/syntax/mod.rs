@@ -19,6 +19,7 @@ pub mod maintainer_instruction;
 pub mod multiple_cmd;
 pub mod multiple_entrypoint;
 pub mod multiple_healthcheck;
+pub mod onbuild_invalid_trigger;
 pub mod relative_workdir;
 pub mod reserved_stage_name;
 pub mod shell_form_cmd;
@@ -50,6 +51,7 @@ pub const RULES: &[Rule] = &[
     add_instead_of_copy::RULE,
     copy_relative_destination_without_workdir::RULE,
     inline_ignore_pragma::RULE,
+    onbuild_invalid_trigger::RULE,
 ];
 
 /// The source text a span covers (lines joined with `\n`).
