@@ -5,6 +5,7 @@ use crate::rule::{Context, Rule};
 pub mod apk_add_cache_kept;
 pub mod apt_get_install_recommends;
 pub mod apt_lists_kept;
+pub mod archive_copied_then_extracted;
 pub mod caches;
 pub mod chmod_in_separate_layer;
 pub mod cleanup_in_later_layer;
@@ -15,7 +16,9 @@ pub mod dnf_cache_kept;
 pub mod paths;
 pub mod pip_cache_kept;
 pub mod sdk_in_final_stage;
+pub mod useradd_high_uid_lastlog;
 pub mod written;
+pub mod yarn_cache_kept;
 pub mod yum_cache_kept;
 pub mod zypper_cache_kept;
 
@@ -33,6 +36,9 @@ pub const RULES: &[Rule] = &[
     dev_dependencies_in_final_stage::RULE,
     composer_dev_dependencies::RULE,
     copy_entire_filesystem::RULE,
+    archive_copied_then_extracted::RULE,
+    useradd_high_uid_lastlog::RULE,
+    yarn_cache_kept::RULE,
 ];
 
 /// The stages whose layers make the final image, final stage first.
