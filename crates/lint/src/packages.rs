@@ -312,7 +312,8 @@ impl Manager {
             Manager::Apt => &["/var/lib/apt/lists", "/var/cache/apt"],
             Manager::Apk => &["/var/cache/apk", "/etc/apk/cache"],
             Manager::Yum => &["/var/cache/yum"],
-            Manager::Dnf => &["/var/cache/dnf", "/var/cache/yum"],
+            // dnf5 (Fedora 41+) keeps its cache in /var/cache/libdnf5.
+            Manager::Dnf => &["/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/yum"],
             Manager::Zypper => &["/var/cache/zypp"],
             Manager::Pip => &["/root/.cache/pip"],
         }
@@ -390,6 +391,12 @@ impl Package {
         let program = self.command.program();
         let sub = match (self.manager, self.action) {
             (Manager::Apk, Action::Install) => "add",
+            // `dnf up`, `yum update`: as written, since upgrades count as installs.
+            (Manager::Yum | Manager::Dnf, Action::Install)
+                if !matches!(self.subcommand.as_str(), "group" | "groups") =>
+            {
+                self.subcommand.as_str()
+            }
             (_, Action::Install) => "install",
             (Manager::Apt | Manager::Apk, Action::Update) => "update",
             (Manager::Yum | Manager::Dnf, Action::Update) => "makecache",
@@ -458,18 +465,15 @@ pub fn read(cmd: &Command) -> Option<Package> {
         {
             Action::Clean
         }
-        (
-            Manager::Yum | Manager::Dnf,
-            "install" | "groupinstall" | "localinstall" | "reinstall",
-        ) => Action::Install,
+        (Manager::Yum | Manager::Dnf, sub) if RPM_INSTALLS.contains(&sub) => Action::Install,
         (Manager::Yum | Manager::Dnf, "group" | "groups")
             if rest.first().is_some_and(|s| s == "install") =>
         {
             rest.remove(0);
             Action::Install
         }
-        (Manager::Yum | Manager::Dnf, "makecache") => Action::Update,
-        (Manager::Yum | Manager::Dnf, "remove" | "erase" | "autoremove") => Action::Remove,
+        (Manager::Yum | Manager::Dnf, "makecache" | "mc") => Action::Update,
+        (Manager::Yum | Manager::Dnf, "remove" | "erase" | "rm" | "autoremove") => Action::Remove,
         (Manager::Yum | Manager::Dnf, "clean") => Action::Clean,
         (Manager::Zypper, "install" | "in") => Action::Install,
         (Manager::Zypper, "refresh" | "ref") => Action::Update,
@@ -492,6 +496,29 @@ pub fn read(cmd: &Command) -> Option<Package> {
         names: rest,
     })
 }
+
+/// yum and dnf subcommands that download and install packages, aliases included (dnf's `in`,
+/// `rei`, `up`, `up-min`, `dsync`, `dg`; yum 4 on RHEL 8+ is dnf and takes them too): upgrades
+/// fill the cache like installs do, so they count as installs.
+pub const RPM_INSTALLS: &[&str] = &[
+    "install",
+    "in",
+    "groupinstall",
+    "localinstall",
+    "reinstall",
+    "rei",
+    "upgrade",
+    "update",
+    "up",
+    "upgrade-minimal",
+    "update-minimal",
+    "up-min",
+    "distro-sync",
+    "distribution-synchronization",
+    "dsync",
+    "downgrade",
+    "dg",
+];
 
 /// `pip`, `pip3`, `pip3.12`.
 fn is_pip(program: &str) -> bool {
@@ -576,6 +603,12 @@ mod tests {
         assert_eq!(p.names, ["Development Tools"]);
         assert!(first("echo apt-get install").is_none());
         assert!(first("pipx install x").is_none());
+        for alias in ["in", "rei", "up", "up-min", "upgrade", "dsync"] {
+            let p = first(&format!("dnf -y {alias} nginx")).expect("dnf");
+            assert_eq!(p.action, Action::Install, "{alias}");
+            assert_eq!(p.title(), format!("dnf {alias}"));
+        }
+        assert_eq!(first("yum -y update").expect("yum").title(), "yum update");
         assert_eq!(bare_name("curl=7.1"), "curl");
         assert_eq!(bare_name("flask>=2"), "flask");
     }

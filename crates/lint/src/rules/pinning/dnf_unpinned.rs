@@ -21,11 +21,17 @@
 //! FROM fedora:40
 //! RUN dnf install -y nginx-1.26.1 && dnf clean all
 //! ```
+//!
+//! ## Differences from hadolint
+//! - `dnf in` (the alias of `install`) is checked; hadolint reads only `install`.
+//! - A version variable declared only in another stage (`ARG NGINX_VERSION` there) is empty
+//!   where it is used, so `nginx-${NGINX_VERSION}` is reported; hadolint takes any variable for a
+//!   pin. One declared in this stage, or set with ENV in a stage this one builds FROM, is a pin.
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::report_rpm;
+use super::{report_rpm, ForeignVars};
 
 pub const RULE: Rule = Rule {
     code: "DD607",
@@ -37,10 +43,11 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    for (_, ins, script) in cx.runs() {
+    let foreign = ForeignVars::of(cx);
+    for (index, ins, script) in cx.runs() {
         for tool in ["dnf", "dnf5", "microdnf", "tdnf"] {
             for cmd in script.running(tool) {
-                report_rpm(cx, out, ins, tool, &cmd);
+                report_rpm(cx, out, (index, ins), tool, &cmd, &foreign);
             }
         }
     }
@@ -80,5 +87,29 @@ mod tests {
             "FROM fedora:40\nRUN dnf upgrade -y && dnf clean all\n",
         );
         passes(&RULE, "FROM fedora:40\nRUN yum install -y nginx-1.26.1\n");
+    }
+
+    #[test]
+    fn catches_the_install_alias() {
+        assert_eq!(catches(&RULE, "FROM fedora:40\nRUN dnf in -y nginx\n"), [2]);
+    }
+
+    // A version ARG of another stage expands to nothing here: `nginx-` is no pin.
+    #[test]
+    fn a_version_variable_of_another_stage_is_no_pin() {
+        let source = "FROM fedora:40 AS a\nARG NGINX_VERSION=1.26.1\nFROM fedora:40\nRUN dnf install -y nginx-${NGINX_VERSION}\n";
+        assert_eq!(catches(&RULE, source), [4]);
+        passes(
+            &RULE,
+            "FROM fedora:40\nARG NGINX_VERSION=1.26.1\nRUN dnf install -y nginx-${NGINX_VERSION}\n",
+        );
+        passes(
+            &RULE,
+            "ARG NGINX_VERSION=1.26.1\nFROM fedora:40\nARG NGINX_VERSION\nRUN dnf install -y nginx-$NGINX_VERSION\n",
+        );
+        passes(
+            &RULE,
+            "FROM fedora:40\nRUN V=1.26.1 && dnf install -y nginx-$V\n",
+        );
     }
 }

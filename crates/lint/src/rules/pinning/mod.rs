@@ -1,4 +1,7 @@
-use drydock_dockerfile::Instruction;
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use drydock_dockerfile::{Args, Instruction, Kind};
 
 use crate::packages::RPM;
 use crate::rule::{Context, Report, Rule};
@@ -68,14 +71,14 @@ enum RpmUnpinned<'a> {
     Modules(Vec<&'a str>),
 }
 
-fn rpm_unpinned(cmd: &Command) -> Option<RpmUnpinned<'_>> {
+fn rpm_unpinned<'c>(cmd: &'c Command, foreign: impl Fn(&str) -> bool) -> Option<RpmUnpinned<'c>> {
     let args = RPM.operands(cmd);
     match args.as_slice() {
-        ["install", packages @ ..] => Some(RpmUnpinned::Packages(
+        ["install" | "in", packages @ ..] => Some(RpmUnpinned::Packages(
             packages
                 .iter()
                 .copied()
-                .filter(|p| !rpm_pinned(p))
+                .filter(|p| !rpm_pinned(&without_vars(p, &foreign)))
                 .collect(),
         )),
         ["module", "install", modules @ ..] => Some(RpmUnpinned::Modules(
@@ -89,13 +92,35 @@ fn rpm_unpinned(cmd: &Command) -> Option<RpmUnpinned<'_>> {
     }
 }
 
-/// Reports what one yum/dnf command (`tool`) leaves unpinned.
-fn report_rpm(cx: &Context, out: &mut Report, ins: &Instruction, tool: &str, cmd: &Command) {
-    match rpm_unpinned(cmd) {
+/// Reports what one yum/dnf command (`tool`) of the RUN (index, instruction) leaves
+/// unpinned.
+fn report_rpm(
+    cx: &Context,
+    out: &mut Report,
+    (index, ins): (usize, &Instruction),
+    tool: &str,
+    cmd: &Command,
+    foreign: &ForeignVars,
+) {
+    let scope = cx.scope(index);
+    let foreign = |name: &str| foreign.declared.contains(name) && !scope.contains(name);
+    match rpm_unpinned(cmd, foreign) {
         Some(RpmUnpinned::Packages(packages)) => {
-            report(cx, out, ins, &format!("{tool} install"), &packages, |p| {
+            let (emptied, plain): (Vec<&str>, Vec<&str>) = packages
+                .iter()
+                .partition(|p| without_vars(p, foreign) != **p);
+            report(cx, out, ins, &format!("{tool} install"), &plain, |p| {
                 format!("{p}-<version>")
             });
+            if let Some(first) = emptied.first() {
+                out.add(
+                    cx.head(ins),
+                    format!(
+                        "`{tool} install {first}` pins with a variable declared in another stage, which is empty here, so the build installs `{}` with no version: declare it in this stage (`ARG`), or set it with ENV in a stage this one builds FROM",
+                        without_vars(first, foreign)
+                    ),
+                );
+            }
         }
         Some(RpmUnpinned::Modules(modules)) => {
             report(
@@ -109,6 +134,69 @@ fn report_rpm(cx: &Context, out: &mut Report, ins: &Instruction, tool: &str, cmd
         }
         None => {}
     }
+}
+
+/// The names of every ARG and ENV in the file. A `$NAME` that is one of them but not in
+/// scope where it is used was declared in another stage: the build expands it to nothing, so
+/// `nginx-${NGINX_VERSION}` there is `nginx-`, not a pin.
+pub(crate) struct ForeignVars {
+    declared: HashSet<String>,
+}
+
+impl ForeignVars {
+    pub(crate) fn of(cx: &Context) -> ForeignVars {
+        let mut declared = HashSet::new();
+        for ins in cx.instructions() {
+            match (&ins.kind, &ins.args) {
+                (Kind::Arg, Args::Words(words)) => {
+                    for w in words {
+                        let name = w.value.split('=').next().unwrap_or("");
+                        declared.insert(name.to_string());
+                    }
+                }
+                (Kind::Env, Args::KeyValues(pairs)) => {
+                    declared.extend(pairs.iter().map(|kv| kv.key.value.clone()));
+                }
+                _ => {}
+            }
+        }
+        ForeignVars { declared }
+    }
+}
+
+/// `word` with the plain references (`$NAME`, `${NAME}`) to variables `foreign` names
+/// removed, as the build expands them to nothing; other references stay.
+fn without_vars<'w>(word: &'w str, foreign: impl Fn(&str) -> bool) -> Cow<'w, str> {
+    if !word.contains('$') {
+        return Cow::Borrowed(word);
+    }
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(word.len());
+    let mut rest = word;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let after = rest.get(at + 1..).unwrap_or("");
+        let (name, len) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) if inner.get(..end).is_some_and(|n| n.chars().all(is_name)) => {
+                    (inner.get(..end).unwrap_or(""), end + 2)
+                }
+                _ => ("", 0),
+            },
+            None => {
+                let end = after.find(|c: char| !is_name(c)).unwrap_or(after.len());
+                (after.get(..end).unwrap_or(""), end)
+            }
+        };
+        if !name.is_empty() && foreign(name) {
+            rest = after.get(len..).unwrap_or("");
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 /// `name-version[-release]`: the part after the last `-` starts with a digit, which tells

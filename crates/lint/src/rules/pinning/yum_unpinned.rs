@@ -22,11 +22,16 @@
 //! FROM centos:7
 //! RUN yum install -y httpd-2.4.6-99.el7 && yum clean all
 //! ```
+//!
+//! ## Differences from hadolint
+//! - A version variable is a pin when this stage sees it (its own ARG, or an ENV of a stage it
+//!   builds FROM); hadolint reports every variable. One declared only in another stage is empty
+//!   here and is reported, with a message saying so.
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
 
-use super::report_rpm;
+use super::{report_rpm, ForeignVars};
 
 pub const RULE: Rule = Rule {
     code: "DD606",
@@ -38,9 +43,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    for (_, ins, script) in cx.runs() {
+    let foreign = ForeignVars::of(cx);
+    for (index, ins, script) in cx.runs() {
         for cmd in script.running("yum") {
-            report_rpm(cx, out, ins, "yum", &cmd);
+            report_rpm(cx, out, (index, ins), "yum", &cmd, &foreign);
         }
     }
 }
@@ -89,5 +95,15 @@ mod tests {
     #[test]
     fn a_randomwait_value_is_not_the_subcommand() {
         catches(&RULE, "FROM centos:7\nRUN yum -R 1 install -y httpd\n");
+    }
+
+    #[test]
+    fn a_version_env_of_another_stage_is_no_pin() {
+        let source = "FROM centos:7 AS a\nENV HTTPD_VERSION=2.4.6\nFROM centos:7\nRUN yum install -y httpd-$HTTPD_VERSION\n";
+        assert_eq!(catches(&RULE, source), [4]);
+        passes(
+            &RULE,
+            "FROM centos:7 AS a\nENV HTTPD_VERSION=2.4.6\nFROM a\nRUN yum install -y httpd-$HTTPD_VERSION\n",
+        );
     }
 }

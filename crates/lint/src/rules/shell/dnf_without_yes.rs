@@ -19,6 +19,10 @@
 //! FROM fedora:41
 //! RUN dnf install -y httpd && dnf clean all
 //! ```
+//!
+//! ## Differences from hadolint
+//! - dnf's aliases (`in`, `rei`, `up`, `up-min`, `dsync`, `dg`, `rm`) prompt as the commands they
+//!   stand for and are reported; hadolint knows only the full names.
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
@@ -115,5 +119,16 @@ mod tests {
             &RULE,
             "FROM fedora\nRUN dnf --downloaddir /tmp/rpms install httpd\n",
         );
+    }
+
+    #[test]
+    fn catches_aliases() {
+        for run in ["dnf in nginx", "dnf up", "dnf rei nginx", "dnf up-min"] {
+            assert_eq!(
+                catches(&RULE, &format!("FROM fedora:40\nRUN {run}\n")),
+                [2],
+                "{run}"
+            );
+        }
     }
 }

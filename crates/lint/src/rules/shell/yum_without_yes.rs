@@ -47,6 +47,17 @@ pub(crate) const PROMPTING: &[&str] = &[
     "downgrade",
     "autoremove",
     "distro-sync",
+    // dnf's aliases (yum 4 is dnf).
+    "in",
+    "rei",
+    "up",
+    "up-min",
+    "upgrade-minimal",
+    "update-minimal",
+    "dsync",
+    "distribution-synchronization",
+    "dg",
+    "rm",
 ];
 
 fn check(cx: &Context, out: &mut Report) {

@@ -76,7 +76,11 @@ impl Leftover {
             Leftover::AptArchives => &["/var/cache/apt/archives/x.deb"],
             Leftover::ApkCache => &["/var/cache/apk/x"],
             Leftover::YumCache => &["/var/cache/yum/x"],
-            Leftover::DnfCache => &["/var/cache/dnf/x", "/var/cache/yum/x"],
+            Leftover::DnfCache => &[
+                "/var/cache/dnf/x",
+                "/var/cache/libdnf5/x",
+                "/var/cache/yum/x",
+            ],
             Leftover::ZypperCache => &["/var/cache/zypp/x"],
             Leftover::PipCache => &["/root/.cache/pip/x", "~/.cache/pip/x", "$HOME/.cache/pip/x"],
             Leftover::NpmCache => &[

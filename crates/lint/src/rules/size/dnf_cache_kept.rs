@@ -20,6 +20,10 @@
 //!  && dnf clean all
 //! ```
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
+//!
+//! Upgrades (`upgrade`, `up`, `up-min`, `distro-sync`, `downgrade`) and dnf's aliases (`in`,
+//! `rei`) download packages like installs do and are checked the same way. dnf5 keeps its cache in
+//! /var/cache/libdnf5: a cache mount there (or on /var/cache/dnf) keeps it out of the layer.
 
 use crate::finding::Level;
 use crate::packages::{Action, Manager};
@@ -105,5 +109,28 @@ mod tests {
             &RULE,
             "FROM fedora\nRUN dnf --forcearch aarch64 install -y x\n",
         );
+    }
+
+    // dnf's aliases and upgrades were not read as installs; dnf5's cache dir was unknown.
+    #[test]
+    fn catches_aliases_and_upgrades_and_knows_the_dnf5_cache() {
+        for run in [
+            "dnf in -y nginx",
+            "dnf -y upgrade",
+            "dnf up -y",
+            "dnf rei -y nginx",
+            "dnf up-min -y",
+        ] {
+            assert_eq!(
+                catches(&RULE, &format!("FROM fedora:40\nRUN {run}\n")),
+                [2],
+                "{run}"
+            );
+        }
+        passes(
+            &RULE,
+            "FROM fedora:41\nRUN --mount=type=cache,target=/var/cache/libdnf5 dnf install -y nginx-1.24.0\n",
+        );
+        passes(&RULE, "FROM fedora:41\nRUN dnf5 up -y && dnf5 clean all\n");
     }
 }
