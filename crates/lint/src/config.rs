@@ -8,6 +8,9 @@
 //!   error: [DL3001]
 //!   info: [DD006]
 //! trustedRegistries: [docker.io, registry.example.com:5000]
+//! label-schema:                     # labels every image needs, and their form
+//!   org.opencontainers.image.source: url   # text | url | spdx | rfc3339 | hash | semver | email
+//! strict-labels: true               # no labels outside label-schema
 //! ```
 
 use std::collections::BTreeMap;
@@ -16,7 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::finding::Level;
-use crate::rule::Settings;
+use crate::rule::{LabelType, Settings};
 
 /// The merged configuration for one run.
 #[derive(Debug, Clone, Default)]
@@ -75,12 +78,10 @@ struct File {
     #[allow(dead_code)]
     #[serde(default, rename = "no-color")]
     no_color: Option<bool>,
-    #[allow(dead_code)]
-    #[serde(default)]
-    strict_labels: Option<serde_yaml::Value>,
-    #[allow(dead_code)]
-    #[serde(default, rename = "label-schema")]
-    label_schema: Option<serde_yaml::Value>,
+    #[serde(default, rename = "strict-labels", alias = "strict_labels")]
+    strict_labels: Option<bool>,
+    #[serde(default, rename = "label-schema", alias = "label_schema")]
+    label_schema: BTreeMap<String, String>,
     #[allow(dead_code)]
     #[serde(default, rename = "disable-ignore-pragma")]
     disable_ignore_pragma: Option<bool>,
@@ -160,6 +161,21 @@ impl Config {
         if !file.trusted_registries.is_empty() {
             self.settings.trusted_registries = file.trusted_registries;
         }
+        if !file.label_schema.is_empty() {
+            self.settings.label_schema.clear();
+            for (name, kind) in &file.label_schema {
+                let kind = LabelType::parse(kind).ok_or_else(|| {
+                    invalid(format!(
+                        "label-schema: `{name}: {kind}` is not one of {}",
+                        label_types()
+                    ))
+                })?;
+                self.settings.require_label(name, kind);
+            }
+        }
+        if let Some(strict) = file.strict_labels {
+            self.settings.strict_labels = strict;
+        }
         if let Some(threshold) = file.failure_threshold {
             self.failure_threshold = Some(parse_threshold(&threshold).ok_or_else(|| {
                 invalid(format!(
@@ -170,6 +186,11 @@ impl Config {
         self.files.push(path.to_path_buf());
         Ok(())
     }
+}
+
+/// The label-schema types, for messages: `text, url, ...`.
+pub fn label_types() -> String {
+    LabelType::ALL.map(LabelType::as_str).join(", ")
 }
 
 /// `none` (and hadolint's `ignore`) means never fail.
@@ -223,6 +244,28 @@ mod tests {
         assert_eq!(config.overrides[0].1, Level::Error);
         assert_eq!(config.settings.trusted_registries, ["docker.io"]);
         assert_eq!(config.failure_threshold, Some(Some(Level::Warning)));
+    }
+
+    #[test]
+    fn reads_label_schema_and_strict_labels() {
+        let mut config = Config::default();
+        let text = "label-schema:\n  maintainer: text\n  org.opencontainers.image.url: URL\nstrict-labels: true\n";
+        config
+            .apply(Path::new(".hadolint.yaml"), text)
+            .expect("valid");
+        assert_eq!(
+            config.settings.label_schema,
+            [
+                ("maintainer".to_string(), LabelType::Text),
+                ("org.opencontainers.image.url".to_string(), LabelType::Url)
+            ]
+        );
+        assert!(config.settings.strict_labels);
+        let e = config
+            .apply(Path::new("x.yaml"), "label-schema:\n  maintainer: name\n")
+            .expect_err("bad type");
+        assert!(e.to_string().contains("`maintainer: name`"), "{e}");
+        assert!(e.to_string().contains("semver"), "{e}");
     }
 
     #[test]

@@ -23,5 +23,5 @@ pub use config::{Config, ConfigError};
 pub use driver::{config_findings, lint, meta_codes, Selection};
 pub use files::FileError;
 pub use finding::{Finding, Level};
-pub use rule::{Project, Rule, Settings};
+pub use rule::{LabelType, Project, Rule, Settings};
 pub use run::{lint_path, LintRun, LintedFile};

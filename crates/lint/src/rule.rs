@@ -148,6 +148,73 @@ pub struct ShellInfo {
 pub struct Settings {
     /// Registries base images may come from (hadolint's `trustedRegistries`); empty = any.
     pub trusted_registries: Vec<String>,
+    /// Labels every image must carry and the form of each value (hadolint's `label-schema`),
+    /// in the order given; one entry per label name.
+    pub label_schema: Vec<(String, LabelType)>,
+    /// Labels outside `label_schema` are findings (hadolint's `strict-labels`).
+    pub strict_labels: bool,
+}
+
+impl Settings {
+    /// Requires label `name` with values of form `kind`, replacing an earlier requirement for
+    /// the same name.
+    pub fn require_label(&mut self, name: &str, kind: LabelType) {
+        match self.label_schema.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 = kind,
+            None => self.label_schema.push((name.to_string(), kind)),
+        }
+    }
+}
+
+/// The form a required label's value must take (the types of hadolint's `label-schema`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelType {
+    /// Any text, as long as it is not empty.
+    Text,
+    /// An absolute URI (RFC 3986).
+    Url,
+    /// One SPDX license identifier.
+    Spdx,
+    /// An RFC 3339 date and time.
+    Rfc3339,
+    /// A git commit hash: 40 or 7 lowercase hex digits.
+    Hash,
+    /// A semantic version (2.0.0).
+    Semver,
+    /// An email address (RFC 5322's addr-spec).
+    Email,
+}
+
+impl LabelType {
+    pub const ALL: [LabelType; 7] = [
+        LabelType::Text,
+        LabelType::Url,
+        LabelType::Spdx,
+        LabelType::Rfc3339,
+        LabelType::Hash,
+        LabelType::Semver,
+        LabelType::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::Url => "url",
+            LabelType::Spdx => "spdx",
+            LabelType::Rfc3339 => "rfc3339",
+            LabelType::Hash => "hash",
+            LabelType::Semver => "semver",
+            LabelType::Email => "email",
+        }
+    }
+
+    /// The type called `name` (as hadolint spells them, any case).
+    pub fn parse(name: &str) -> Option<LabelType> {
+        let name = name.trim();
+        LabelType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Facts about the project around the Dockerfile.

@@ -30,6 +30,19 @@ fn every_rule_has_a_fixture_it_catches_and_a_snapshot() {
             config.settings.trusted_registries =
                 list.split(',').map(|r| r.trim().to_string()).collect();
         }
+        // `# fixture: label-schema: name=type, ...` and `# fixture: strict-labels` lint with
+        // that label schema and strict labels.
+        if let Some(list) = source
+            .lines()
+            .find_map(|l| l.strip_prefix("# fixture: label-schema:"))
+        {
+            for entry in list.split(',').filter(|e| !e.trim().is_empty()) {
+                let (name, kind) = entry.trim().split_once('=').expect("name=type");
+                let kind = drydock_lint::LabelType::parse(kind).expect("a label type");
+                config.settings.require_label(name.trim(), kind);
+            }
+        }
+        config.settings.strict_labels = source.lines().any(|l| l == "# fixture: strict-labels");
         let findings = lint(
             &format!("{}.Dockerfile", rule.name),
             &source,

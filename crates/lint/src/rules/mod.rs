@@ -12,6 +12,7 @@ mod lookup;
 pub mod base;
 pub mod cache;
 pub mod context;
+pub mod labels;
 pub mod pinning;
 pub mod security;
 pub mod shell;
@@ -50,12 +51,17 @@ pub const CATEGORIES: &[(&str, &str, &[Rule])] = &[
     ("pinning", "Reproducible package versions", pinning::RULES),
     ("windows", "Windows images", windows::RULES),
     ("context", "The build context", context::RULES),
+    (
+        "labels",
+        "Label keys and the label schema a team requires",
+        labels::RULES,
+    ),
 ];
 
 /// Rules that run only when asked for, like hadolint's `ignore`-level rules: named by
 /// `drydock lint --rule`, or given a level under `override` in the config. Each one's doc says
 /// so under "## Off by default".
-pub const OFF_BY_DEFAULT: &[&str] = &["DD530"];
+pub const OFF_BY_DEFAULT: &[&str] = &["DD530", "DD550"];
 
 /// Every rule, in category order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {

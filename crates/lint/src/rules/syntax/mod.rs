@@ -16,6 +16,7 @@ pub mod inline_ignore_pragma;
 pub mod instruction_before_from;
 pub mod legacy_key_value_format;
 pub mod maintainer_instruction;
+pub mod missing_healthcheck;
 pub mod multiple_cmd;
 pub mod multiple_entrypoint;
 pub mod multiple_healthcheck;
@@ -39,6 +40,7 @@ pub const RULES: &[Rule] = &[
     multiple_cmd::RULE,
     multiple_entrypoint::RULE,
     multiple_healthcheck::RULE,
+    missing_healthcheck::RULE,
     legacy_key_value_format::RULE,
     undefined_variable::RULE,
     undefined_arg_in_from::RULE,
