@@ -103,30 +103,50 @@ fn draw<'a>(
     }
     // The time axis: start, middle, end.
     let day_only = t1.saturating_sub(t0) >= 2 * 86_400;
-    let centre = font.clone().pos(Pos::new(HPos::Center, VPos::Top));
-    for t in [t0, t0 / 2 + t1 / 2, t1] {
+    // The ends are anchored inwards so neither date runs past the plot's edge.
+    for (t, h) in [
+        (t0, HPos::Left),
+        (t0 / 2 + t1 / 2, HPos::Center),
+        (t1, HPos::Right),
+    ] {
         root.draw(&Text::new(
             when(t, day_only),
             (x(t), bottom + 6),
-            centre.clone(),
+            font.clone().pos(Pos::new(h, VPos::Top)),
         ))?;
     }
-    // Cleanups first, so the lines are drawn over them.
-    let mark_text = font
-        .clone()
-        .color(&MARK)
-        .pos(Pos::new(HPos::Center, VPos::Bottom));
-    for mark in &history.cleanups {
-        let xx = x(mark.at);
+    // Cleanups first, so the lines are drawn over them. Marks closer than a label's width share
+    // one label with their bytes added up (and how many runs), so labels never overlap.
+    let mut xs: Vec<(i32, u64)> = history
+        .cleanups
+        .iter()
+        .map(|c| (x(c.at), c.freed))
+        .collect();
+    xs.sort_unstable();
+    for &(xx, _) in &xs {
         root.draw(&PathElement::new(
             vec![(xx, TOP), (xx, bottom)],
             MARK.stroke_width(1),
         ))?;
-        let freed = i64::try_from(mark.freed).unwrap_or(i64::MAX);
+    }
+    for (xx, freed, runs) in mark_labels(&xs, MARK_LABEL_WIDTH) {
+        let freed = i64::try_from(freed).unwrap_or(i64::MAX);
+        let text = match runs {
+            1 => format!("−{}", human_bytes(freed)),
+            n => format!("−{} ({n} cleanups)", human_bytes(freed)),
+        };
+        // Near an edge the label is anchored inwards.
+        let h = if xx + MARK_LABEL_WIDTH / 2 > right {
+            HPos::Right
+        } else if xx - MARK_LABEL_WIDTH / 2 < LEFT {
+            HPos::Left
+        } else {
+            HPos::Center
+        };
         root.draw(&Text::new(
-            label(&format!("−{}", human_bytes(freed)), 16),
+            label(&text, 28),
             (xx, TOP - 4),
-            mark_text.clone(),
+            font.clone().color(&MARK).pos(Pos::new(h, VPos::Bottom)),
         ))?;
     }
     for (i, (_, colour)) in KINDS.iter().enumerate() {
@@ -169,6 +189,29 @@ fn draw<'a>(
     };
     root.draw(&Text::new(label(&note, 110), (LEFT, legend_y + 26), left))?;
     Ok(())
+}
+
+/// Room one cleanup label takes, in pixels (13 px sans-serif, about 16 characters).
+const MARK_LABEL_WIDTH: i32 = 130;
+
+/// One label per cluster of marks (sorted by x): a mark within `room` pixels of the cluster's
+/// first joins it. Each label sits at its cluster's last mark, with the bytes and runs summed.
+fn mark_labels(marks: &[(i32, u64)], room: i32) -> Vec<(i32, u64, usize)> {
+    let mut labels: Vec<(i32, i32, u64, usize)> = Vec::new();
+    for &(x, freed) in marks {
+        match labels.last_mut() {
+            Some((first, last, sum, runs)) if x - *first < room => {
+                *last = x;
+                *sum = sum.saturating_add(freed);
+                *runs += 1;
+            }
+            _ => labels.push((x, x, freed, 1)),
+        }
+    }
+    labels
+        .into_iter()
+        .map(|(_, last, sum, runs)| (last, sum, runs))
+        .collect()
 }
 
 /// The span drawn: the one asked for, widened to the samples and marks if they fall outside.

@@ -123,3 +123,35 @@ fn any_span_draws_without_overflow() {
     let svg = disk_use_over_time(&history, 0);
     assert!(svg.starts_with("<svg"));
 }
+
+#[test]
+fn close_cleanups_share_one_label_with_their_bytes_summed() {
+    let mut history = week();
+    let at = history.cleanups[0].at;
+    history.cleanups = (0..5)
+        .map(|i| CleanupMark {
+            at: at + i * 60,
+            freed: 1_000_000,
+            removed: 1,
+        })
+        .collect();
+    let svg = disk_use_over_time(&history, 720);
+    assert!(svg.contains("−5 MB (5 cleanups)"), "{svg}");
+    assert_eq!(svg.matches("cleanups)").count(), 1, "{svg}");
+    // Far apart, each keeps its own label.
+    assert_eq!(
+        mark_labels(&[(100, 1), (400, 2), (410, 3)], 130),
+        vec![(100, 1, 1), (410, 5, 2)]
+    );
+}
+
+#[test]
+fn the_last_date_is_anchored_inside_the_chart() {
+    let svg = disk_use_over_time(&week(), 720);
+    let last = when(T0 + 7 * 86_400, true);
+    let tag = svg
+        .split("<text")
+        .find(|t| t.contains(&last))
+        .unwrap_or_default();
+    assert!(tag.contains("text-anchor=\"end\""), "{tag}");
+}
