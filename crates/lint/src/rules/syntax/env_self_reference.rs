@@ -7,7 +7,9 @@
 //! example `$APP_HOME` is still unset (or holds its previous value) when `APP_BIN` is
 //! computed, so `APP_BIN` becomes `/bin`, not `/app/bin`. Nothing fails at build time; the
 //! wrong path shows up when the container runs. A pair that refers to its own old value
-//! (`ENV PATH=/app/bin:$PATH`) is fine and not reported.
+//! (`ENV PATH=/app/bin:$PATH`) is fine and not reported; the same variable set twice in one
+//! ENV is: in `ENV PATH=/a:$PATH PATH=/b:$PATH` the second `$PATH` is the old one, so `/a` is
+//! lost, and without a reference the first value never takes effect.
 //!
 //! ## Example
 //! ```dockerfile
@@ -21,6 +23,12 @@
 //! ENV APP_HOME=/app
 //! ENV APP_BIN=$APP_HOME/bin
 //! ```
+//!
+//! ## Differences from hadolint
+//! - `ENV B=$A A=1` is not reported (B gets A's earlier value, as it would on its own line);
+//!   hadolint reports any reference to a variable the same ENV sets.
+//! - A variable set twice in one ENV is reported even with no reference (`ENV A=1 A=2`), and
+//!   when a variable of that name was set before (hadolint then stays quiet).
 
 use std::collections::HashMap;
 
@@ -53,9 +61,28 @@ fn check(cx: &Context, out: &mut Report) {
             let Ok(expansion) = Lexer::new(cx.file.escape).process(&kv.value.value, env) else {
                 continue;
             };
+            let key = kv.key.value.as_str();
+            let earlier = first
+                .get(key)
+                .filter(|&&i| i < at)
+                .and_then(|&i| pairs.get(i));
+            if let Some(earlier) = earlier {
+                let own = expansion
+                    .used
+                    .iter()
+                    .chain(&expansion.unset)
+                    .any(|n| n == key);
+                let message = if own {
+                    format!("`{key}` is set twice in this ENV and `${key}` here is still the value from before it, so `{key}={}` is lost: set them in two ENVs", earlier.value.value)
+                } else {
+                    format!("`{key}` is set twice in this ENV, so `{key}={}` never takes effect: remove one", earlier.value.value)
+                };
+                out.add(kv.key.span.to(kv.value.span), message);
+                continue;
+            }
             let referenced = expansion.used.iter().chain(&expansion.unset);
             for name in referenced {
-                if name == &kv.key.value {
+                if name == key {
                     continue;
                 }
                 let setter = first
@@ -102,6 +129,16 @@ mod tests {
         catches(&RULE, "FROM a\nENV A=1 \\\n    B=${A}\n");
         let found = hits(&RULE, "FROM a\nENV A=old\nENV A=new B=$A\n");
         assert!(found[0].message.contains("still `old`"));
+    }
+
+    // The same variable twice in one ENV was not reported.
+    #[test]
+    fn catches_a_variable_set_twice() {
+        let found = hits(&RULE, "FROM a\nENV PATH=/a:${PATH} PATH=/b:${PATH}\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].message.contains("is lost"), "{}", found[0].message);
+        assert_eq!(found[0].column, 21);
+        assert_eq!(catches(&RULE, "FROM a\nENV A=1 \\\n  A=2\n"), [3]);
     }
 
     #[test]
