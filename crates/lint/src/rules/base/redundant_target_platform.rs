@@ -90,11 +90,17 @@ mod tests {
             [1]
         );
         assert_eq!(
-            fixes(&RULE, "FROM --platform=${TARGETPLATFORM}  debian:12 AS run\nRUN x\n"),
+            fixes(
+                &RULE,
+                "FROM --platform=${TARGETPLATFORM}  debian:12 AS run\nRUN x\n"
+            ),
             "FROM debian:12 AS run\nRUN x\n"
         );
         assert_eq!(
-            fixes(&RULE, "FROM --platform=\"$TARGETPLATFORM\" \\\n  debian:12\n"),
+            fixes(
+                &RULE,
+                "FROM --platform=\"$TARGETPLATFORM\" \\\n  debian:12\n"
+            ),
             "FROM \\\n  debian:12\n"
         );
     }

@@ -89,9 +89,8 @@ fn check(cx: &Context, out: &mut Report) {
 fn remote(target: &str, sub: &str) -> bool {
     let path = target.split('@').next().unwrap_or(target);
     let first = path.split('/').next().unwrap_or(path);
-    !path.starts_with(['.', '/'])
-        && !(sub == "run" && path.ends_with(".go"))
-        && first.contains('.')
+    let local = path.starts_with(['.', '/']) || (sub == "run" && path.ends_with(".go"));
+    !local && first.contains('.')
 }
 
 #[cfg(test)]

@@ -52,9 +52,7 @@ fn check(cx: &Context, out: &mut Report) {
         };
         let value = arg.value.trim();
         let user = value.split(':').next().unwrap_or(value);
-        if user.is_empty()
-            || user.contains(['$', '`'])
-            || user.chars().all(|c| c.is_ascii_digit())
+        if user.is_empty() || user.contains(['$', '`']) || user.chars().all(|c| c.is_ascii_digit())
         {
             continue;
         }
@@ -82,6 +80,9 @@ mod tests {
     #[test]
     fn does_not_catch_ids_or_variables() {
         passes(&RULE, "FROM a:1\nUSER 1000\nUSER 1000:app\nUSER 0:0\n");
-        passes(&RULE, "FROM a:1\nARG UID=1000\nUSER $UID\nUSER ${UID}:${GID}\n");
+        passes(
+            &RULE,
+            "FROM a:1\nARG UID=1000\nUSER $UID\nUSER ${UID}:${GID}\n",
+        );
     }
 }

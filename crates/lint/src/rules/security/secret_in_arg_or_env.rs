@@ -32,6 +32,13 @@
 //! Build with `docker build --secret id=npm_token,env=NPM_TOKEN .`, and give runtime secrets
 //! to the container when it starts (`docker run -e`, a secrets manager, a mounted file), not
 //! to the image.
+//!
+//! ## Differences from hadolint
+//! hadolint's DL3064 reports any name containing `password`, `secret`, `token`, `private`,
+//! `username`, `api_key` or `client_key`, and a fixed list of CI variables. Drydock does not
+//! report what only points at a secret (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`) or is no
+//! secret (`DB_USERNAME`, `DOCKER_EMAIL`, `FACEBOOK_APP_ID`, `TRAVIS_OS_NAME`,
+//! `PRIVATE_REGISTRY`), and it also reads values, which hadolint does not.
 
 use std::collections::BTreeMap;
 

@@ -56,7 +56,16 @@ const OTHER: &[&str] = &[
 ];
 
 const UNPACKERS: &[&str] = &[
-    "unzip", "gunzip", "bunzip2", "unlzma", "unxz", "uncompress", "zcat", "gzcat", "7z", "unzstd",
+    "unzip",
+    "gunzip",
+    "bunzip2",
+    "unlzma",
+    "unxz",
+    "uncompress",
+    "zcat",
+    "gzcat",
+    "7z",
+    "unzstd",
 ];
 
 fn check(cx: &Context, out: &mut Report) {

@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn does_not_catch_paths_the_context_or_scratch() {
-        passes(&RULE, "FROM a:1 AS b\nFROM c:1\nCOPY --from=b /out /\nCOPY --from=b / /opt/b/\nCOPY / /\n");
+        passes(
+            &RULE,
+            "FROM a:1 AS b\nFROM c:1\nCOPY --from=b /out /\nCOPY --from=b / /opt/b/\nCOPY / /\n",
+        );
         passes(&RULE, "FROM a:1 AS b\nFROM scratch\nCOPY --from=b / /\n");
     }
 }

@@ -64,7 +64,10 @@ fn short_uid(args: &[String]) -> Option<&str> {
         let Some(rest) = arg.strip_prefix('-').filter(|r| !r.starts_with('-')) else {
             continue;
         };
-        let letters = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+        let letters = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .len();
         let (flags, value) = rest.split_at(letters);
         if flags.ends_with('u') {
             return if value.is_empty() {

@@ -18,6 +18,10 @@
 //! FROM alpine:3.20 AS workspace
 //! RUN mkdir /out
 //! ```
+//!
+//! ## Differences from hadolint
+//! hadolint's DL3063 compares names as written; BuildKit lowercases stage names, so Drydock also
+//! reports `AS Scratch`.
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
