@@ -13,13 +13,15 @@
 mod big_image;
 use big_image::time_save;
 mod common;
+#[path = "common/run.rs"]
+mod run;
 
-use common::{ms, paired};
+use common::paired;
 use drydock_testkit::fixtures::Builder;
 use drydock_testkit::Dockerd;
+use run::{shown, Drydock};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RUNS: usize = 5;
 const A: &str = big_image::TAG;
@@ -45,13 +47,13 @@ fn main() {
     eprintln!("built in {:.0}s", built.elapsed().as_secs_f64());
 
     let data = tempfile::tempdir().expect("temp dir");
-    let diff = diff_json(&bin, &engine, data.path());
+    let diff = drydock_diff(&bin, &engine, data.path()).json();
     let count = |key: &str| diff[key].as_array().map_or(0, Vec::len);
 
     let (save, drydock, ratio) = paired(
         RUNS,
         || time_save(&engine, A) + time_save(&engine, B),
-        || time_diff(&bin, &engine, data.path()),
+        || drydock_diff(&bin, &engine, data.path()).time(),
     );
 
     println!(
@@ -76,7 +78,7 @@ fn main() {
         "{:<44} {:>9.2}x   (target: at most 1.20x)",
         "ratio (median of per-pair ratios)", ratio
     );
-    match peak_rss_kib(&bin, &engine, data.path()) {
+    match drydock_diff(&bin, &engine, data.path()).peak_rss_kib() {
         Some(kib) => println!(
             "{:<44} {:>7.1} MB",
             "drydock peak memory (max RSS)",
@@ -86,64 +88,7 @@ fn main() {
     }
 }
 
-/// The peak resident memory of one `drydock diff` run, from GNU time.
-fn peak_rss_kib(bin: &Path, engine: &Dockerd, data: &Path) -> Option<u64> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        return None;
-    }
-    let out = Command::new(time)
-        .args(["-f", "%M"])
-        .arg(bin)
-        .arg("-H")
-        .arg(engine.host())
-        .args(["diff", A, B, "--format", "json"])
-        .env("DRYDOCK_DATA_DIR", data)
-        .env_remove("DOCKER_HOST")
-        .stdout(Stdio::null())
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .last()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-fn drydock(bin: &Path, engine: &Dockerd, data: &Path) -> Command {
-    let mut cmd = Command::new(bin);
-    cmd.arg("-H")
-        .arg(engine.host())
-        .args(["diff", A, B, "--format", "json"])
-        .env("DRYDOCK_DATA_DIR", data)
-        .env_remove("DOCKER_HOST")
-        .env_remove("DOCKER_CONTEXT");
-    cmd
-}
-
-fn time_diff(bin: &Path, engine: &Dockerd, data: &Path) -> Duration {
-    let t = Instant::now();
-    let status = drydock(bin, engine, data)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run drydock");
-    let elapsed = t.elapsed();
-    assert!(status.success(), "drydock diff {A} {B}");
-    elapsed
-}
-
-fn diff_json(bin: &Path, engine: &Dockerd, data: &Path) -> serde_json::Value {
-    let out = drydock(bin, engine, data).output().expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-/// A duration as the tables print it.
-fn shown(d: Duration) -> String {
-    format!("{:.1}ms", ms(d))
+/// `drydock diff A B --format json` with its data in `data`.
+fn drydock_diff(bin: &Path, engine: &Dockerd, data: &Path) -> Drydock {
+    Drydock::new(bin, engine, Some(data), &["diff", A, B, "--format", "json"])
 }

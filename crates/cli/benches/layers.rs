@@ -14,14 +14,16 @@
 mod big_image;
 use big_image::time_save;
 mod common;
+#[path = "common/run.rs"]
+mod run;
 
-use common::{ms, paired};
+use common::paired;
 use drydock_layers::{analyse, Options};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
+use run::{shown, Drydock};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const RUNS: usize = 9;
 const BIG: &str = big_image::TAG;
@@ -35,7 +37,7 @@ fn main() {
     let built = Instant::now();
     engine.build(BIG, &big_image::dockerfile(), Builder::Classic);
     eprintln!("built in {:.0}s", built.elapsed().as_secs_f64());
-    let report = layers_json(&bin, &engine, BIG);
+    let report = drydock_layers(&bin, &engine, BIG).json();
     let files: u64 = report["layers"]
         .as_array()
         .expect("layers")
@@ -46,9 +48,9 @@ fn main() {
     let (save, layers, ratio) = paired(
         RUNS,
         || time_save(&engine, BIG),
-        || time_layers(&bin, &engine, BIG),
+        || drydock_layers(&bin, &engine, BIG).time(),
     );
-    let rss = peak_rss_kib(&bin, &engine, BIG);
+    let rss = drydock_layers(&bin, &engine, BIG).peak_rss_kib();
 
     println!(
         "\nlayers benchmark: {BIG}, {} MB stored in {} files, {} MB hidden; median of {RUNS} runs",
@@ -92,7 +94,7 @@ fn main() {
         let (save, layers, _) = paired(
             RUNS,
             || time_save(&engine, &tag),
-            || time_layers(&bin, &engine, &tag),
+            || drydock_layers(&bin, &engine, &tag).time(),
         );
         let archive = saved(&engine, &tag);
         // The fastest run: in-process work on memory, so anything slower was interference.
@@ -131,34 +133,9 @@ fn deleting_dockerfile(n: usize) -> String {
     )
 }
 
-fn drydock(bin: &Path, engine: &Dockerd, image: &str) -> Command {
-    let mut cmd = Command::new(bin);
-    cmd.arg("-H")
-        .arg(engine.host())
-        .args(["layers", image, "--format", "json"])
-        .env_remove("DOCKER_HOST");
-    cmd
-}
-
-fn time_layers(bin: &Path, engine: &Dockerd, image: &str) -> Duration {
-    let t = Instant::now();
-    let status = drydock(bin, engine, image)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run drydock");
-    let elapsed = t.elapsed();
-    assert!(status.success(), "drydock layers {image}");
-    elapsed
-}
-
-fn layers_json(bin: &Path, engine: &Dockerd, image: &str) -> serde_json::Value {
-    let out = drydock(bin, engine, image).output().expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+/// `drydock layers IMAGE --format json`.
+fn drydock_layers(bin: &Path, engine: &Dockerd, image: &str) -> Drydock {
+    Drydock::new(bin, engine, None, &["layers", image, "--format", "json"])
 }
 
 fn saved(engine: &Dockerd, image: &str) -> Vec<u8> {
@@ -168,33 +145,4 @@ fn saved(engine: &Dockerd, image: &str) -> Vec<u8> {
         .expect("docker save");
     assert!(out.status.success());
     out.stdout
-}
-
-/// The peak resident memory of one `drydock layers` run, from GNU time.
-fn peak_rss_kib(bin: &Path, engine: &Dockerd, image: &str) -> Option<u64> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        return None;
-    }
-    let out = Command::new(time)
-        .args(["-f", "%M"])
-        .arg(bin)
-        .arg("-H")
-        .arg(engine.host())
-        .args(["layers", image, "--format", "json"])
-        .env_remove("DOCKER_HOST")
-        .stdout(Stdio::null())
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .last()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// A duration as the tables print it.
-fn shown(d: Duration) -> String {
-    format!("{:.1}ms", ms(d))
 }

@@ -13,12 +13,14 @@
 mod big_image;
 use big_image::time_save;
 mod common;
+#[path = "common/run.rs"]
+mod run;
 
-use common::{ms, paired};
+use common::paired;
 use drydock_testkit::fixtures::Builder;
 use drydock_testkit::Dockerd;
+use run::{shown, Drydock};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
@@ -35,7 +37,7 @@ fn main() {
     eprintln!("built in {:.0}s", built.elapsed().as_secs_f64());
 
     let data = tempfile::tempdir().expect("temp dir");
-    let report = tips_json(&bin, &engine, data.path(), BIG);
+    let report = drydock_tips(&bin, &engine, data.path(), BIG).json();
     let tips = report["tips"].as_array().map_or(0, Vec::len);
 
     let (save, fresh, ratio) = paired(
@@ -43,17 +45,17 @@ fn main() {
         || time_save(&engine, BIG),
         || {
             let data = tempfile::tempdir().expect("temp dir");
-            time_tips(&bin, &engine, data.path(), BIG)
+            drydock_tips(&bin, &engine, data.path(), BIG).time()
         },
     );
     // The data directory of the first run keeps the facts: a second look reads no export.
     let mut kept: Vec<Duration> = (0..RUNS)
-        .map(|_| time_tips(&bin, &engine, data.path(), BIG))
+        .map(|_| drydock_tips(&bin, &engine, data.path(), BIG).time())
         .collect();
     kept.sort();
     let rss = {
         let data = tempfile::tempdir().expect("temp dir");
-        peak_rss_kib(&bin, &engine, data.path(), BIG)
+        drydock_tips(&bin, &engine, data.path(), BIG).peak_rss_kib()
     };
 
     println!(
@@ -91,66 +93,11 @@ fn main() {
 }
 
 /// `drydock tips IMAGE --format json` with its data in `data`.
-fn drydock(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> Command {
-    let mut cmd = Command::new(bin);
-    cmd.arg("-H")
-        .arg(engine.host())
-        .args(["tips", image, "--format", "json"])
-        .env("DRYDOCK_DATA_DIR", data)
-        .env_remove("DOCKER_HOST")
-        .env_remove("DOCKER_CONTEXT");
-    cmd
-}
-
-fn time_tips(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> Duration {
-    let t = Instant::now();
-    let status = drydock(bin, engine, data, image)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run drydock");
-    let elapsed = t.elapsed();
-    assert!(status.success(), "drydock tips {image}");
-    elapsed
-}
-
-fn tips_json(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> serde_json::Value {
-    let out = drydock(bin, engine, data, image)
-        .output()
-        .expect("run drydock");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
-
-/// The peak resident memory of one uncached `drydock tips` run, from GNU time.
-fn peak_rss_kib(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> Option<u64> {
-    let time = Path::new("/usr/bin/time");
-    if !time.exists() {
-        return None;
-    }
-    let out = Command::new(time)
-        .args(["-f", "%M"])
-        .arg(bin)
-        .arg("-H")
-        .arg(engine.host())
-        .args(["tips", image, "--format", "json"])
-        .env("DRYDOCK_DATA_DIR", data)
-        .env_remove("DOCKER_HOST")
-        .stdout(Stdio::null())
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .last()?
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// A duration as the tables print it.
-fn shown(d: Duration) -> String {
-    format!("{:.1}ms", ms(d))
+fn drydock_tips(bin: &Path, engine: &Dockerd, data: &Path, image: &str) -> Drydock {
+    Drydock::new(
+        bin,
+        engine,
+        Some(data),
+        &["tips", image, "--format", "json"],
+    )
 }
