@@ -43,6 +43,12 @@ fn check(cx: &Context, out: &mut Report) {
             if cmd.has_any_flag(&["-v", "--version"]) {
                 continue;
             }
+            // Words after `--` are build options for the gem's native extension
+            // (`-- --use-system-libraries true`), not gems.
+            let mut cmd = cmd.clone();
+            if let Some(at) = cmd.words.iter().position(|w| w == "--") {
+                cmd.words.truncate(at);
+            }
             let args = GEM.operands(&cmd);
             let Some((&("install" | "i"), gems)) = args.split_first() else {
                 continue;
@@ -93,6 +99,26 @@ mod tests {
         passes(
             &RULE,
             "FROM ruby:3.3\nRUN gem install mysql2:0.5.6 -- --with-mysql-dir=/usr\n",
+        );
+    }
+
+    // `-- --use-system-libraries true` was read as two gems.
+    #[test]
+    fn build_options_after_a_double_dash_are_not_gems() {
+        passes(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install nokogiri:1.16.7 -- --use-system-libraries true\n",
+        );
+        passes(
+            &RULE,
+            "FROM ruby:3.3\nRUN gem install --without test --config-file /gemrc rails:7.1.0\n",
+        );
+        assert_eq!(
+            catches(
+                &RULE,
+                "FROM ruby:3.3\nRUN gem install nokogiri -- --use-system-libraries\n"
+            ),
+            [2]
         );
     }
 }

@@ -151,4 +151,17 @@ mod tests {
             "FROM node:22\nRUN npm install --only production express@4.19.2\n",
         );
     }
+
+    // `--save-prefix '~'` read `~` as a package.
+    #[test]
+    fn option_values_are_not_packages() {
+        passes(
+            &RULE,
+            "FROM node:22\nRUN npm install --save-prefix '~' --before 2024-06-01 express@4.19.2\n",
+        );
+        passes(
+            &RULE,
+            "FROM node:22\nRUN yarn add --cwd /app express@4.19.2\n",
+        );
+    }
 }

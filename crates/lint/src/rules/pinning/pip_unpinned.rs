@@ -1,8 +1,10 @@
 //! ## What it does
 //! Flags `pip install` (also `pip3`, `python -m pip`) of packages without a version specifier
-//! (`flask` rather than `flask==3.0.3`). Requirements and constraints files, local paths and
-//! archives, URLs, VCS sources and packages named by a variable are not reported, nor is a
-//! `--upgrade` of pip's own tooling (`pip`, `setuptools`, `wheel`).
+//! (`flask` rather than `flask==3.0.3`), and `pipx install` of tools without one. A VCS
+//! source without a revision (`git+https://github.com/org/lib` rather than `...lib@v1.2.0`)
+//! is unpinned too. Requirements and constraints files, local paths and archives, URLs and
+//! packages named by a variable are not reported, nor is a `--upgrade` of pip's own tooling
+//! (`pip`, `setuptools`, `wheel`).
 //!
 //! ## Why it matters
 //! An unpinned package resolves to the newest release on PyPI when the layer is built, along
@@ -26,7 +28,7 @@
 //! Or pin on the command line: `pip install flask==3.0.3 gunicorn==22.0.0`.
 
 use crate::finding::Level;
-use crate::packages::{self, Manager};
+use crate::packages::{self, Manager, PIPX};
 use crate::rule::{Context, Report, Rule};
 
 use super::{report, unknowable};
@@ -60,15 +62,24 @@ fn check(cx: &Context, out: &mut Report) {
                 .map(String::as_str)
                 .filter(|p| !(pinned(p) || (upgrade && is_tooling(p))))
                 .collect();
-            report(cx, out, ins, "pip install", &unpinned, |p| {
-                format!("{p}==<version>")
-            });
+            report(cx, out, ins, "pip install", &unpinned, pin);
+        }
+        for pipx in script.running("pipx") {
+            let args = PIPX.operands(&pipx);
+            let Some((&"install", specs)) = args.split_first() else {
+                continue;
+            };
+            let unpinned: Vec<&str> = specs.iter().copied().filter(|p| !pinned(p)).collect();
+            report(cx, out, ins, "pipx install", &unpinned, pin);
         }
     }
 }
 
 fn pinned(package: &str) -> bool {
     let lower = package.to_ascii_lowercase();
+    if let Some(at) = VCS.iter().find_map(|v| lower.find(v)) {
+        return unknowable(package) || vcs_ref(package.get(at..).unwrap_or(""));
+    }
     unknowable(package)
         || SPECIFIERS.iter().any(|s| package.contains(s))
         || package.starts_with('.')
@@ -76,6 +87,34 @@ fn pinned(package: &str) -> bool {
         || [".whl", ".tar.gz", ".zip", ".tgz"]
             .iter()
             .any(|ext| lower.ends_with(ext))
+}
+
+/// How to pin `package`: a version, or for a VCS source a revision.
+fn pin(package: &str) -> String {
+    let lower = package.to_ascii_lowercase();
+    if VCS.iter().any(|v| lower.contains(v)) {
+        let url = package.split('#').next().unwrap_or(package);
+        format!("{url}@<tag or commit>")
+    } else {
+        format!("{package}==<version>")
+    }
+}
+
+/// The VCS schemes pip installs from (`git+https://...`).
+const VCS: &[&str] = &["git+", "hg+", "svn+", "bzr+"];
+
+/// Whether a VCS URL names a revision: `@<ref>` after the repository path
+/// (`git+https://host/org/lib@v1.2.0`), not the user of `git+ssh://git@host/...`.
+fn vcs_ref(url: &str) -> bool {
+    let url = url.split(['#', '?']).next().unwrap_or(url);
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
+        // `git+git@github.com:org/lib.git@v1`: scp-like, the host ends at the colon.
+        None => url.split_once(':').map_or("", |(_, path)| path),
+    };
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('@'))
 }
 
 /// pip's own tooling, routinely brought up to date before the real installs.
@@ -173,5 +212,55 @@ mod tests {
             &RULE,
             "FROM python:3.12\nRUN python3 -I -m pip install flask\n",
         );
+    }
+
+    // Values of options such as `--root-user-action ignore` were read as packages.
+    #[test]
+    fn option_values_are_not_packages() {
+        for options in [
+            "--root-user-action ignore",
+            "-i https://pypi.example/simple",
+            "--index-url https://pypi.example/simple",
+            "--target /opt/lib --python-version 3.12",
+            "--use-feature truststore --keyring-provider subprocess",
+        ] {
+            passes(
+                &RULE,
+                &format!(
+                    "FROM python:3.12\nRUN pip install --no-cache-dir {options} poetry==1.8.5\n"
+                ),
+            );
+        }
+    }
+
+    #[test]
+    fn catches_pipx_and_vcs_sources_without_a_revision() {
+        assert_eq!(
+            catches(&RULE, "FROM python:3.12\nRUN pipx install black\n"),
+            [2]
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pipx install --python python3.12 black ruff==0.6.9\n",
+        );
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pip install git+https://github.com/psf/black\n",
+        );
+        catches(&RULE, "FROM python:3.12\nRUN pip install 'black @ git+https://github.com/psf/black#egg=black'\n");
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pip install git+ssh://git@github.com/psf/black.git\n",
+        );
+        passes(&RULE, "FROM python:3.12\nRUN pipx install black==24.8.0 && pipx install --suffix @2 'ruff>=0.6'\n");
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install git+https://github.com/psf/black@24.8.0#egg=black\n",
+        );
+        passes(
+            &RULE,
+            "FROM python:3.12\nRUN pip install git+ssh://git@github.com/psf/black.git@9a3c6f6\n",
+        );
+        passes(&RULE, "FROM python:3.12\nRUN pipx run black --check .\n");
     }
 }
