@@ -341,6 +341,8 @@ Config: .hadolint.yaml or .drydock.yaml, the nearest from the current directory 
   ignored: [DL3008, latest-base-image]
   override: {error: [DL3001], info: [DD003]}
   trustedRegistries: [docker.io, registry.example.com:5000]
+  label-schema: {maintainer: email}   # text | url | spdx | rfc3339 | hash | semver | email
+  strict-labels: true             # no labels outside label-schema
 Pragmas: `# hadolint ignore=DL3008` (next instruction), `# hadolint global ignore=DL3008`
 (whole file); `# drydock ignore=...` also takes Drydock codes and names.
 Exit codes: 0 clean, 1 a finding reached the threshold, 2 usage, file or config error.
@@ -377,6 +379,13 @@ pub struct LintArgs {
     /// Registry base images may come from (repeatable), on top of the config's trustedRegistries
     #[arg(long, value_name = "REGISTRY")]
     pub trusted_registry: Vec<String>,
+    /// Require label NAME on every image, its value of TYPE: text, url, spdx, rfc3339, hash,
+    /// semver or email (repeatable), on top of the config's label-schema
+    #[arg(long, value_name = "NAME:TYPE", value_parser = label_requirement)]
+    pub require_label: Vec<(String, drydock_lint::LabelType)>,
+    /// Report labels the label schema does not name (the config's strict-labels)
+    #[arg(long)]
+    pub strict_labels: bool,
     /// Apply the rules' mechanical fixes to each file in place (the original kept as
     /// FILE.drydock-bak) and print them as a unified diff; findings left decide the exit code
     #[arg(long, conflicts_with_all = ["diff", "format"])]
@@ -447,6 +456,20 @@ pub struct LayersArgs {
     /// With --ci: fail when the efficiency, (stored - hidden) / stored, is below F (0 to 1)
     #[arg(long, value_name = "F", requires = "ci", value_parser = fraction)]
     pub min_efficiency: Option<f64>,
+}
+
+/// `NAME:TYPE` of `--require-label` (the type after the last colon).
+fn label_requirement(text: &str) -> Result<(String, drydock_lint::LabelType), String> {
+    let types = drydock_lint::config::label_types();
+    let (name, kind) = text.rsplit_once(':').ok_or_else(|| {
+        format!("{text:?} is not NAME:TYPE (e.g. maintainer:email; types: {types})")
+    })?;
+    if name.trim().is_empty() {
+        return Err(format!("{text:?} names no label (e.g. maintainer:email)"));
+    }
+    let kind = drydock_lint::LabelType::parse(kind)
+        .ok_or_else(|| format!("{kind:?} is not a label type: {types}"))?;
+    Ok((name.trim().to_string(), kind))
 }
 
 fn fraction(text: &str) -> Result<f64, String> {

@@ -470,6 +470,69 @@ fn config_ignored_override_and_trusted_registries_apply() {
 }
 
 #[test]
+fn label_schema_and_strict_labels_come_from_config_and_flags() {
+    let dir = project(&[(
+        "Dockerfile",
+        "FROM alpine:3.20\nLABEL maintainer=\"Ops <ops@example.com>\" team=ops\nHEALTHCHECK NONE\n",
+    )]);
+    let config =
+        |text: &str| std::fs::write(dir.path().join(".hadolint.yaml"), text).expect("write");
+    let lint = |extra: &[&str]| {
+        run_in(
+            dir.path(),
+            &[&["--format", "json", "--no-fail"], extra].concat(),
+        )
+    };
+    let labels = |run: &Run| -> Vec<(String, u64)> {
+        let mut found: Vec<_> = hits(run)
+            .into_iter()
+            .filter(|(code, _)| code.starts_with("DD9") || code == "DD550")
+            .collect();
+        found.sort();
+        found
+    };
+
+    config("");
+    assert_eq!(labels(&lint(&[])), [], "no schema: only key checks");
+
+    config("label-schema:\n  maintainer: email\n  org.opencontainers.image.version: semver\nstrict-labels: true\n");
+    assert_eq!(
+        labels(&lint(&[])),
+        [
+            ("DD902".to_string(), 1),
+            ("DD903".to_string(), 2),
+            ("DD910".to_string(), 2)
+        ]
+    );
+
+    // The flags add to the config's schema and turn strict labels on.
+    config("");
+    let run = lint(&[
+        "--require-label",
+        "team:text",
+        "--require-label",
+        "maintainer:email",
+    ]);
+    assert_eq!(labels(&run), [("DD910".to_string(), 2)], "{}", run.stderr);
+    let run = lint(&["--require-label", "maintainer:text", "--strict-labels"]);
+    assert_eq!(labels(&run), [("DD903".to_string(), 2)]);
+
+    // missing-healthcheck is off until asked for.
+    std::fs::write(dir.path().join("Dockerfile"), "FROM alpine:3.20\n").expect("write");
+    assert_eq!(labels(&lint(&[])), []);
+    assert_eq!(
+        labels(&lint(&["--rule", "DL3057"])),
+        [("DD550".to_string(), 1)]
+    );
+
+    let bad = lint(&["--require-label", "maintainer:name"]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("semver"), "{}", bad.stderr);
+    config("label-schema: {maintainer: name}\n");
+    assert_eq!(lint(&[]).code, 2);
+}
+
+#[test]
 fn an_explicit_config_replaces_discovery() {
     let dir = project(&[
         ("Dockerfile", "FROM alpine:latest\n"),

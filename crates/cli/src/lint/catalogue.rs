@@ -29,7 +29,12 @@ fn explain(id: &str) -> Result<String, CliError> {
         Ok(rule) => {
             let _ = writeln!(out, "{} {}", rule.code, rule.name);
             let _ = writeln!(out, "category: {}", rules::category_of(rule));
-            let _ = writeln!(out, "level:    {}", rule.level);
+            let off = if rule.on_by_default() {
+                ""
+            } else {
+                " (off by default: turn it on with --rule or an override level)"
+            };
+            let _ = writeln!(out, "level:    {}{off}", rule.level);
             let _ = writeln!(out, "hadolint: {}", rule.hadolint.unwrap_or("-"));
             let _ = writeln!(out, "\n{}", rule.doc());
             return Ok(out);
@@ -63,7 +68,11 @@ fn list() -> String {
                 r.code.to_string(),
                 r.name.to_string(),
                 rules::category_of(r).to_string(),
-                r.level.to_string(),
+                if r.on_by_default() {
+                    r.level.to_string()
+                } else {
+                    format!("{} (off)", r.level)
+                },
                 r.hadolint.unwrap_or("-").to_string(),
                 r.summary(),
             ]

@@ -72,6 +72,12 @@ pub fn run(args: &LintArgs) -> Result<Outcome, CliError> {
         .settings
         .trusted_registries
         .extend(args.trusted_registry.iter().cloned());
+    for (name, kind) in &args.require_label {
+        run.config_mut().settings.require_label(name, *kind);
+    }
+    if args.strict_labels {
+        run.config_mut().settings.strict_labels = true;
+    }
     if !args.rules.is_empty() {
         run.select(Selection::Only(args.rules.clone()));
     }
