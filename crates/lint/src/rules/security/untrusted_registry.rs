@@ -1,9 +1,10 @@
 //! ## What it does
 //! When the configuration lists trusted registries (`trustedRegistries` in `.hadolint.yaml` or
-//! `.drydock.yaml`), flags a `FROM` whose image comes from any other registry. Images named
-//! without a registry (`python:3.12`) come from `docker.io`; a `*.` entry trusts every
-//! subdomain (`*.example.com`). Earlier stages, `scratch` and images named by a variable that
-//! cannot be resolved are not checked.
+//! `.drydock.yaml`), flags a `FROM`, `COPY --from=<image>` or `RUN --mount=...,from=<image>`
+//! whose image comes from any other registry. Images named without a registry (`python:3.12`)
+//! come from `docker.io`; `*` in an entry matches anything, so `*.example.com` trusts every
+//! subdomain and `*` alone every registry. Earlier stages, stage numbers, `scratch` and images
+//! named by a variable that cannot be resolved are not checked.
 //!
 //! ## Why it matters
 //! The base image is code that runs in every build and ships in every image. A team that
@@ -22,8 +23,12 @@
 //! FROM registry.example.com/mirror/python:3.12
 //! ```
 //! Or add the registry to `trustedRegistries` once it is approved.
+//!
+//! ## Differences from hadolint
+//! - Variables in the image are expanded (`FROM ${REGISTRY}/app`); hadolint reads them as
+//!   written.
 
-use drydock_dockerfile::Lexer;
+use drydock_dockerfile::{Kind, Lexer, Span};
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
@@ -44,29 +49,73 @@ fn check(cx: &Context, out: &mut Report) {
     }
     for stage in &cx.stages {
         let Some(base) = &stage.base else { continue };
-        let env = cx.scope(stage.from);
-        let image = match Lexer::new(cx.file.escape).process(&base.value, env) {
-            Ok(e) if e.unset.is_empty() && !e.value.is_empty() => e.value,
-            _ => continue,
-        };
-        let earlier_stage = cx.first_stage_named(&image, stage.index).is_some();
-        if image.eq_ignore_ascii_case("scratch") || earlier_stage {
+        if let Some(image) = image_of(cx, stage.from, stage.index, &base.value) {
+            check_image(cx, out, base.span, &image, "");
+        }
+    }
+    // `COPY --from=<image>` and `RUN --mount=...,from=<image>` pull images too.
+    for (index, ins) in cx.instructions().iter().enumerate() {
+        let Some(stage) = cx.stage_of(index) else {
             continue;
+        };
+        for flag in &ins.flags {
+            let Some(value) = flag.value.as_deref() else {
+                continue;
+            };
+            let from = match (&ins.kind, flag.name.as_str()) {
+                (Kind::Copy | Kind::Add, "from") => value,
+                (Kind::Run, "mount") => match mount_from(value) {
+                    Some(from) => from,
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if let Some(image) = image_of(cx, index, stage.index, from) {
+                let what = format!(" (`--{}` of {})", flag.name, ins.kind.name());
+                check_image(cx, out, flag.span, &image, &what);
+            }
         }
-        let registry = registry_of(&image);
-        if !trusted.iter().any(|t| trusts(t, &registry)) {
-            let list = trusted
-                .iter()
-                .map(|t| format!("`{t}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            out.add(
-                base.span,
-                format!(
-                    "`{image}` comes from `{registry}`, which is not a trusted registry ({list}): use an image from a trusted registry or add this one to `trustedRegistries`"
-                ),
-            );
-        }
+    }
+}
+
+/// The image `written` names as instruction `index` of stage `stage` sees it: variables
+/// expanded, or `None` for `scratch`, a stage, a stage number, and a variable without a value.
+fn image_of(cx: &Context, index: usize, stage: usize, written: &str) -> Option<String> {
+    let env = cx.scope(index);
+    let image = match Lexer::new(cx.file.escape).process(written, env) {
+        Ok(e) if e.unset.is_empty() && !e.value.is_empty() => e.value,
+        _ => return None,
+    };
+    let earlier_stage = cx.first_stage_named(&image, stage).is_some();
+    let stage_number = image.bytes().all(|b| b.is_ascii_digit());
+    let not_image = image.eq_ignore_ascii_case("scratch") || earlier_stage || stage_number;
+    (!not_image).then_some(image)
+}
+
+/// The `from=` field of a `--mount` value (`type=cache,from=img,target=/x`).
+fn mount_from(value: &str) -> Option<&str> {
+    value
+        .split(',')
+        .filter_map(|field| field.trim().split_once('='))
+        .find(|(key, _)| *key == "from")
+        .map(|(_, from)| from.trim_matches('"'))
+}
+
+fn check_image(cx: &Context, out: &mut Report, span: Span, image: &str, what: &str) {
+    let trusted = &cx.settings.trusted_registries;
+    let registry = registry_of(image);
+    if !trusted.iter().any(|t| trusts(t, &registry)) {
+        let list = trusted
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.add(
+            span,
+            format!(
+                "`{image}`{what} comes from `{registry}`, which is not a trusted registry ({list}): use an image from a trusted registry or add this one to `trustedRegistries`"
+            ),
+        );
     }
 }
 
@@ -80,14 +129,44 @@ fn registry_of(image: &str) -> String {
     }
 }
 
-/// Whether the configured entry `trusted` covers `registry`.
+/// Whether the configured entry `trusted` covers `registry`. `*` in an entry stands for any
+/// run of characters, as in hadolint: `*` alone trusts every registry, `*.example.com` every
+/// subdomain.
 fn trusts(trusted: &str, registry: &str) -> bool {
     let trusted = trusted.trim().trim_end_matches('/').to_ascii_lowercase();
     let hub = |r: &str| matches!(r, "docker.io" | "index.docker.io" | "registry-1.docker.io");
-    if let Some(suffix) = trusted.strip_prefix("*.") {
-        return registry.ends_with(&format!(".{suffix}"));
+    if trusted.contains('*') {
+        return glob(&trusted, registry);
     }
     trusted == registry || (hub(&trusted) && hub(registry))
+}
+
+/// `*`-only wildcard matching (greedy, with one backtrack point: linear in practice).
+fn glob(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if t.get(ti) == Some(&c) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
 }
 
 #[cfg(test)]
@@ -142,5 +221,31 @@ mod tests {
         .is_empty());
         assert!(lint_with(&["*.example.com"], "FROM eu.registry.example.com/a:1\n").is_empty());
         assert!(lint_with(&["docker.io"], "FROM $UNSET/x\n").is_empty());
+    }
+
+    // `*` failed every FROM; hadolint reads it as any registry.
+    #[test]
+    fn a_lone_star_trusts_every_registry() {
+        assert!(lint_with(&["*"], "FROM quay.io/a/b:1\nFROM python:3.12\n").is_empty());
+        assert!(lint_with(&["*.io"], "FROM quay.io/a/b:1\n").is_empty());
+        assert_eq!(
+            lint_with(&["*.io"], "FROM registry.example.com/a:1\n").len(),
+            1
+        );
+    }
+
+    // Only FROM was checked.
+    #[test]
+    fn catches_images_pulled_by_copy_and_run_mounts() {
+        let source = "FROM python:3.12 AS build\nCOPY --from=quay.io/org/tools:1 /bin/t /bin/t\nRUN --mount=type=bind,from=ghcr.io/org/src:1,target=/src make\nFROM python:3.12\nCOPY --from=build /app /app\nCOPY --from=0 /app /app2\nRUN --mount=type=cache,target=/root/.cache pip --version\nRUN --mount=from=build,target=/b true\n";
+        let found = lint_with(&["docker.io"], source);
+        let lines: Vec<u32> = found.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [2, 3], "{found:?}");
+        assert!(
+            found[0].message.contains("`--from` of COPY"),
+            "{}",
+            found[0].message
+        );
+        assert!(lint_with(&["docker.io", "quay.io", "ghcr.io"], source).is_empty());
     }
 }
