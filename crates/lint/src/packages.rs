@@ -67,6 +67,8 @@ pub const APT: Options = Options {
         "-t",
         "--target-release",
         "--default-release",
+        "-a",
+        "--host-architecture",
     ],
     takes_value_before: &[],
     takes_value_after: &[],
@@ -87,6 +89,9 @@ pub const APK: Options = Options {
         "--keys-dir",
         "--repositories-file",
         "--timeout",
+        "--wait",
+        "--progress-fd",
+        "--from",
     ],
     takes_value_before: &[],
     takes_value_after: &[],
@@ -116,6 +121,15 @@ pub const RPM: Options = Options {
         "--forcearch",
         "--downloaddir",
         "--destdir",
+        "--repofrompath",
+        "--from-repo",
+        "--comment",
+        "--advisory",
+        "--advisories",
+        "--bz",
+        "--cve",
+        "--sec-severity",
+        "--secseverity",
     ],
     takes_value_before: &[],
     takes_value_after: &[],
@@ -138,8 +152,9 @@ pub const ZYPPER: Options = Options {
         "--raw-cache-dir",
         "--solv-cache-dir",
         "--pkg-cache-dir",
+        "--userdata",
     ],
-    takes_value_after: &["-r", "--repo", "--from", "-t", "--type"],
+    takes_value_after: &["-r", "--repo", "--from", "-t", "--type", "--download"],
 };
 
 /// pip's install options and general options (`pip install --help`).
@@ -675,6 +690,30 @@ mod tests {
         // After it, -D is --dry-run and -C is --capability.
         assert_eq!(
             ZYPPER.operands(&cmd("zypper in -D -C curl")),
+            ["in", "curl"]
+        );
+    }
+
+    // Option values read as packages or as the subcommand (issue 16).
+    #[test]
+    fn more_option_values_are_not_operands() {
+        let cmd = |text: &str| parse(text).commands.remove(0);
+        assert_eq!(
+            APT.operands(&cmd("apt-get install -a arm64 -y curl")),
+            ["install", "curl"]
+        );
+        assert_eq!(
+            APK.operands(&cmd("apk add --wait 30 --no-cache curl")),
+            ["add", "curl"]
+        );
+        assert_eq!(
+            RPM.operands(&cmd(
+                "dnf --repofrompath r,/repo install -y --advisory FEDORA-1 x"
+            )),
+            ["install", "x"]
+        );
+        assert_eq!(
+            ZYPPER.operands(&cmd("zypper --userdata note in --download only curl")),
             ["in", "curl"]
         );
     }
