@@ -101,6 +101,47 @@ fn doubling(lines: usize) -> String {
     source
 }
 
+#[test]
+fn label_rules_under_a_schema_cost_linear_memory() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // Every label type, strict labels, and the off-by-default health check turned on.
+    let mut config = Config::default();
+    for (i, kind) in drydock_lint::LabelType::ALL.into_iter().enumerate() {
+        config.settings.require_label(&format!("k{i}"), kind);
+    }
+    config.settings.strict_labels = true;
+    config
+        .apply(
+            std::path::Path::new(".drydock.yaml"),
+            "override:\n  info: [DL3057]\n",
+        )
+        .expect("valid");
+    for name in ["one huge label", "stages built on the stage before"] {
+        let Some((_, grow)) = shapes::SHAPES.iter().find(|(n, _)| *n == name) else {
+            panic!("no shape {name}");
+        };
+        let per_kb = |bytes: usize| {
+            let source = grow(bytes);
+            let before = HEAP.current_usage();
+            HEAP.reset_peak_usage();
+            let _ = lint(
+                "Dockerfile",
+                &source,
+                &config,
+                Project::default(),
+                &Selection::All,
+            );
+            HEAP.peak_usage().saturating_sub(before) as f64 * 1024.0 / source.len() as f64
+        };
+        let (small, large) = (per_kb(SMALL), per_kb(LARGE));
+        assert!(
+            large <= small * FACTOR,
+            "{name} under a label schema: {large:.0} heap bytes per input KB at {} KB, {small:.0} at 10 KB",
+            LARGE / 1000,
+        );
+    }
+}
+
 /// Findings and peak heap bytes of linting `source` with every rule.
 fn lint_counted(source: &str) -> (Vec<drydock_lint::Finding>, usize) {
     let before = HEAP.current_usage();

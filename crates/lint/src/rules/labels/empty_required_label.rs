@@ -42,11 +42,11 @@ fn check(cx: &Context, out: &mut Report) {
         return;
     }
     for label in super::labels(cx) {
-        let (Some(key), Some(value)) = (&label.key, &label.value) else {
+        let Some(key) = &label.key else { continue };
+        if !cx.settings.label_schema.iter().any(|(name, _)| name == key) {
             continue;
-        };
-        let required = cx.settings.label_schema.iter().any(|(name, _)| name == key);
-        if required && value.is_empty() {
+        }
+        if label.value(cx).is_some_and(|v| v.is_empty()) {
             out.add(
                 label.key_span,
                 format!(

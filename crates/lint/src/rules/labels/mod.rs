@@ -34,21 +34,28 @@ pub const RULES: &[Rule] = &[
     label_not_email::RULE,
 ];
 
-/// One `key=value` of a LABEL, with variables expanded as the build expands them.
-pub(crate) struct Label {
+/// One `key=value` of a LABEL, the key expanded as the build expands it.
+pub(crate) struct Label<'a> {
     /// The LABEL's instruction index.
     pub index: usize,
     /// The key, or `None` when it names a variable with no value here.
     pub key: Option<String>,
     pub key_span: Span,
-    /// The value, or `None` when it names a variable with no value here (a build argument
-    /// decides it).
-    pub value: Option<String>,
+    /// The value as written; see [`Label::value`].
+    value: &'a str,
     pub value_span: Span,
 }
 
+impl Label<'_> {
+    /// The value as the build sees it, or `None` when it names a variable with no value here
+    /// (a build argument decides it). Expanded on demand: expansions spend the file's budget.
+    pub fn value(&self, cx: &Context) -> Option<String> {
+        expanded(cx, self.index, self.value)
+    }
+}
+
 /// Every label the file sets, in file order.
-pub(crate) fn labels(cx: &Context) -> Vec<Label> {
+pub(crate) fn labels<'a>(cx: &Context<'a>) -> Vec<Label<'a>> {
     let mut out = Vec::new();
     for (index, ins) in cx.instructions().iter().enumerate() {
         let (Kind::Label, Args::KeyValues(pairs)) = (&ins.kind, &ins.args) else {
@@ -59,7 +66,7 @@ pub(crate) fn labels(cx: &Context) -> Vec<Label> {
                 index,
                 key: expanded(cx, index, &pair.key.value),
                 key_span: pair.key.span,
-                value: expanded(cx, index, &pair.value.value),
+                value: &pair.value.value,
                 value_span: pair.value.span,
             });
         }
@@ -99,19 +106,20 @@ pub(crate) fn check_form(
         return;
     }
     for label in labels(cx) {
-        let (Some(key), Some(value)) = (&label.key, &label.value) else {
-            continue;
-        };
+        let Some(key) = &label.key else { continue };
         if !names.contains(key.as_str()) {
             continue;
         }
-        if let Err(why) = valid(value) {
+        let Some(value) = label.value(cx) else {
+            continue;
+        };
+        if let Err(why) = valid(&value) {
             let span = if value.is_empty() {
                 label.key_span
             } else {
                 label.value_span
             };
-            out.add(span, format!("label `{key}` is {}, {why}", shown(value)));
+            out.add(span, format!("label `{key}` is {}, {why}", shown(&value)));
         }
     }
 }
