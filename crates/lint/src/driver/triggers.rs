@@ -11,7 +11,7 @@
 //! comes before or after it in its stage would judge a trigger by the wrong neighbours, so
 //! they never see triggers (see [`NOT_ON_TRIGGERS`]).
 
-use drydock_dockerfile::{Args, Dockerfile, Span};
+use drydock_dockerfile::{Args, Dockerfile, Kind, Span};
 
 use crate::rule::{Context, Hit, Report, Rule};
 use crate::rules;
@@ -50,6 +50,11 @@ pub(super) fn findings(
         let Args::Onbuild(trigger) = &ins.args else {
             continue;
         };
+        // BuildKit refuses these triggers, and the parse error says so; read as instructions
+        // they would start a stage or nest a trigger in the parent's file.
+        if matches!(trigger.kind, Kind::From | Kind::Maintainer | Kind::Onbuild) {
+            continue;
+        }
         spans.push(ins.span);
         let copy = triggered.get_or_insert_with(|| file.clone());
         if let Some(slot) = copy.instructions.get_mut(i) {
@@ -92,7 +97,7 @@ mod tests {
     use super::NOTE;
     use crate::rule::Rule;
     use crate::rules::find;
-    use crate::rules::testing::{catches, hits, passes};
+    use crate::rules::testing::{catches, fixes, hits, passes};
 
     fn rule(code: &str) -> &'static Rule {
         find(code).expect("a rule")
@@ -133,6 +138,20 @@ mod tests {
             "FROM a:1\nONBUILD COPY --from=build /app /app\n",
         );
         passes(rule("DD513"), "FROM a:1\nONBUILD RUN echo $CHILD_ARG\n");
+    }
+
+    #[test]
+    fn a_fix_edits_the_trigger_in_place() {
+        assert_eq!(
+            fixes(rule("DL3025"), "FROM a:1\nONBUILD CMD node server.js\n"),
+            "FROM a:1\nONBUILD CMD [\"node\", \"server.js\"]\n"
+        );
+    }
+
+    #[test]
+    fn triggers_buildkit_refuses_are_not_read_as_instructions() {
+        passes(rule("DL3006"), "FROM a:1\nONBUILD FROM alpine\n");
+        passes(rule("DL4000"), "FROM a:1\nONBUILD MAINTAINER me\n");
     }
 
     #[test]
