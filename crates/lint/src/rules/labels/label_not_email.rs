@@ -42,16 +42,22 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    super::check_form(cx, out, LabelType::Email, |value: &str| {
-        if formats::is_email(value) {
-            Ok(())
-        } else {
-            Err(
-                "not an email address: write only the address, such as `ops@example.com`"
-                    .to_string(),
-            )
-        }
-    });
+    super::check_form(
+        cx,
+        out,
+        LabelType::Email,
+        |value: &str| {
+            if formats::is_email(value) {
+                Ok(())
+            } else {
+                Err(
+                    "not an email address: write only the address, such as `ops@example.com`"
+                        .to_string(),
+                )
+            }
+        },
+        |_| None,
+    );
 }
 
 #[cfg(test)]

@@ -39,16 +39,22 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    super::check_form(cx, out, LabelType::Hash, |value: &str| {
-        if formats::is_git_hash(value) {
-            Ok(())
-        } else {
-            Err(
+    super::check_form(
+        cx,
+        out,
+        LabelType::Hash,
+        |value: &str| {
+            if formats::is_git_hash(value) {
+                Ok(())
+            } else {
+                Err(
                 "not a git commit hash: write the 40 lowercase hex digits of `git rev-parse HEAD`"
                     .to_string(),
             )
-        }
-    });
+            }
+        },
+        |_| None,
+    );
 }
 
 #[cfg(test)]

@@ -42,24 +42,33 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    super::check_form(cx, out, LabelType::Semver, |value: &str| {
-        if formats::is_semver(value) {
-            Ok(())
-        } else if value
-            .strip_prefix(['v', 'V'])
-            .is_some_and(formats::is_semver)
-        {
-            Err(format!(
-                "not a semantic version: drop the `v` (`{}`)",
-                &value[1..]
-            ))
-        } else {
-            Err(
+    super::check_form(
+        cx,
+        out,
+        LabelType::Semver,
+        |value: &str| {
+            if formats::is_semver(value) {
+                Ok(())
+            } else if value
+                .strip_prefix(['v', 'V'])
+                .is_some_and(formats::is_semver)
+            {
+                Err(format!(
+                    "not a semantic version: drop the `v` (`{}`)",
+                    &value[1..]
+                ))
+            } else {
+                Err(
                 "not a semantic version: write MAJOR.MINOR.PATCH, such as `1.4.0` or `2.0.0-rc.1`"
                     .to_string(),
             )
-        }
-    });
+            }
+        },
+        |value| {
+            let bare = value.strip_prefix(['v', 'V'])?;
+            formats::is_semver(bare).then(|| bare.to_string())
+        },
+    );
 }
 
 #[cfg(test)]
@@ -96,5 +105,27 @@ mod tests {
         passes("v:semver", "FROM a\nLABEL v=2.0.0-rc.1+build.7\n");
         passes("v:semver", "FROM a\nARG V=1.2.3\nLABEL v=$V\n");
         passes("", "FROM a\nLABEL x=y\n");
+    }
+
+    #[test]
+    fn fixes_a_v_prefix_written_out() {
+        use crate::rules::labels::testing::{fixed, hits};
+        assert_eq!(
+            fixed(&RULE, "v:semver", "FROM a\nLABEL v=\"v1.4.0\" w=v2\n"),
+            "FROM a\nLABEL v=\"1.4.0\" w=v2\n"
+        );
+        assert_eq!(
+            fixed(&RULE, "v:semver", "FROM a\nLABEL v=v1.4.0\n"),
+            "FROM a\nLABEL v=1.4.0\n"
+        );
+        let no_edit = |source: &str| {
+            let found = hits(&RULE, "v:semver", false, source);
+            assert!(
+                !found.is_empty() && found.iter().all(|f| f.edits.is_empty()),
+                "{source}"
+            );
+        };
+        no_edit("FROM a\nARG V=v1.4.0\nLABEL v=$V\n");
+        no_edit("FROM a\nLABEL v=1.4\n");
     }
 }

@@ -42,8 +42,12 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    super::check_form(cx, out, LabelType::Spdx, |value: &str| {
-        match formats::spdx(value) {
+    super::check_form(
+        cx,
+        out,
+        LabelType::Spdx,
+        |value: &str| {
+            match formats::spdx(value) {
         formats::Spdx::Listed => Ok(()),
         formats::Spdx::Case(id) => Err(format!("not an SPDX identifier as written: write `{id}`")),
         formats::Spdx::Deprecated => Err(
@@ -53,7 +57,12 @@ fn check(cx: &Context, out: &mut Report) {
             "not an SPDX license identifier: use one from the SPDX License List, such as `MIT` or `Apache-2.0`".to_string(),
         ),
     }
-    });
+        },
+        |value| match formats::spdx(value) {
+            formats::Spdx::Case(id) => Some(id.to_string()),
+            _ => None,
+        },
+    );
 }
 
 #[cfg(test)]
@@ -91,5 +100,19 @@ mod tests {
         passes("l:spdx", "FROM a\nLABEL l=GPL-2.0-or-later\n");
         passes("l:spdx", "FROM a\nARG L\nLABEL l=$L\n");
         passes("", "FROM a\nLABEL x=y\n");
+    }
+
+    #[test]
+    fn fixes_the_case_of_a_listed_id() {
+        use crate::rules::labels::testing::{fixed, hits};
+        assert_eq!(
+            fixed(&RULE, "l:spdx", "FROM a\nLABEL l=\"apache-2.0\"\n"),
+            "FROM a\nLABEL l=\"Apache-2.0\"\n"
+        );
+        let found = hits(&RULE, "l:spdx", false, "FROM a\nLABEL l=GPL-2.0\n");
+        assert!(
+            found.iter().all(|f| f.edits.is_empty()),
+            "deprecated ids need a choice"
+        );
     }
 }

@@ -40,17 +40,26 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context, out: &mut Report) {
-    super::check_form(cx, out, LabelType::Url, |value: &str| {
-        if formats::is_uri(value) {
-            Ok(())
-        } else if !value.is_empty() && formats::is_uri(&format!("https://{value}")) {
-            Err(format!(
-                "not a URL (it has no scheme): write `https://{value}`"
-            ))
-        } else {
-            Err("not a URL: write an absolute URL such as `https://example.com/app`".to_string())
-        }
-    });
+    super::check_form(
+        cx,
+        out,
+        LabelType::Url,
+        |value: &str| {
+            if formats::is_uri(value) {
+                Ok(())
+            } else if !value.is_empty() && formats::is_uri(&format!("https://{value}")) {
+                Err(format!(
+                    "not a URL (it has no scheme): write `https://{value}`"
+                ))
+            } else {
+                Err(
+                    "not a URL: write an absolute URL such as `https://example.com/app`"
+                        .to_string(),
+                )
+            }
+        },
+        |_| None,
+    );
 }
 
 #[cfg(test)]

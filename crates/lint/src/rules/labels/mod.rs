@@ -94,12 +94,15 @@ pub(crate) fn required_of<'a>(cx: &Context<'a>, kind: LabelType) -> HashSet<&'a 
 }
 
 /// Reports each label the schema requires to be of type `kind` whose known value `valid`
-/// rejects; `valid` returns `Err(why)` with what to say after the value.
+/// rejects; `valid` returns `Err(why)` with what to say after the value. Where `fixed` gives
+/// the value to write instead and the value is written out (not built from variables), the
+/// finding carries the edit.
 pub(crate) fn check_form(
     cx: &Context,
     out: &mut Report,
     kind: LabelType,
     valid: impl Fn(&str) -> Result<(), String>,
+    fixed: impl Fn(&str) -> Option<String>,
 ) {
     let names = required_of(cx, kind);
     if names.is_empty() {
@@ -119,7 +122,15 @@ pub(crate) fn check_form(
             } else {
                 label.value_span
             };
-            out.add(span, format!("label `{key}` is {}, {why}", shown(&value)));
+            let message = format!("label `{key}` is {}, {why}", shown(&value));
+            let edits = match fixed(&value) {
+                Some(instead) if label.value == value => cx.replace(label.value_span, instead),
+                Some(instead) if label.value == format!("\"{value}\"") => {
+                    cx.replace(label.value_span, format!("\"{instead}\""))
+                }
+                _ => Vec::new(),
+            };
+            out.add_with_edits(span, message, None, edits);
         }
     }
 }
@@ -220,6 +231,24 @@ pub(crate) mod testing {
         .into_iter()
         .filter(|f| f.code == rule.code)
         .collect()
+    }
+
+    /// `source` with the edits of `rule`'s findings under `schema` applied; asserts the fixed
+    /// file is clean of the rule.
+    #[track_caller]
+    pub fn fixed(rule: &Rule, schema: &str, source: &str) -> String {
+        let edits: Vec<_> = hits(rule, schema, false, source)
+            .into_iter()
+            .flat_map(|f| f.edits)
+            .collect();
+        let fixed = crate::fix::apply(source, &edits);
+        assert!(fixed.conflicts.is_empty(), "{:?}", fixed.conflicts);
+        assert!(
+            lines(rule, schema, &fixed.text).is_empty(),
+            "still reported:\n{}",
+            fixed.text
+        );
+        fixed.text
     }
 
     /// The lines `rule` reports on `source` under `schema`.
