@@ -174,6 +174,11 @@ impl Known<'_> {
 }
 
 fn check(cx: &Context, out: &mut Report) {
+    // Without a FROM every instruction is in the global scope, where only ARGs belong: which
+    // variables a stage would see cannot be told.
+    if !cx.has_from() {
+        return;
+    }
     let scopes = cx.scopes();
     let known = OnceCell::new();
     for (index, ins) in cx.instructions().iter().enumerate() {
@@ -612,5 +617,11 @@ mod tests {
             "FROM scratch\nCOPY \\$literal /x\nLABEL a='$single'\n",
         );
         passes(&RULE, "ARG BASE=alpine\nFROM $BASE\n");
+    }
+
+    // A file with no FROM is read as one stage, but its variables are all global.
+    #[test]
+    fn a_file_without_from_is_not_judged() {
+        passes(&RULE, "ENV A=1\nRUN echo $A\n");
     }
 }
