@@ -35,6 +35,7 @@
 //! ARG VERSION
 //! COPY target/app-$VERSION.jar /app/app.jar
 //! ```
+//! A file with no FROM is not checked (BuildKit refuses it; `instruction-before-from` says so).
 
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap};
