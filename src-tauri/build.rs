@@ -1,5 +1,5 @@
 /// Every command the UI may call; the capability in tauri.conf.json grants exactly these.
-const COMMANDS: [&str; 46] = [
+const COMMANDS: [&str; 48] = [
     "engine_status",
     "overview",
     "images",
@@ -46,6 +46,8 @@ const COMMANDS: [&str; 46] = [
     "repositories",
     "build_records",
     "image_diff",
+    "desktop_settings",
+    "set_desktop_settings",
 ];
 
 fn main() {

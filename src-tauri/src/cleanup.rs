@@ -30,8 +30,11 @@ pub struct CleanupState {
     plans: PlanBook,
     /// Schedule previews shown; turning the schedule on takes one of them.
     pub(crate) previews: PlanBook<Terms>,
-    cancel: AtomicBool,
+    pub(crate) cancel: AtomicBool,
     running: AtomicBool,
+    /// Set once the app is quitting: no cleanup starts, a running one stops before its next
+    /// removal.
+    stopping: AtomicBool,
 }
 
 /// One cleanup at a time: held while a run goes, released when dropped.
@@ -55,11 +58,37 @@ impl CleanupState {
             previews: PlanBook::new(PREVIEWS_KEPT),
             cancel: AtomicBool::new(false),
             running: AtomicBool::new(false),
+            stopping: AtomicBool::new(false),
         }
+    }
+
+    /// The app is quitting: refuses new cleanups and stops a running one before its next
+    /// removal (the one under way finishes and is journaled). [`CleanupState::idle`] tells when
+    /// it has.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether no cleanup is running.
+    pub fn idle(&self) -> bool {
+        !self.running.load(Ordering::SeqCst)
+    }
+
+    /// Clears the cancel flag for a run that starts now, unless the app is quitting.
+    pub(crate) fn arm_cancel(&self) {
+        let stopping = self.stopping.load(Ordering::SeqCst);
+        self.cancel.store(stopping, Ordering::SeqCst);
     }
 
     /// The cleanup lock, unless a cleanup is already running.
     pub(crate) fn hold(&self) -> Result<Running<'_>, IpcError> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(IpcError::new(
+                ErrorCode::Internal,
+                "Drydock is quitting, so no clean-up starts now\n  fix: open Drydock again and run it there",
+            ));
+        }
         if self.running.swap(true, Ordering::SeqCst) {
             return Err(CleanupError::Busy.into());
         }
@@ -132,7 +161,7 @@ pub async fn prune_run_for(
         .ok_or(CleanupError::UnknownPlan)?;
     let plan = PlanReport::of(&prepared, None);
     let running = cleanup.hold()?;
-    cleanup.cancel.store(false, Ordering::SeqCst);
+    cleanup.arm_cancel();
     let result = async {
         let journal = cleanup.journal()?;
         let policy = if quarantine {

@@ -132,6 +132,9 @@ pub fn typescript() -> String {
         export::<drydock_history::DiffProgress>(&cfg),
         export::<drydock_history::PathBytes>(&cfg),
         export::<drydock_history::ChangedPath>(&cfg),
+        // Desktop: tray, notifications, start at login
+        export::<crate::desktop::DesktopSettings>(&cfg),
+        export::<crate::desktop::Destination>(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/src/contract.rs: do not edit by hand.\n\

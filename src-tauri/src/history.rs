@@ -12,6 +12,7 @@ use drydock_history::{
     diff_images, record_sample, record_seen, sample_of, seen_now_known, BuildRecord, DiffProgress,
     HistoryError, ImageDiff, RepositoryHistory,
 };
+use drydock_inventory::DfReport;
 use drydock_store::Store;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -138,16 +139,21 @@ fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Records one sample of the df figures and the images on the engine now. Best effort: a
-/// failure is told on stderr and the next sample tries again.
-pub async fn sample_for(state: &AppState, history: &HistoryState) -> Result<(), IpcError> {
+/// Records one sample of the df figures and the images on the engine now, and returns the
+/// figures and Docker's bytes in all (the tray shows them). Best effort: a failure is told on
+/// stderr and the next sample tries again.
+pub async fn sample_for(
+    state: &AppState,
+    history: &HistoryState,
+) -> Result<(DfReport, u64), IpcError> {
     let store = history.store()?;
-    let (report, seen) = on_engine(state, |engine| async move {
+    let (report, seen, docker) = on_engine(state, |engine| async move {
         // One df answer for both; only images the store does not know yet are inspected.
         let usage = engine.disk_usage().await?;
         let seen = seen_now_known(&engine, store, Some(std::sync::Arc::clone(&usage))).await?;
+        let docker = u64::try_from(drydock_inventory::docker_bytes(&usage)).unwrap_or(0);
         let report = engine.df_of(usage).await?;
-        Ok::<_, HistoryError>((report, seen))
+        Ok::<_, HistoryError>((report, seen, docker))
     })
     .await?;
     let at = now();
@@ -155,7 +161,7 @@ pub async fn sample_for(state: &AppState, history: &HistoryState) -> Result<(), 
         record_sample(store, &sample_of(&report, at))?;
         record_seen(store, &seen, at)
     })?;
-    Ok(())
+    Ok((report, docker))
 }
 
 /// Samples at start, after each change the engine reports (once the burst settles) and every
@@ -167,11 +173,15 @@ pub fn start(app: AppHandle) {
             let (state, history) = (app.state::<AppState>(), app.state::<HistoryState>());
             match sample_for(&state, &history).await {
                 // The chart and the builds shown read the store again.
-                Ok(()) => {
+                Ok((report, docker)) => {
                     let _ = app.emit("history-sampled", ());
+                    // The tray's figures and the disk alert come from the same sample.
+                    crate::desktop::on_sample(&app, &report, docker);
                 }
                 // No engine is no news: the next change or tick samples again.
-                Err(err) if err.code == ErrorCode::EngineUnavailable => {}
+                Err(err) if err.code == ErrorCode::EngineUnavailable => {
+                    crate::desktop::on_engine_away(&app);
+                }
                 Err(err) => eprintln!("warning: disk use was not sampled: {}", err.message),
             }
             tokio::select! {

@@ -4,6 +4,7 @@
 mod cleanup;
 mod commands;
 pub mod contract;
+mod desktop;
 mod flatten;
 mod history;
 mod layers;
@@ -27,6 +28,10 @@ pub mod commands_for_tests {
     pub use crate::commands::{
         build_cache_for, containers_for, engine_status_for, engines_for, image_detail_for,
         images_for, overview_for, switch_engine_for, volumes_for,
+    };
+    pub use crate::desktop::alerts::{disk_alert, DiskWatch};
+    pub use crate::desktop::{
+        desktop_settings_for, set_desktop_settings_for, DesktopSettings, LoginItem,
     };
     pub use crate::flatten::{flatten_plan_for, flatten_run_for, FlattenState};
     pub use crate::history::{
@@ -55,6 +60,18 @@ pub fn run() {
     let result = tauri::Builder::default()
         .manage(state)
         .plugin(tauri_plugin_notification::init())
+        // The login item starts Drydock in the tray (see desktop::start).
+        .plugin(
+            tauri_plugin_autostart::Builder::new()
+                .arg(desktop::AUTOSTART_ARG)
+                .build(),
+        )
+        .manage(desktop::DesktopState::default())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                desktop::on_close_requested(window, api);
+            }
+        })
         .setup(|app| {
             use tauri::Manager;
             // The CLI's data directory (DRYDOCK_DATA_DIR or the platform's), so both share one
@@ -76,6 +93,7 @@ pub fn run() {
             security::start(app.handle().clone());
             tips::start(app.handle().clone());
             history::start(app.handle().clone());
+            desktop::start(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -125,10 +143,20 @@ pub fn run() {
             history::repositories,
             history::build_records,
             history::image_diff,
+            desktop::desktop_settings,
+            desktop::set_desktop_settings,
         ])
-        .run(tauri::generate_context!());
-    if let Err(err) = result {
-        eprintln!("error: Drydock could not start its window: {err}");
-        std::process::exit(2);
+        .build(tauri::generate_context!());
+    match result {
+        // Quitting waits for a running clean-up to finish its current removal.
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::ExitRequested { api, .. } = &event {
+                desktop::on_exit_requested(app, api);
+            }
+        }),
+        Err(err) => {
+            eprintln!("error: Drydock could not start its window: {err}");
+            std::process::exit(2);
+        }
     }
 }

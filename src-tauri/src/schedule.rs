@@ -7,7 +7,7 @@ use crate::commands::{on_engine, IpcError};
 use crate::state::AppState;
 use drydock_cleanup::{
     consented, last_scheduled, mark_read, not_run, prepare_scheduled, run_scheduled, unix_now,
-    PlanReport, Prepared, Schedule, ScheduleReport, ScheduledRun, Terms,
+    Options, PlanReport, Prepared, Schedule, ScheduleReport, ScheduledRun, Terms,
 };
 use drydock_prune::GcPlan;
 use std::time::Duration;
@@ -93,8 +93,14 @@ async fn run_now(
 ) -> Result<ScheduledRun, IpcError> {
     let journal = cleanup.journal()?;
     let policy = cleanup.policy()?;
+    // Quitting stops the run before its next removal; what it removed is journaled.
+    cleanup.arm_cancel();
+    let opts = Options {
+        quarantine: Some(&policy),
+        cancel: Some(&cleanup.cancel),
+    };
     let run = match state.engine().await {
-        Ok(engine) => run_scheduled(&engine, journal, schedule, Some(&policy), seen, now).await?,
+        Ok(engine) => run_scheduled(&engine, journal, schedule, &opts, seen, now).await?,
         Err(err) => not_run(journal, schedule, now, &err.to_string())?,
     };
     if run.error.is_some() && run.plan_id.is_none() {
@@ -114,6 +120,7 @@ pub fn start(app: AppHandle) {
             match scheduled_tick_for(&state, &cleanup, unix_now()).await {
                 Ok(Some(run)) => {
                     let _ = app.emit("scheduled-cleanup", &run);
+                    crate::desktop::on_scheduled_run(&app, &run);
                 }
                 Ok(None) => {}
                 Err(err) => eprintln!(

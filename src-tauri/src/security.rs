@@ -73,6 +73,11 @@ impl SecurityState {
         }
     }
 
+    /// Whether background scans can raise alerts: an advisory database is there to match.
+    pub fn alerts_on(&self) -> bool {
+        matches!(Advisories::open(&self.data_dir), Ok(Some(_)))
+    }
+
     fn store<'a>(&'a self, cleanup: &'a CleanupState) -> Result<&'a Mutex<Store>, IpcError> {
         cleanup
             .journal()
@@ -470,16 +475,14 @@ pub async fn alert_new_images(app: tauri::AppHandle) {
     tell(&app, alerts);
 }
 
-/// In the window (`scan-alert`) and on the desktop, with the OS's own notifications.
+/// In the window (`scan-alert`) and on the desktop, with the OS's own notifications; a click
+/// on one opens the Security view.
 fn tell(app: &tauri::AppHandle, alerts: Vec<ScanAlert>) {
     use tauri::Emitter;
-    use tauri_plugin_notification::NotificationExt;
     for alert in alerts {
         let _ = app.emit("scan-alert", &alert);
         let (title, body) = alert_words(&alert);
-        if let Err(e) = app.notification().builder().title(title).body(body).show() {
-            eprintln!("warning: the desktop notification was not shown: {e}");
-        }
+        crate::desktop::notify::show(app, &title, &body, crate::desktop::Destination::Security);
     }
 }
 

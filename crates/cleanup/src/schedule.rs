@@ -7,7 +7,6 @@ use crate::book::PlanBook;
 use crate::error::CleanupError;
 use crate::execute::{execute, Options, Outcome, Prepared};
 use crate::gc::prepare_gc;
-use crate::quarantine::QuarantinePolicy;
 use crate::spec::saved_keep;
 use crate::with_store;
 use drydock_engine::Engine;
@@ -207,11 +206,13 @@ pub async fn prepare_scheduled(
 /// Runs one scheduled clean-up: `prepared` when the user has just seen it, otherwise a fresh
 /// least-recently-used plan. The result is recorded as the last run whatever happened, so the
 /// app can say so; an engine that could not be reached is retried sooner than a whole interval.
+/// `opts.quarantine` is used when the schedule asks for it; `opts.cancel` stops the run before
+/// its next removal (the app quitting), and the run is journaled as far as it went.
 pub async fn run_scheduled(
     engine: &Engine,
     journal: &Mutex<Store>,
     schedule: &Schedule,
-    policy: Option<&QuarantinePolicy>,
+    opts: &Options<'_>,
     seen: Option<(Prepared, drydock_prune::GcPlan)>,
     now: i64,
 ) -> Result<ScheduledRun, CleanupError> {
@@ -230,8 +231,12 @@ pub async fn run_scheduled(
     };
     if !prepared.plan.items.is_empty() {
         let opts = Options {
-            quarantine: if schedule.quarantine { policy } else { None },
-            cancel: None,
+            quarantine: if schedule.quarantine {
+                opts.quarantine
+            } else {
+                None
+            },
+            cancel: opts.cancel,
         };
         run.plan_id = Some(prepared.plan_id.clone());
         match execute(engine, journal, &prepared, &opts, |_| {}).await {

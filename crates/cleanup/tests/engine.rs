@@ -510,7 +510,14 @@ fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_aw
     };
     let at = now();
     let first = rt
-        .block_on(run_scheduled(&eng, &journal, &schedule, None, None, at))
+        .block_on(run_scheduled(
+            &eng,
+            &journal,
+            &schedule,
+            &Options::default(),
+            None,
+            at,
+        ))
         .expect("runs");
     assert_eq!((first.removed, first.skipped, &first.error), (1, 0, &None));
     assert!(first.fits && first.image_bytes == total);
@@ -534,7 +541,7 @@ fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_aw
             &eng,
             &journal,
             &schedule,
-            None,
+            &Options::default(),
             None,
             at + 24 * 3600,
         ))
@@ -555,7 +562,7 @@ fn a_scheduled_run_brings_images_under_the_limit_and_says_when_the_engine_was_aw
             &eng,
             &journal,
             &schedule,
-            None,
+            &Options::default(),
             None,
             at + 48 * 3600,
         ))

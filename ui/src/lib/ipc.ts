@@ -11,6 +11,7 @@ import type {
   DbStatus, ScanAlert, ScanReport, Severity,
   FlattenPlan, Flattened, FlattenProgress, TipsOverview, TipsReport,
   BuildRecord, DfHistoryView, DiffProgress, ImageDiff, Range, RepositoryHistory,
+  Destination, DesktopSettings,
 } from './types';
 import type { EngineStatus } from './engine/status';
 
@@ -141,6 +142,15 @@ export function flattenRun(id: string, newTag: string | null, onProgress: (p: Fl
   const channel = new Channel<FlattenProgress>();
   channel.onmessage = onProgress;
   return invoke<Flattened>('flatten_run', { id, newTag, channel });
+}
+
+/** Keep running in the tray, start at login, the host-disk alert (start at login is the OS's). */
+export const desktopSettings = () => invoke<DesktopSettings>('desktop_settings');
+export const setDesktopSettings = (settings: DesktopSettings) =>
+  invoke<DesktopSettings>('set_desktop_settings', { settings });
+/** Called when a tray item or a clicked desktop notification asks for a view. */
+export function onOpenView(onOpen: (to: Destination) => void): Promise<UnlistenFn> {
+  return listen<Destination>('open-view', (e) => onOpen(e.payload));
 }
 
 /** Calls `onChange` whenever the engine reports that something changed (debounced in Rust). */

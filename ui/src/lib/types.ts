@@ -1117,3 +1117,25 @@ export type PathBytes = {
  */
 path: string, bytes: number, };
 export type ChangedPath = { path: string, bytes_before: number, bytes_after: number, };
+export type DesktopSettings = { 
+/**
+ * Closing the window keeps Drydock running in the tray while a schedule or alerts are on.
+ */
+keep_in_tray: boolean, 
+/**
+ * Drydock starts, in the tray, when the user logs in. The OS's login items are the truth.
+ */
+start_at_login: boolean, 
+/**
+ * A desktop notification when the disk Docker uses crosses `disk_alert_percent`.
+ */
+disk_alert: boolean, 
+/**
+ * 50 to 99.
+ */
+disk_alert_percent: number, 
+/**
+ * Whether the tray icon is shown (read only): without it closing the window quits.
+ */
+tray: boolean, };
+export type Destination = "overview" | "cleanup" | "scan-all" | "security" | "journal" | "settings";
