@@ -1,6 +1,7 @@
 //! ## What it does
 //! Flags `gem install` of gems without a version (`bundler` rather than `bundler:2.5.22` or
-//! `bundler -v 2.5.22`). Local `.gem` files and gems named by a variable are not reported.
+//! `bundler -v 2.5.22`). Local `.gem` files and gems named by a variable are not reported, nor
+//! the words after `--`, which gem hands to the gem's native build (`-- --use-system-libraries`).
 //!
 //! ## Why it matters
 //! Without a version, `gem install` takes the newest release on RubyGems when the layer is
