@@ -6,13 +6,19 @@
 //! onto the trigger), runs the rules again and keeps what they report inside a trigger, with a
 //! note that it runs in child images. Files without ONBUILD cost nothing more.
 //!
-//! A trigger runs after every instruction of the image it was declared in, in a build whose
-//! stages, ARGs and final USER the file cannot see. Rules that judge an instruction by what
-//! comes before or after it in its stage would judge a trigger by the wrong neighbours, so
-//! they never see triggers (see [`NOT_ON_TRIGGERS`]).
+//! A trigger runs after every instruction of the image it was declared in, so in that second
+//! reading the triggers of a stage come after its other instructions, in their own order: a
+//! trigger sees the stage's last WORKDIR, SHELL and ENV, as the child does, and a second
+//! `ONBUILD CMD` replaces the first. Rules that would still judge a trigger by the wrong
+//! neighbours, or by names of the child's build the file cannot know, never see triggers (see
+//! [`NOT_ON_TRIGGERS`]).
+//!
+//! A fix is kept only when it edits the trigger's own words: one that deletes the instruction
+//! or writes a line before it would leave a bare `ONBUILD` or add a step to this image.
 
-use drydock_dockerfile::{Args, Dockerfile, Kind, Span};
+use drydock_dockerfile::{Args, Dockerfile, Instruction, Kind, Span};
 
+use crate::fix::Edit;
 use crate::rule::{Context, Hit, Report, Rule};
 use crate::rules;
 
@@ -20,22 +26,27 @@ use crate::rules;
 pub(super) const NOTE: &str = " (in an ONBUILD trigger: runs in images built FROM this one)";
 
 /// Rules that must not see triggers:
-/// - stage-wide counts and order: `copy-context-before-dependencies`,
-///   `consecutive-run-instructions`, `multiple-cmd`, `multiple-entrypoint`,
-///   `multiple-healthcheck` (a trigger's CMD is the child's, not a second one of this stage);
-/// - layers written by earlier instructions: `cleanup-in-later-layer`,
-///   `chmod-in-separate-layer` (the trigger runs after all of them, not where it is written);
-/// - the user in effect: `root-final-user`, `implicit-root-user`, `needless-user-switch`;
+/// - the layers and order of this image's own steps: `copy-context-before-dependencies`,
+///   `consecutive-run-instructions` (the first trigger RUN is the child's first step, not one
+///   joined to this image's last RUN), `cleanup-in-later-layer`, `chmod-in-separate-layer`
+///   (their fixes would move commands between this image and the child);
+/// - the user in effect: `root-final-user`, `implicit-root-user`, `needless-user-switch` (the
+///   child may set its own USER after the triggers);
 /// - names and variables of the child's build, which this file does not know:
 ///   `undefined-variable`, `copy-from-own-stage`, `copy-from-unknown-stage`,
-///   `copy-from-stage-index`, `copy-relative-destination-without-workdir` (the child inherits
-///   this image's last WORKDIR wherever it is written);
+///   `copy-from-stage-index`;
 /// - the file as a whole: `instruction-before-from`, `inconsistent-instruction-casing`,
 ///   `missing-dockerignore`.
 pub(super) const NOT_ON_TRIGGERS: &[&str] = &[
-    "DD001", "DD003", "DD509", "DD510", "DD511", "DD102", "DD103", "DD202", "DD203", "DD204",
-    "DD513", "DD516", "DD304", "DD303", "DD522", "DD520", "DD507", "DD801",
+    "DD001", "DD003", "DD102", "DD103", "DD202", "DD203", "DD204", "DD513", "DD516", "DD304",
+    "DD303", "DD520", "DD507", "DD801",
 ];
+
+/// One ONBUILD: its span, and the byte range of its trigger (keyword to end) in the source.
+struct Onbuild {
+    span: Span,
+    trigger: Option<(usize, usize)>,
+}
 
 /// What the rules `runs` lets through report on the file's ONBUILD triggers, messages noted.
 pub(super) fn findings(
@@ -44,28 +55,7 @@ pub(super) fn findings(
     cx: &Context,
     runs: impl Fn(&Rule) -> bool,
 ) -> Vec<(&'static Rule, Hit)> {
-    let mut spans: Vec<Span> = Vec::new();
-    let mut triggered: Option<Dockerfile> = None;
-    for (i, ins) in file.instructions.iter().enumerate() {
-        let Args::Onbuild(trigger) = &ins.args else {
-            continue;
-        };
-        // BuildKit refuses these triggers, and the parse error says so; read as instructions
-        // they would start a stage or nest a trigger in the parent's file.
-        if matches!(trigger.kind, Kind::From | Kind::Maintainer | Kind::Onbuild) {
-            continue;
-        }
-        spans.push(ins.span);
-        let copy = triggered.get_or_insert_with(|| file.clone());
-        if let Some(slot) = copy.instructions.get_mut(i) {
-            let mut trigger = (**trigger).clone();
-            // From the trigger's keyword to the end of the ONBUILD, heredocs included.
-            trigger.span.end = trigger.span.end.max(ins.span.end);
-            trigger.heredocs.clone_from(&ins.heredocs);
-            *slot = trigger;
-        }
-    }
-    let Some(triggered) = triggered else {
+    let Some((triggered, onbuilds)) = with_triggers(file, cx) else {
         return Vec::new();
     };
     let tcx = Context::new(source, &triggered, cx.settings, cx.project);
@@ -77,24 +67,86 @@ pub(super) fn findings(
         let mut report = Report::default();
         (rule.check)(&tcx, &mut report);
         for mut hit in report.hits {
-            // The spans are in file order: the last ONBUILD starting at or before the hit.
-            let before = spans.partition_point(|s| s.start <= hit.span.start);
-            let inside = before
-                .checked_sub(1)
-                .and_then(|i| spans.get(i))
-                .is_some_and(|s| hit.span.start < s.end);
-            if inside {
-                hit.message.push_str(NOTE);
-                out.push((rule, hit));
+            // In file order: the last ONBUILD starting at or before the hit.
+            let before = onbuilds.partition_point(|o| o.span.start <= hit.span.start);
+            let Some(onbuild) = before.checked_sub(1).and_then(|i| onbuilds.get(i)) else {
+                continue;
+            };
+            if hit.span.start >= onbuild.span.end {
+                continue;
             }
+            if !hit.edits.iter().all(|e| within(onbuild.trigger, e)) {
+                hit.edits.clear();
+            }
+            hit.message.push_str(NOTE);
+            out.push((rule, hit));
         }
     }
     out
 }
 
+/// Whether `edit` changes only the trigger's own words (byte range `trigger`, keyword first):
+/// not the keyword itself, nothing before it (a deletion of the whole instruction, a line
+/// written above it), nothing after the ONBUILD.
+fn within(trigger: Option<(usize, usize)>, edit: &Edit) -> bool {
+    trigger.is_some_and(|(from, to)| from < edit.start && edit.end <= to)
+}
+
+/// The file with each ONBUILD replaced by its trigger, moved after the other instructions of
+/// its stage, and the ONBUILDs in file order; `None` when the file has no trigger to lint.
+fn with_triggers(file: &Dockerfile, cx: &Context) -> Option<(Dockerfile, Vec<Onbuild>)> {
+    let mut onbuilds = Vec::new();
+    let mut instructions: Vec<Instruction> = Vec::with_capacity(file.instructions.len());
+    let mut pending: Vec<Instruction> = Vec::new();
+    let mut seen_from = false;
+    for ins in &file.instructions {
+        if ins.kind == Kind::From {
+            instructions.append(&mut pending);
+            seen_from = true;
+        }
+        let Args::Onbuild(trigger) = &ins.args else {
+            instructions.push(ins.clone());
+            continue;
+        };
+        // BuildKit refuses these triggers, and the parse error says so; read as instructions
+        // they would start a stage or nest a trigger in the parent's file.
+        if matches!(trigger.kind, Kind::From | Kind::Maintainer | Kind::Onbuild) {
+            instructions.push(ins.clone());
+            continue;
+        }
+        let mut trigger = (**trigger).clone();
+        // From the trigger's keyword to the end of the ONBUILD, heredocs included.
+        trigger.span.end = trigger.span.end.max(ins.span.end);
+        trigger.heredocs.clone_from(&ins.heredocs);
+        onbuilds.push(Onbuild {
+            span: ins.span,
+            trigger: cx.offset(trigger.span.start).zip(cx.offset(ins.span.end)),
+        });
+        // Before the first FROM (an error already) it stays where it is.
+        if seen_from {
+            pending.push(trigger);
+        } else {
+            instructions.push(trigger);
+        }
+    }
+    instructions.append(&mut pending);
+    if onbuilds.is_empty() {
+        return None;
+    }
+    let triggered = Dockerfile {
+        directives: file.directives.clone(),
+        instructions,
+        errors: file.errors.clone(),
+        warnings: file.warnings.clone(),
+        escape: file.escape,
+    };
+    Some((triggered, onbuilds))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::NOTE;
+    use super::{within, NOTE};
+    use crate::fix::Edit;
     use crate::rule::Rule;
     use crate::rules::find;
     use crate::rules::testing::{catches, fixes, hits, passes};
@@ -127,11 +179,33 @@ mod tests {
     }
 
     #[test]
-    fn stage_wide_rules_do_not_count_triggers() {
+    fn triggers_come_after_the_stage_they_are_written_in() {
         passes(
             rule("DL4003"),
             "FROM a:1\nONBUILD CMD [\"a\"]\nCMD [\"b\"]\n",
         );
+        assert_eq!(
+            catches(
+                rule("DL4003"),
+                "FROM a:1\nONBUILD CMD [\"a\"]\nCMD [\"b\"]\nONBUILD CMD [\"c\"]\n"
+            ),
+            [2],
+            "a second ONBUILD CMD replaces the first"
+        );
+        // The child starts in the last WORKDIR of this image, wherever it is written.
+        passes(
+            rule("DL3045"),
+            "FROM a:1\nONBUILD COPY app.py .\nWORKDIR /app\n",
+        );
+        // With pipefail set anywhere in the stage, the child's RUN has it.
+        passes(
+            rule("DL4006"),
+            "FROM a:1\nONBUILD RUN curl -s x | sh\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+        );
+    }
+
+    #[test]
+    fn stage_wide_rules_do_not_count_triggers() {
         passes(rule("DL3059"), "FROM a:1\nRUN a\nONBUILD RUN b\n");
         passes(
             rule("DL3022"),
@@ -146,6 +220,31 @@ mod tests {
             fixes(rule("DL3025"), "FROM a:1\nONBUILD CMD node server.js\n"),
             "FROM a:1\nONBUILD CMD [\"node\", \"server.js\"]\n"
         );
+        let fixed = fixes(
+            rule("DL3009"),
+            "FROM debian:12\nONBUILD RUN apt-get update \\\n && apt-get install -y curl\n",
+        );
+        assert!(
+            fixed.starts_with("FROM debian:12\nONBUILD RUN apt-get update"),
+            "{fixed}"
+        );
+    }
+
+    #[test]
+    fn fixes_that_would_delete_the_trigger_or_write_above_it_are_dropped() {
+        let edit = |start, end| Edit {
+            start,
+            end,
+            replacement: String::new(),
+        };
+        // `ONBUILD CMD x`: the trigger's bytes are 8..13.
+        let trigger = Some((8, 13));
+        assert!(within(trigger, &edit(12, 13)));
+        assert!(!within(trigger, &edit(8, 13)), "deletes the trigger");
+        assert!(!within(trigger, &edit(8, 8)), "writes above it");
+        assert!(!within(trigger, &edit(0, 13)), "deletes the ONBUILD");
+        assert!(!within(trigger, &edit(12, 14)), "runs past it");
+        assert!(!within(None, &edit(12, 13)));
     }
 
     #[test]
