@@ -20,6 +20,10 @@
 //!  && rm -rf /var/cache/yum
 //! ```
 //! Stages that only feed `COPY --from` are not checked: their cache never ships.
+//!
+//! ## Differences from hadolint
+//! - Upgrades (`yum update`, `yum upgrade`, dnf's aliases, which yum 4 takes) download
+//!   packages like installs and are reported too; hadolint checks `yum install` only.
 
 use crate::finding::Level;
 use crate::packages::{Action, Manager};
@@ -105,5 +109,11 @@ mod tests {
             &RULE,
             "FROM centos:7\nRUN yum --config /etc/yum.conf install -y httpd\n",
         );
+    }
+
+    #[test]
+    fn catches_upgrades_without_clean() {
+        assert_eq!(catches(&RULE, "FROM centos:7\nRUN yum -y update\n"), [2]);
+        passes(&RULE, "FROM centos:7\nRUN yum -y update && yum clean all\n");
     }
 }
