@@ -18,6 +18,10 @@
 //! FROM centos:7
 //! RUN yum install -y httpd && yum clean all
 //! ```
+//!
+//! ## Differences from hadolint
+//! - dnf's aliases (`in`, `up`, `rei`, ...), which yum 4 takes, are read as the commands they
+//!   stand for; hadolint knows only the full names.
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
@@ -112,5 +116,12 @@ mod tests {
             &RULE,
             "FROM centos:7\nRUN yum makecache && yum list installed\n",
         );
+    }
+
+    // yum 4 is dnf and takes its aliases, which prompt the same way.
+    #[test]
+    fn catches_dnf_aliases() {
+        assert_eq!(catches(&RULE, "FROM rockylinux:9\nRUN yum in httpd\n"), [2]);
+        passes(&RULE, "FROM rockylinux:9\nRUN yum up -y && yum clean all\n");
     }
 }
