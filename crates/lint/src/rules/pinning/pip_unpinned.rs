@@ -1,10 +1,10 @@
 //! ## What it does
 //! Flags `pip install` (also `pip3`, `python -m pip`) of packages without a version specifier
-//! (`flask` rather than `flask==3.0.3`), and `pipx install` of tools without one. A VCS
-//! source without a revision (`git+https://github.com/org/lib` rather than `...lib@v1.2.0`)
-//! is unpinned too. Requirements and constraints files, local paths and archives, URLs and
-//! packages named by a variable are not reported, nor is a `--upgrade` of pip's own tooling
-//! (`pip`, `setuptools`, `wheel`).
+//! (`flask` rather than `flask==3.0.3`), and `pipx install` or `pipx inject` without one. A
+//! VCS source without a revision (`git+https://github.com/org/lib` rather than
+//! `...lib@v1.2.0`) is unpinned too. Requirements and constraints files, local paths and
+//! archives, URLs and packages named by a variable are not reported, nor is a `--upgrade` of
+//! pip's own tooling (`pip`, `setuptools`, `wheel`).
 //!
 //! ## Why it matters
 //! An unpinned package resolves to the newest release on PyPI when the layer is built, along
@@ -66,11 +66,14 @@ fn check(cx: &Context, out: &mut Report) {
         }
         for pipx in script.running("pipx") {
             let args = PIPX.operands(&pipx);
-            let Some((&"install", specs)) = args.split_first() else {
-                continue;
+            // `pipx inject <venv> <package>...` adds packages to an installed tool.
+            let (title, specs) = match args.as_slice() {
+                ["install", specs @ ..] => ("pipx install", specs),
+                ["inject", _venv, specs @ ..] => ("pipx inject", specs),
+                _ => continue,
             };
             let unpinned: Vec<&str> = specs.iter().copied().filter(|p| !pinned(p)).collect();
-            report(cx, out, ins, "pipx install", &unpinned, pin);
+            report(cx, out, ins, title, &unpinned, pin);
         }
     }
 }
@@ -253,6 +256,10 @@ mod tests {
             "FROM python:3.12\nRUN pip install git+ssh://git@github.com/psf/black.git\n",
         );
         passes(&RULE, "FROM python:3.12\nRUN pipx install black==24.8.0 && pipx install --suffix @2 'ruff>=0.6'\n");
+        catches(
+            &RULE,
+            "FROM python:3.12\nRUN pipx install poetry==1.8.5 && pipx inject poetry poetry-plugin-export\n",
+        );
         passes(
             &RULE,
             "FROM python:3.12\nRUN pip install git+https://github.com/psf/black@24.8.0#egg=black\n",
