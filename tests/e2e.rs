@@ -5,41 +5,18 @@
 //! Needs the standalone app (UI embedded: the `custom-protocol` feature, as `cargo xtask test`
 //! builds it), `Xvfb`, `tauri-driver` and `WebKitWebDriver` (Debian's webkit2gtk-driver).
 
+mod webview;
+
 use drydock_testkit::desktop::{session, TauriDriver, Xvfb};
 use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
 use fantoccini::{Client, Locator};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
+use webview::{save, wait_for};
 
 /// The string a registry could carry in image text; it must show as text, never as markup.
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
-
-fn screenshots_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/e2e");
-    std::fs::create_dir_all(&dir).expect("artifacts dir");
-    dir
-}
-
-async fn save(client: &Client, name: &str) {
-    let png = client.screenshot().await.expect("screenshot");
-    std::fs::write(screenshots_dir().join(format!("{name}.png")), png).expect("write screenshot");
-}
-
-/// Waits for an element, up to 30 s (the first df of a cold engine takes a moment).
-async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(found) = client.find(Locator::Css(css)).await {
-            return found;
-        }
-        if Instant::now() > deadline {
-            save(client, "timeout").await;
-            panic!("{css} did not appear within 30 s (screenshot: artifacts/e2e/timeout.png)");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
 
 async fn texts(client: &Client, css: &str) -> Vec<String> {
     let mut out = Vec::new();

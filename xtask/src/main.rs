@@ -1,4 +1,4 @@
-//! `cargo xtask run | test | bench`: the commands a new user runs. Each installs what is missing
+//! `cargo xtask run | test | bench | bundle`: the commands a new user runs. Each installs what is missing
 //! (on Debian/Ubuntu, as root or with sudo), then does its job.
 
 mod setup;
@@ -6,12 +6,14 @@ mod setup;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <run | test | bench>
+const USAGE: &str = "usage: cargo xtask <run | test | bench | bundle [--debug]>
   run     install what is missing, build the UI and the app, and start Drydock
   test    install what is missing and run every check: formatting, lints, unit, UI and real-engine tests
   bench   fill a throwaway engine with 300 images and compare `drydock images|df` with the bare API calls,
           and `drydock layers` of a 300 MB image with `docker save`; time `drydock lint` against
-          hadolint on the Dockerfile corpus, and its time per KB on hostile files up to 8 MB";
+          hadolint on the Dockerfile corpus, and its time per KB on hostile files up to 8 MB
+  bundle  build this platform's installable packages from a release build (Linux: .deb; macOS:
+          .app and .dmg; Windows: .msi and NSIS .exe); --debug packages a debug build, faster";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,6 +21,14 @@ fn main() -> ExitCode {
         Some("run") => run(),
         Some("test") => test(),
         Some("bench") => bench(),
+        Some("bundle") => match &args[1..] {
+            [] => bundle(false),
+            [flag] if flag == "--debug" => bundle(true),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -189,4 +199,54 @@ fn bench() -> Result {
             "custom-protocol",
         ]),
     )
+}
+
+/// The packages each platform's builder makes. AppImage is left out on Linux: the Tauri CLI
+/// downloads its tooling (linuxdeploy and plugins) during the build, so it fails offline; a
+/// builder with network can still run `npx tauri build --bundles appimage` (it stays configured
+/// in tauri.conf.json, as do dmg, msi and nsis for the other platforms).
+fn bundle_formats() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "app,dmg"
+    } else if cfg!(windows) {
+        "msi,nsis"
+    } else {
+        "deb"
+    }
+}
+
+fn bundle(debug: bool) -> Result {
+    setup::ensure(setup::Purpose::Run)?;
+    ui_deps()?;
+    let formats = bundle_formats();
+    if cfg!(target_os = "linux") {
+        eprintln!(
+            "note: building the .deb only: AppImage's tooling is downloaded during the build, \
+             so it is skipped here (`npx tauri build --bundles appimage` on a builder with network)"
+        );
+    }
+    let mut build = Command::new(root().join("ui/node_modules/.bin/tauri"));
+    build.arg("build");
+    if debug {
+        build.arg("--debug");
+    }
+    step(
+        &format!(
+            "building the {} app and its packages ({formats}){}",
+            if debug { "debug" } else { "release" },
+            if debug {
+                ""
+            } else {
+                ": a cold release build takes several minutes"
+            }
+        ),
+        build
+            .args(["--bundles", formats])
+            .env("CARGO_TARGET_DIR", target_dir()),
+    )?;
+    let out = target_dir()
+        .join(if debug { "debug" } else { "release" })
+        .join("bundle");
+    eprintln!("\nThe packages are in {}", out.display());
+    Ok(())
 }
