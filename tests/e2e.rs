@@ -245,6 +245,7 @@ async fn the_app_shows_the_engine_as_a_user_sees_it() {
     one_click(&client).await;
     let client = schedule(client, &engine, &driver).await;
     history_views(&client, &engine).await;
+    settings_view(&client, &driver).await;
     client.close().await.expect("close session");
 }
 
@@ -1074,4 +1075,86 @@ async fn history_views(client: &Client, engine: &Dockerd) {
     .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     save(client, "builds").await;
+}
+
+/// Whether the checkbox `css` is checked.
+async fn checked(client: &Client, css: &str) -> bool {
+    let on = client
+        .execute(
+            "return document.querySelector(arguments[0]).checked;",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .expect("checkbox state");
+    on == serde_json::json!(true)
+}
+
+/// Waits until the checkbox `css` is `on` (the shell answered the change).
+async fn wait_checked(client: &Client, css: &str, on: bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while checked(client, css).await != on {
+        assert!(Instant::now() < deadline, "{css} did not turn {on}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Settings: the desktop settings' defaults, each flipped and kept in the store; start at login
+/// writes the login item (in the app's own home) and takes it away again.
+async fn settings_view(client: &Client, driver: &TauriDriver) {
+    click(client, "[data-testid=nav-settings]").await;
+    wait_for(client, "[data-testid=settings-desktop]").await;
+    let (tray, login, disk) = (
+        "[data-testid=setting-keep-in-tray]",
+        "[data-testid=setting-start-at-login]",
+        "[data-testid=setting-disk-alert]",
+    );
+    assert!(!checked(client, login).await, "start at login is off by default");
+    assert!(checked(client, disk).await, "the disk alert is on by default");
+    let percent = "[data-testid=setting-disk-alert-percent]";
+    let value = client
+        .execute(
+            "return document.querySelector(arguments[0]).value;",
+            vec![serde_json::json!(percent)],
+        )
+        .await
+        .expect("threshold");
+    assert_eq!(value, serde_json::json!("90"));
+
+    let item = driver.home().join(".config/autostart/Drydock.desktop");
+    click(client, login).await;
+    wait_checked(client, login, true).await;
+    let entry = std::fs::read_to_string(&item).expect("the login item was written");
+    assert!(entry.contains("--autostart"), "{entry}");
+    wait_for(client, percent)
+        .await
+        .select_by_value("80")
+        .await
+        .expect("80%");
+    // The tray is there only where a tray library loads; the setting then stays off.
+    let with_tray = client
+        .execute(
+            "return !document.querySelector(arguments[0]).disabled;",
+            vec![serde_json::json!(tray)],
+        )
+        .await
+        .expect("tray setting");
+    if with_tray == serde_json::json!(true) {
+        assert!(checked(client, tray).await, "keep in tray is on by default");
+        click(client, tray).await;
+        wait_checked(client, tray, false).await;
+        wait_for_text(client, "[data-testid=setting-close-explanation]", "quits Drydock").await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    save(client, "settings-desktop").await;
+    let kept: serde_json::Value = drydock_store::Store::open_in(driver.data_dir())
+        .expect("store")
+        .setting("desktop")
+        .expect("read")
+        .expect("saved");
+    assert_eq!(kept["disk_alert_percent"], serde_json::json!(80), "{kept}");
+
+    // Off again: the login item goes.
+    click(client, login).await;
+    wait_checked(client, login, false).await;
+    assert!(!item.exists(), "the login item was taken away");
 }

@@ -622,3 +622,36 @@ fn removals_a_stopped_drydock_never_confirmed_are_settled_against_the_engine() {
     assert!(store.journal_pending().expect("pending").is_empty());
     assert!(present(&engine, Kind::Image, &host.alone));
 }
+
+#[test]
+fn a_scheduled_run_stopped_by_quitting_removes_nothing_more_and_is_journaled() {
+    let engine = Dockerd::start();
+    let old = engine.build_in_turn("fixture/old:1", 100_000);
+    engine.build_in_turn("fixture/new:1", 100_001);
+    let rt = runtime();
+    let eng = rt
+        .block_on(Engine::open_host(&engine.host()))
+        .expect("connects");
+    let journal = Mutex::new(Store::in_memory().expect("store"));
+    let total = rt.block_on(eng.disk_usage()).expect("df").layers_size as u64;
+    let schedule = Schedule {
+        enabled: true,
+        max_bytes: total - 50_000,
+        every_hours: 24,
+        quarantine: false,
+    };
+    // The app set the flag when the user quit: the run stops before its next removal.
+    let quitting = std::sync::atomic::AtomicBool::new(true);
+    let opts = Options {
+        quarantine: None,
+        cancel: Some(&quitting),
+    };
+    let run = rt
+        .block_on(run_scheduled(&eng, &journal, &schedule, &opts, None, now()))
+        .expect("runs");
+    assert_eq!(run.removed, 0, "{run:?}");
+    assert!(present(&engine, Kind::Image, &old), "nothing was removed");
+    let runs = journal.lock().expect("store").runs(10).expect("runs");
+    assert_eq!(runs.len(), 1, "the run is journaled");
+    assert_eq!(runs[0].stopped.as_deref(), Some("cancelled"));
+}

@@ -93,6 +93,9 @@ impl TauriDriver {
     pub fn start(display: &str, engine: &str) -> TauriDriver {
         let port = free_port();
         let data = tempfile::tempdir().expect("app data dir");
+        // The app's home too: start at login writes `~/.config/autostart` there, not in yours.
+        let home = data.path().join("home");
+        std::fs::create_dir_all(&home).expect("app home dir");
         let process = Command::new(tool("tauri-driver"))
             .args([
                 "--port",
@@ -105,6 +108,7 @@ impl TauriDriver {
             .env("DISPLAY", display)
             .env("DOCKER_HOST", engine)
             .env("DRYDOCK_DATA_DIR", data.path())
+            .env("HOME", &home)
             .env_remove("DOCKER_CONTEXT")
             .stdout(Stdio::null())
             .stderr(driver_log())
@@ -128,6 +132,11 @@ impl TauriDriver {
     /// The app's data directory (journal, quarantine, settings) for this driver's apps.
     pub fn data_dir(&self) -> &std::path::Path {
         self.data.path()
+    }
+
+    /// The app's home directory (`HOME`), inside the data directory.
+    pub fn home(&self) -> PathBuf {
+        self.data.path().join("home")
     }
 }
 

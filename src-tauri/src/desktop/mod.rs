@@ -434,6 +434,28 @@ mod tests {
     }
 
     #[test]
+    fn quitting_refuses_new_clean_ups_and_waits_for_the_running_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cleanup = CleanupState::open_in(dir.path().to_owned());
+        let running = cleanup.hold().expect("a run starts");
+        assert!(!cleanup.idle());
+        cleanup.stop();
+        assert!(
+            cleanup.cancel.load(Ordering::SeqCst),
+            "the run stops before its next removal"
+        );
+        drop(running);
+        assert!(cleanup.idle(), "the app may exit");
+        let err = cleanup.hold().err().expect("refused");
+        assert!(err.message.contains("quitting"), "{}", err.message);
+        cleanup.arm_cancel();
+        assert!(
+            cleanup.cancel.load(Ordering::SeqCst),
+            "a run that slips in still stops"
+        );
+    }
+
+    #[test]
     fn a_threshold_out_of_range_or_a_refused_login_item_says_what_to_do() {
         let dir = tempfile::tempdir().expect("tempdir");
         let cleanup = CleanupState::open_in(dir.path().to_owned());
