@@ -58,6 +58,12 @@ pub use state::AppState;
 pub fn run() {
     let state = AppState::from_process();
     let result = tauri::Builder::default()
+        // First: a second launch (from the menu, or at login while one runs) only brings the
+        // running Drydock forward, so one app runs the schedule. Without a session bus (D-Bus on
+        // Linux) it launches normally.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            desktop::notify::open(app, None);
+        }))
         .manage(state)
         .plugin(tauri_plugin_notification::init())
         // The login item starts Drydock in the tray (see desktop::start).
@@ -149,10 +155,15 @@ pub fn run() {
         .build(tauri::generate_context!());
     match result {
         // Quitting waits for a running clean-up to finish its current removal.
-        Ok(app) => app.run(|app, event| {
-            if let tauri::RunEvent::ExitRequested { api, .. } = &event {
-                desktop::on_exit_requested(app, api);
-            }
+        Ok(app) => app.run(|app, event| match &event {
+            tauri::RunEvent::ExitRequested { api, .. } => desktop::on_exit_requested(app, api),
+            // macOS: a click on the Dock icon brings back the window hidden in the tray.
+            #[cfg(target_os = "macos")]
+            tauri::RunEvent::Reopen {
+                has_visible_windows: false,
+                ..
+            } => desktop::notify::open(app, None),
+            _ => {}
         }),
         Err(err) => {
             eprintln!("error: Drydock could not start its window: {err}");
