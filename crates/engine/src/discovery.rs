@@ -145,6 +145,34 @@ pub struct Selection {
     pub context: Option<String>,
 }
 
+/// The operating systems whose engines live in different places. Discovery takes it as plain
+/// data, so the Windows and macOS lists are tested on any machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Os {
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl Os {
+    /// The system this build runs on (other Unix systems look for engines as Linux does).
+    pub fn current() -> Os {
+        if cfg!(windows) {
+            Os::Windows
+        } else if cfg!(target_os = "macos") {
+            Os::MacOs
+        } else {
+            Os::Linux
+        }
+    }
+}
+
+impl Default for Os {
+    fn default() -> Os {
+        Os::current()
+    }
+}
+
 /// The parts of the machine discovery reads.
 #[derive(Debug, Clone, Default)]
 pub struct HostEnv {
@@ -156,7 +184,7 @@ pub struct HostEnv {
     pub docker_config_dir: Option<PathBuf>,
     pub home: Option<PathBuf>,
     pub xdg_runtime_dir: Option<PathBuf>,
-    pub windows: bool,
+    pub os: Os,
 }
 
 impl HostEnv {
@@ -176,7 +204,7 @@ impl HostEnv {
                 .or_else(|| home.as_ref().map(|h| h.join(".docker"))),
             home,
             xdg_runtime_dir: var("XDG_RUNTIME_DIR").map(PathBuf::from),
-            windows: cfg!(windows),
+            os: Os::current(),
         }
     }
 }
@@ -293,10 +321,11 @@ fn env_tls(env: &HostEnv) -> Option<TlsFiles> {
     Some(TlsFiles::in_dir(&dir))
 }
 
-/// The well-known places, most common first.
-fn defaults(env: &HostEnv) -> Vec<Candidate> {
+/// The well-known places on `env.os`, most common first, with what each is. Pure: nothing is
+/// looked at on disk, so any system's list can be checked anywhere.
+pub fn default_endpoints(env: &HostEnv) -> Vec<(String, Endpoint)> {
     let mut list: Vec<(String, Endpoint)> = Vec::new();
-    if env.windows {
+    if env.os == Os::Windows {
         list.push((
             "Docker Engine / Docker Desktop pipe".into(),
             Endpoint::NamedPipe("//./pipe/docker_engine".into()),
@@ -305,32 +334,46 @@ fn defaults(env: &HostEnv) -> Vec<Candidate> {
             "Docker Desktop Linux engine pipe".into(),
             Endpoint::NamedPipe("//./pipe/dockerDesktopLinuxEngine".into()),
         ));
-    } else {
-        let unix = |label: &str, path: PathBuf| (label.to_owned(), Endpoint::Unix(path));
-        list.push(unix("Docker Engine", PathBuf::from("/var/run/docker.sock")));
-        if let Some(run) = &env.xdg_runtime_dir {
-            list.push(unix("rootless Docker", run.join("docker.sock")));
-        }
-        if let Some(home) = &env.home {
-            list.push(unix("Docker Desktop", home.join(".docker/run/docker.sock")));
+        return list;
+    }
+    let linux = env.os == Os::Linux;
+    let unix = |label: &str, path: PathBuf| (label.to_owned(), Endpoint::Unix(path));
+    // On macOS Docker Desktop (and podman-mac-helper) link it to their own socket when allowed.
+    list.push(unix("Docker Engine", PathBuf::from("/var/run/docker.sock")));
+    // XDG_RUNTIME_DIR and /run are Linux's: rootless Docker and system Podman live only there.
+    let run = env.xdg_runtime_dir.as_ref().filter(|_| linux);
+    if let Some(run) = run {
+        list.push(unix("rootless Docker", run.join("docker.sock")));
+    }
+    if let Some(home) = &env.home {
+        list.push(unix("Docker Desktop", home.join(".docker/run/docker.sock")));
+        if linux {
             list.push(unix(
                 "Docker Desktop (Linux)",
                 home.join(".docker/desktop/docker.sock"),
             ));
-            list.push(unix("Colima", home.join(".colima/default/docker.sock")));
-            list.push(unix(
-                "Colima (XDG)",
-                home.join(".config/colima/default/docker.sock"),
-            ));
-            list.push(unix("Rancher Desktop", home.join(".rd/docker.sock")));
-            list.push(unix("OrbStack", home.join(".orbstack/run/docker.sock")));
         }
-        if let Some(run) = &env.xdg_runtime_dir {
-            list.push(unix("Podman (rootless)", run.join("podman/podman.sock")));
-        }
+        list.push(unix("Colima", home.join(".colima/default/docker.sock")));
+        list.push(unix(
+            "Colima (XDG)",
+            home.join(".config/colima/default/docker.sock"),
+        ));
+        list.push(unix("Rancher Desktop", home.join(".rd/docker.sock")));
+        list.push(unix("OrbStack", home.join(".orbstack/run/docker.sock")));
+    }
+    if let Some(run) = run {
+        list.push(unix("Podman (rootless)", run.join("podman/podman.sock")));
+    }
+    if linux {
         list.push(unix("Podman", PathBuf::from("/run/podman/podman.sock")));
     }
-    list.into_iter()
+    list
+}
+
+/// The well-known places with whether each is there.
+fn defaults(env: &HostEnv) -> Vec<Candidate> {
+    default_endpoints(env)
+        .into_iter()
         .map(|(label, endpoint)| Candidate {
             present: endpoint.is_present(),
             endpoint,
@@ -350,6 +393,7 @@ mod tests {
             home: Some(dir.join("home")),
             docker_config_dir: Some(dir.join("home/.docker")),
             xdg_runtime_dir: Some(dir.join("run")),
+            os: Os::Linux,
             ..HostEnv::default()
         }
     }
@@ -457,11 +501,111 @@ mod tests {
         assert_ne!(chosen.endpoint, Endpoint::Unix(rootless));
     }
 
+    fn labels_and_places(env: &HostEnv) -> Vec<(String, String)> {
+        default_endpoints(env)
+            .into_iter()
+            .map(|(label, endpoint)| (label, endpoint.to_string()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn windows_looks_only_at_the_engine_pipes() {
+        let env = HostEnv {
+            os: Os::Windows,
+            home: Some(PathBuf::from(r"C:\Users\ana")),
+            ..HostEnv::default()
+        };
+        assert_eq!(
+            labels_and_places(&env),
+            pairs(&[
+                (
+                    "Docker Engine / Docker Desktop pipe",
+                    "npipe:////./pipe/docker_engine"
+                ),
+                (
+                    "Docker Desktop Linux engine pipe",
+                    "npipe:////./pipe/dockerDesktopLinuxEngine"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn macos_looks_in_the_home_directory_and_never_at_linux_only_places() {
+        let env = HostEnv {
+            os: Os::MacOs,
+            home: Some(PathBuf::from("/Users/ana")),
+            // Set in some shells on a Mac, but rootless Docker and /run are Linux's.
+            xdg_runtime_dir: Some(PathBuf::from("/tmp/run")),
+            ..HostEnv::default()
+        };
+        assert_eq!(
+            labels_and_places(&env),
+            pairs(&[
+                ("Docker Engine", "unix:///var/run/docker.sock"),
+                (
+                    "Docker Desktop",
+                    "unix:///Users/ana/.docker/run/docker.sock"
+                ),
+                ("Colima", "unix:///Users/ana/.colima/default/docker.sock"),
+                (
+                    "Colima (XDG)",
+                    "unix:///Users/ana/.config/colima/default/docker.sock"
+                ),
+                ("Rancher Desktop", "unix:///Users/ana/.rd/docker.sock"),
+                ("OrbStack", "unix:///Users/ana/.orbstack/run/docker.sock"),
+            ])
+        );
+    }
+
+    #[test]
+    fn linux_adds_rootless_docker_desktop_and_podman_sockets() {
+        let env = HostEnv {
+            os: Os::Linux,
+            home: Some(PathBuf::from("/home/ana")),
+            xdg_runtime_dir: Some(PathBuf::from("/run/user/1000")),
+            ..HostEnv::default()
+        };
+        let labels: Vec<String> = labels_and_places(&env).into_iter().map(|p| p.0).collect();
+        assert_eq!(
+            labels,
+            [
+                "Docker Engine",
+                "rootless Docker",
+                "Docker Desktop",
+                "Docker Desktop (Linux)",
+                "Colima",
+                "Colima (XDG)",
+                "Rancher Desktop",
+                "OrbStack",
+                "Podman (rootless)",
+                "Podman"
+            ]
+        );
+        let without_home = HostEnv {
+            os: Os::Linux,
+            ..HostEnv::default()
+        };
+        assert_eq!(
+            labels_and_places(&without_home),
+            pairs(&[
+                ("Docker Engine", "unix:///var/run/docker.sock"),
+                ("Podman", "unix:///run/podman/podman.sock"),
+            ])
+        );
+    }
+
     #[test]
     fn nothing_present_is_an_error_that_lists_where_it_looked() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut env = env_in(dir.path());
-        env.windows = true; // pipes never exist off Windows, so nothing is present
+        env.os = Os::Windows; // pipes never exist off Windows, so nothing is present
         let found = discover(&Selection::default(), &env).expect("discovers");
         let err = found.require().expect_err("none present");
         assert!(

@@ -25,7 +25,9 @@ pub use attachments::{ListedContainer, ListedNetwork};
 pub use build::{BuildOptions, BuildProgress, BuilderKind, StepState};
 pub use connect::{parse_api, ConnectOptions, ServerVersion, MIN_API};
 pub use context::TlsFiles;
-pub use discovery::{discover, Candidate, Discovery, Endpoint, HostEnv, Selection, Source};
+pub use discovery::{
+    default_endpoints, discover, Candidate, Discovery, Endpoint, HostEnv, Os, Selection, Source,
+};
 pub use engine::{Engine, EngineStatus};
 pub use error::{EngineError, ErrorCode};
 pub use events::{RawActor, RawEvent};

@@ -11,7 +11,7 @@ use crate::archive::{self, Item};
 use crate::error::{LayersError, ReadProblem};
 use crate::layer::{entry_at, walk, LayerSummary, What};
 use crate::merge::{self, Seen};
-use crate::path::{display, join, shown, MAX_PATH};
+use crate::path::{display, join, link_target_from_host, shown, MAX_PATH};
 use crate::report::created_by;
 use crate::tar::Kind;
 use crate::{layout, planned_layers, Limits};
@@ -342,7 +342,7 @@ pub fn collect_rootfs(
                     Ok(target) => {
                         let target = target.as_os_str().as_encoded_bytes();
                         out.links
-                            .insert(rooted, String::from_utf8_lossy(target).into_owned());
+                            .insert(rooted, link_target_from_host(target, cfg!(windows)));
                     }
                     Err(e) => out
                         .skipped

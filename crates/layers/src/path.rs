@@ -132,9 +132,37 @@ pub(crate) fn shown(name: &[u8]) -> String {
     }
 }
 
+/// A symbolic link's target read from the host's disk (a root filesystem directory), as an image
+/// holds it: Windows reads the separators back as `\`, image paths use `/`. Elsewhere a `\` is
+/// part of a name and stays.
+pub(crate) fn link_target_from_host(target: &[u8], windows: bool) -> String {
+    let text = String::from_utf8_lossy(target);
+    if windows {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_targets_read_on_windows_use_image_separators() {
+        assert_eq!(
+            link_target_from_host(br"..\lib\libc.so.6", true),
+            "../lib/libc.so.6"
+        );
+        assert_eq!(
+            link_target_from_host(br"..\lib\libc.so.6", false),
+            r"..\lib\libc.so.6"
+        );
+        assert_eq!(
+            link_target_from_host(b"/usr/bin/busybox", true),
+            "/usr/bin/busybox"
+        );
+    }
 
     #[test]
     fn dot_slash_and_bare_forms_are_one_path() {

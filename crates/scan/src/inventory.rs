@@ -4,7 +4,6 @@
 use drydock_catalog::{catalog, want, Catalog, File, FileSet, Want};
 use drydock_layers::{Collected, Keep};
 use serde::{Deserialize, Serialize};
-use std::path::{Component, Path, PathBuf};
 
 /// An image's packages and the steps of its layers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,20 +60,22 @@ pub fn inventory(collected: Collected) -> Inventory {
 }
 
 /// `target` of the link at `link`, as a rooted path; `None` when it climbs out of the root.
+/// Image paths are Linux paths on every host, so they are split on `/` alone, never by the host's
+/// path rules (on Windows a `\` or `C:` in an image's file name is part of the name).
 fn resolve(link: &str, target: &str) -> Option<String> {
     let base = if target.starts_with('/') {
-        PathBuf::from("/")
+        ""
     } else {
-        Path::new(link).parent()?.to_path_buf()
+        link.rsplit_once('/').map_or("", |(dir, _)| dir)
     };
-    let mut parts: Vec<String> = Vec::new();
-    for component in base.join(target).components() {
-        match component {
-            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            Component::ParentDir => {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in base.split('/').chain(target.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
                 parts.pop()?;
             }
-            _ => {}
+            name => parts.push(name),
         }
     }
     Some(format!("/{}", parts.join("/")))
@@ -92,5 +93,18 @@ mod tests {
         );
         assert_eq!(resolve("/etc/x", "/usr/y").as_deref(), Some("/usr/y"));
         assert_eq!(resolve("/etc/x", "../../../y"), None);
+        assert_eq!(
+            resolve("/etc/x", "./../usr//lib/./y").as_deref(),
+            Some("/usr/lib/y")
+        );
+    }
+
+    #[test]
+    fn link_targets_are_read_as_linux_paths_on_every_host() {
+        assert_eq!(
+            resolve("/opt/app/current", "..\\releases\\2").as_deref(),
+            Some("/opt/app/..\\releases\\2")
+        );
+        assert_eq!(resolve("/data/link", "C:/x").as_deref(), Some("/data/C:/x"));
     }
 }

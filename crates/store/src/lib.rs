@@ -2,6 +2,7 @@
 //! names). One module per table, each with its own forward-only migrations.
 
 mod by_image;
+mod data_dir;
 mod df_samples;
 mod image_use;
 mod inventories;
@@ -15,6 +16,7 @@ mod seen_images;
 mod settings;
 mod tips;
 
+pub use data_dir::{data_dir, data_dir_for, DataEnv, Os};
 pub use df_samples::{bucket_of, DfHost, DfKind, DfSample, HOURLY_FOR, RAW_FOR};
 pub use journal::{Entry, Run, Status};
 pub use lease::RunLease;
@@ -40,19 +42,6 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("cannot encode a stored value: {0}")]
     Encode(#[from] serde_json::Error),
-}
-
-/// The application identifier: the app and the CLI keep their data in the same directory.
-const IDENTIFIER: &str = "dev.drydock.desktop";
-
-/// Drydock's data directory, shared by the app and the CLI: `DRYDOCK_DATA_DIR` when set, else the
-/// platform's data directory (`~/.local/share`, `~/Library/Application Support`, `%APPDATA%`)
-/// under the app's identifier, where Tauri puts the app's data too.
-pub fn data_dir() -> Option<std::path::PathBuf> {
-    match std::env::var_os("DRYDOCK_DATA_DIR") {
-        Some(dir) if !dir.is_empty() => Some(dir.into()),
-        _ => dirs::data_dir().map(|d| d.join(IDENTIFIER)),
-    }
 }
 
 /// A name made from an id that is safe as a file name anywhere (letters and digits kept, every
