@@ -68,22 +68,16 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels::testing::lines;
+    use crate::rules::labels;
 
     #[track_caller]
     fn catches(schema: &str, source: &str) {
-        assert!(
-            !lines(&RULE, schema, source).is_empty(),
-            "should catch:\n{source}"
-        );
+        labels::testing::catches(&RULE, schema, source);
     }
 
     #[track_caller]
     fn passes(schema: &str, source: &str) {
-        assert!(
-            lines(&RULE, schema, source).is_empty(),
-            "should pass:\n{source}"
-        );
+        labels::testing::passes(&RULE, schema, source);
     }
 
     #[test]

@@ -251,6 +251,26 @@ pub(crate) mod testing {
         fixed.text
     }
 
+    /// Asserts `rule` reports on `source` under `schema`.
+    #[track_caller]
+    pub fn catches(rule: &Rule, schema: &str, source: &str) {
+        assert!(
+            !lines(rule, schema, source).is_empty(),
+            "{} should catch:\n{source}",
+            rule.name
+        );
+    }
+
+    /// Asserts `rule` says nothing about `source` under `schema`.
+    #[track_caller]
+    pub fn passes(rule: &Rule, schema: &str, source: &str) {
+        assert!(
+            lines(rule, schema, source).is_empty(),
+            "{} should pass:\n{source}",
+            rule.name
+        );
+    }
+
     /// The lines `rule` reports on `source` under `schema`.
     pub fn lines(rule: &Rule, schema: &str, source: &str) -> Vec<u32> {
         hits(rule, schema, false, source)
