@@ -1,6 +1,7 @@
 //! Scheduled clean-up in the app. The user turns it on after seeing what it would remove now;
-//! that plan runs at once, and later runs come on time while the app is open, each journaled like
-//! any prune. A run's result stays until the user has read it, so a notice is never missed.
+//! that plan runs at once, and later runs come on time while the app runs (in its window or the
+//! tray), each journaled like any prune. A run's result stays until the user has read it, so a
+//! notice is never missed; a desktop notification tells a run that did something.
 
 use crate::cleanup::CleanupState;
 use crate::commands::{on_engine, IpcError};

@@ -62,7 +62,7 @@ export function describeRun(run: ScheduledRun): string {
 
 /** What turning the schedule on agrees to, said before the user agrees. */
 export function scheduleExplanation(s: Schedule): string {
-  return `From now on, ${intervalLabel(s.every_hours)} while Drydock is open, the images used longest ago are ` +
+  return `From now on, ${intervalLabel(s.every_hours)} while Drydock runs (in its window or the tray), the images used longest ago are ` +
     `removed without asking whenever images take more than ${humanBytes(s.max_bytes)}. ` +
     'Images in use, on your keep list, or that other images are built on always stay; containers, volumes and ' +
     'build cache are never touched. Every run is journaled, and Drydock tells you what it removed.';
