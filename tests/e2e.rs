@@ -1108,8 +1108,14 @@ async fn settings_view(client: &Client, driver: &TauriDriver) {
         "[data-testid=setting-start-at-login]",
         "[data-testid=setting-disk-alert]",
     );
-    assert!(!checked(client, login).await, "start at login is off by default");
-    assert!(checked(client, disk).await, "the disk alert is on by default");
+    assert!(
+        !checked(client, login).await,
+        "start at login is off by default"
+    );
+    assert!(
+        checked(client, disk).await,
+        "the disk alert is on by default"
+    );
     let percent = "[data-testid=setting-disk-alert-percent]";
     let value = client
         .execute(
@@ -1142,7 +1148,12 @@ async fn settings_view(client: &Client, driver: &TauriDriver) {
         assert!(checked(client, tray).await, "keep in tray is on by default");
         click(client, tray).await;
         wait_checked(client, tray, false).await;
-        wait_for_text(client, "[data-testid=setting-close-explanation]", "quits Drydock").await;
+        wait_for_text(
+            client,
+            "[data-testid=setting-close-explanation]",
+            "quits Drydock",
+        )
+        .await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     save(client, "settings-desktop").await;
