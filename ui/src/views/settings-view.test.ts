@@ -2,7 +2,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { render } from 'svelte/server';
 
 // Server rendering runs no effects: the view shows that it is reading.
-vi.mock('../lib/ipc', () => ({ desktopSettings: () => new Promise(() => {}), setDesktopSettings: vi.fn() }));
+vi.mock('../lib/ipc', () => ({
+  desktopSettings: () => new Promise(() => {}), setDesktopSettings: vi.fn(),
+  alertThreshold: () => new Promise(() => {}), setAlertThreshold: vi.fn(),
+}));
 const { default: Settings } = await import('./Settings.svelte');
 
 describe('Settings view', () => {
