@@ -152,6 +152,15 @@ fn check_desktop_entry(root: &Path) {
         entry["Categories"].split(';').any(|c| c == "Development"),
         "{text}"
     );
+    // Our template (packaging/linux/drydock.desktop): found by what people search for.
+    assert!(
+        entry["Keywords"].split(';').any(|k| k == "docker"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("{{"),
+        "a template variable left unfilled: {text}"
+    );
 }
 
 /// Every PNG the config bundles is installed, unchanged, where the icon theme looks for its size;
