@@ -24,7 +24,11 @@ fn main() -> ExitCode {
         Some("bundle") => match &args[1..] {
             [] => bundle(false),
             [flag] if flag == "--debug" => bundle(true),
-            _ => {
+            other => {
+                eprintln!(
+                    "error: `bundle` takes only --debug, not {}\n",
+                    other.join(" ")
+                );
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
@@ -86,9 +90,16 @@ fn target_dir() -> PathBuf {
 }
 
 fn npm() -> Command {
-    let mut cmd = Command::new("npm");
+    // On Windows npm is a `.cmd` script, which Command finds only by its full name.
+    let mut cmd = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
     cmd.args(["--prefix", "ui"]);
     cmd
+}
+
+/// The Tauri CLI from the UI's packages (npm writes it as a `.cmd` shim on Windows).
+fn tauri_cli() -> Command {
+    let name = if cfg!(windows) { "tauri.cmd" } else { "tauri" };
+    Command::new(root().join("ui/node_modules/.bin").join(name))
 }
 
 fn ui_deps() -> Result {
@@ -106,7 +117,7 @@ fn run() -> Result {
     // A standalone debug build embeds the UI; a plain `cargo build` would wait for a Vite server.
     step(
         "building Drydock (first build takes several minutes)",
-        Command::new(root().join("ui/node_modules/.bin/tauri"))
+        tauri_cli()
             .args(["build", "--debug", "--no-bundle"])
             .env("CARGO_TARGET_DIR", target_dir()),
     )?;
@@ -225,7 +236,7 @@ fn bundle(debug: bool) -> Result {
              so it is skipped here (`npx tauri build --bundles appimage` on a builder with network)"
         );
     }
-    let mut build = Command::new(root().join("ui/node_modules/.bin/tauri"));
+    let mut build = tauri_cli();
     build.arg("build");
     if debug {
         build.arg("--debug");

@@ -116,8 +116,20 @@ fn is_root() -> bool {
 }
 
 fn on_path(tool: &str) -> bool {
+    // Windows finds `node.exe` or `npm.cmd` for `node` and `npm`.
+    let names: &[&str] = if cfg!(windows) {
+        &["", ".exe", ".cmd"]
+    } else {
+        &[""]
+    };
     std::env::var_os("PATH")
-        .map(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
+        .map(|path| {
+            std::env::split_paths(&path).any(|dir| {
+                names
+                    .iter()
+                    .any(|ext| dir.join(format!("{tool}{ext}")).is_file())
+            })
+        })
         .unwrap_or(false)
 }
 
