@@ -159,8 +159,12 @@ struct Group {
     reach: u32,
 }
 
-impl Suppressions {
-    fn new(pragmas: &[Pragma]) -> Suppressions {
+/// Every rule under each id a pragma may name it by (code, name, hadolint code; lowercase),
+/// built once per process rather than once per file.
+fn rules_by_id() -> &'static HashMap<String, Vec<&'static Rule>> {
+    static NAMED: std::sync::OnceLock<HashMap<String, Vec<&'static Rule>>> =
+        std::sync::OnceLock::new();
+    NAMED.get_or_init(|| {
         let mut named: HashMap<String, Vec<&'static Rule>> = HashMap::new();
         for rule in rules::all() {
             let mut keys = vec![
@@ -173,6 +177,13 @@ impl Suppressions {
                 named.entry(key).or_default().push(rule);
             }
         }
+        named
+    })
+}
+
+impl Suppressions {
+    fn new(pragmas: &[Pragma]) -> Suppressions {
+        let named = rules_by_id();
         let mut groups: HashMap<GroupKey, Vec<(usize, usize)>> = HashMap::new();
         for (p, pragma) in pragmas.iter().enumerate() {
             for (i, id) in pragma.ids.iter().enumerate() {

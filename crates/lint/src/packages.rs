@@ -506,6 +506,11 @@ pub fn recommends_off(word: &str) -> bool {
 
 /// Reads `cmd` as a package-manager command, if it is one.
 pub fn read(cmd: &Command) -> Option<Package> {
+    // Most commands run no package manager: say so before copying anything.
+    let program = cmd.unwrapped_program();
+    if Manager::of(program).is_none() && !is_python(program) {
+        return None;
+    }
     let cmd = pip_view(&cmd.unwrapped());
     let manager = Manager::of(cmd.program())?;
     let ops = manager.options().operands(&cmd);
@@ -589,12 +594,15 @@ fn is_pip(program: &str) -> bool {
 
 /// `python3 -m pip install x` (also `python3.12 -I -m pip3 install x`) read as
 /// `pip install x`; other commands unchanged.
-fn pip_view(cmd: &Command) -> Command {
-    let python = cmd
-        .program()
+/// `python`, `python3`, `python3.12`: a program that may run pip as `-m pip`.
+fn is_python(program: &str) -> bool {
+    program
         .strip_prefix("python")
-        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
-    if !python {
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+fn pip_view(cmd: &Command) -> Command {
+    if !is_python(cmd.program()) {
         return cmd.clone();
     }
     let args = cmd.args();

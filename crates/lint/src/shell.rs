@@ -60,6 +60,31 @@ impl Command {
     /// `command`) and their options removed: `sudo -E apt-get install x` becomes
     /// `apt-get install x`.
     pub fn unwrapped(&self) -> Command {
+        Command {
+            assignments: self.assignments.clone(),
+            words: self
+                .words
+                .get(self.wrapped_words()..)
+                .unwrap_or(&[])
+                .to_vec(),
+            redirects: self.redirects.clone(),
+            joint: self.joint,
+            substituted: self.substituted,
+        }
+    }
+
+    /// The program [`Command::unwrapped`] runs, without copying the command: rules that only
+    /// look for one program ask this first.
+    pub fn unwrapped_program(&self) -> &str {
+        let name = self
+            .words
+            .get(self.wrapped_words())
+            .map_or("", String::as_str);
+        name.rsplit('/').next().unwrap_or(name)
+    }
+
+    /// How many leading words are wrappers and their options.
+    fn wrapped_words(&self) -> usize {
         let mut at = 0;
         while let Some(word) = self.words.get(at) {
             let base = word.rsplit('/').next().unwrap_or(word);
@@ -84,9 +109,7 @@ impl Command {
                 }
             }
         }
-        let mut inner = self.clone();
-        inner.words = self.words.get(at..).unwrap_or(&[]).to_vec();
-        inner
+        at
     }
 
     /// Whether any argument is exactly `flag` (`--no-cache`), or for a one-letter flag like

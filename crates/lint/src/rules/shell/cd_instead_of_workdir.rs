@@ -49,7 +49,7 @@ fn check(cx: &Context, out: &mut Report) {
         let Some(first) = script
             .commands
             .iter()
-            .find(|c| !c.unwrapped().is("set") && !c.words.is_empty())
+            .find(|c| c.unwrapped_program() != "set" && !c.words.is_empty())
         else {
             continue;
         };

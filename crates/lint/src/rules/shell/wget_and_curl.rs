@@ -48,7 +48,7 @@ fn check(cx: &Context, out: &mut Report) {
                     script
                         .commands
                         .iter()
-                        .any(|c| !super::is_lookup(c) && c.unwrapped().is(tool))
+                        .any(|c| !super::is_lookup(c) && c.unwrapped_program() == *tool)
                 })
                 .collect();
             let line = ins.span.start.line;

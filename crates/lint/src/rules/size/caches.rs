@@ -55,6 +55,9 @@ pub fn cleaned_after(commands: &[Command], cleans: impl Fn(&Command) -> bool) ->
 
 /// Whether `cmd` is an `rm` (or `find ... -delete`) of something in one of `dirs`.
 pub fn removes_any(cmd: &Command, dirs: &[&str]) -> bool {
+    if !matches!(cmd.unwrapped_program(), "rm" | "find") {
+        return false;
+    }
     let cmd = cmd.unwrapped();
     let deletes = cmd.is("rm") || (cmd.is("find") && cmd.args().iter().any(|a| a == "-delete"));
     deletes

@@ -134,7 +134,7 @@ fn fix(cx: &Context, run: &RunView, w: &Written, path: &str) -> Option<Edit> {
         let only_mode = script
             .commands
             .iter()
-            .all(|c| matches!(c.unwrapped().program(), "chmod" | "chown" | "chgrp"));
+            .all(|c| matches!(c.unwrapped_program(), "chmod" | "chown" | "chgrp"));
         return if only_mode {
             join::fold(cx, run.index)
         } else {
