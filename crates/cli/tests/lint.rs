@@ -194,6 +194,37 @@ fn assert_valid_sarif(validator: &jsonschema::Validator, text: &str) -> Value {
 }
 
 #[test]
+fn sarif_marks_a_rule_that_is_off_by_default() {
+    let validator = sarif_validator();
+    let dir = project(&[("Dockerfile", "FROM alpine:3.20\nCMD [\"true\"]\n")]);
+    // missing-healthcheck (DL3057) runs only when asked for, as in hadolint.
+    let run = run_in(
+        dir.path(),
+        &[
+            "--format",
+            "sarif",
+            "--no-fail",
+            "--rule",
+            "missing-healthcheck",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let log = assert_valid_sarif(&validator, &run.stdout);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let rule = rules
+        .iter()
+        .find(|r| r["name"] == "missing-healthcheck")
+        .expect("the rule that fired");
+    assert_eq!(rule["defaultConfiguration"]["enabled"], false, "{rule}");
+    assert!(rules
+        .iter()
+        .filter(|r| r["name"] != "missing-healthcheck")
+        .all(|r| r["defaultConfiguration"].get("enabled").is_none()));
+}
+
+#[test]
 fn sarif_validates_against_the_sarif_2_1_0_schema() {
     let validator = sarif_validator();
     // The validator really checks: a result with hadolint's level name is rejected.

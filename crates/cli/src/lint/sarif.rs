@@ -65,7 +65,13 @@ fn descriptor(f: &Finding) -> Value {
             "name": rule.name,
             "shortDescription": { "text": rule.summary() },
             "help": { "text": doc, "markdown": doc },
-            "defaultConfiguration": { "level": level(rule.level) },
+            // A rule off by default (hadolint's `ignore` level) says so, so code-scanning tools
+            // show it as opt-in even when a run turned it on.
+            "defaultConfiguration": if rule.on_by_default() {
+                json!({ "level": level(rule.level) })
+            } else {
+                json!({ "level": level(rule.level), "enabled": false })
+            },
             "properties": {
                 "hadolint": rule.hadolint,
                 "tags": [rules::category_of(rule)],
