@@ -394,6 +394,7 @@ mod tests {
                     id: "sha256:abc".into(),
                     tags: vec!["app:\x1b[1m1\n".into()],
                     created: 0,
+                    created_nanos: 0,
                     size: 5,
                     layers: vec![],
                     first_seen: 0,

@@ -69,6 +69,8 @@ struct RawInfo {
 #[serde(rename_all = "PascalCase", default)]
 struct RawInspect {
     id: String,
+    /// RFC 3339 with nanoseconds.
+    created: String,
     #[serde(rename = "RootFS")]
     root_fs: RawRootFs,
 }
@@ -90,6 +92,23 @@ fn pair_layers(
         what: format!("the history of image {name}"),
         detail: e.to_string(),
     })
+}
+
+/// An image's layers and the sub-second part of its created time, from one inspect and history
+/// pair: the image list gives created times in whole seconds only, and two builds in one second
+/// need the rest to stay in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRead {
+    pub layers: ImageLayers,
+    /// Nanoseconds past the second of the image's created time; 0 when the engine does not say.
+    pub created_nanos: u32,
+}
+
+/// The nanoseconds past the second of an RFC 3339 time; 0 when it cannot be read.
+fn subsec_nanos(rfc3339: &str) -> u32 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        // chrono counts a leap second as nanoseconds past 999_999_999.
+        .map_or(0, |t| t.timestamp_subsec_nanos().min(999_999_999))
 }
 
 /// The df request in the detailed legacy shape, and in the engine's own version.
@@ -288,10 +307,19 @@ impl Engine {
         &self,
         ids: &[String],
     ) -> Result<(Vec<ImageLayers>, Vec<String>), EngineError> {
-        let results: Vec<(String, Option<ImageLayers>)> = stream::iter(ids.iter().cloned())
+        let (read, gone) = self.image_reads(ids).await?;
+        Ok((read.into_iter().map(|r| r.layers).collect(), gone))
+    }
+
+    /// As [`Engine::image_layers`], each with the sub-second part of the image's created time.
+    pub async fn image_reads(
+        &self,
+        ids: &[String],
+    ) -> Result<(Vec<ImageRead>, Vec<String>), EngineError> {
+        let results: Vec<(String, Option<ImageRead>)> = stream::iter(ids.iter().cloned())
             .map(|id| async move {
-                match self.layers_of(&id).await {
-                    Ok(layers) => Ok((id, Some(layers))),
+                match self.read_image(&id).await {
+                    Ok(read) => Ok((id, Some(read))),
                     Err(EngineError::ObjectNotFound { .. }) => Ok((id, None)),
                     Err(e) => Err(e),
                 }
@@ -301,18 +329,21 @@ impl Engine {
             .await?;
         let mut found = Vec::new();
         let mut gone = Vec::new();
-        for (id, layers) in results {
-            match layers {
-                Some(l) => found.push(l),
+        for (id, read) in results {
+            match read {
+                Some(r) => found.push(r),
                 None => gone.push(id),
             }
         }
         Ok((found, gone))
     }
 
-    async fn layers_of(&self, id: &str) -> Result<ImageLayers, EngineError> {
+    async fn read_image(&self, id: &str) -> Result<ImageRead, EngineError> {
         let (inspect, history) = self.inspect_and_history(id).await?;
-        pair_layers(id, &inspect, &history)
+        Ok(ImageRead {
+            layers: pair_layers(id, &inspect, &history)?,
+            created_nanos: subsec_nanos(&inspect.created),
+        })
     }
 
     /// An image's build steps, newest first.
@@ -423,12 +454,20 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-    use super::df_paths;
+    use super::{df_paths, subsec_nanos};
 
     #[test]
     fn df_is_asked_in_the_detailed_shape_where_the_engine_allows() {
         assert_eq!(df_paths((1, 41)).0, "/v1.41/system/df");
         assert_eq!(df_paths((1, 53)).0, "/v1.51/system/df");
         assert_eq!(df_paths((1, 53)).1, "/v1.53/system/df?verbose=1");
+    }
+
+    #[test]
+    fn the_sub_second_part_of_a_created_time_is_read_to_the_nanosecond() {
+        assert_eq!(subsec_nanos("2026-12-04T11:18:25.123456789Z"), 123_456_789);
+        assert_eq!(subsec_nanos("2026-12-04T12:18:25.5+01:00"), 500_000_000);
+        assert_eq!(subsec_nanos("2026-12-04T11:18:25Z"), 0);
+        assert_eq!(subsec_nanos(""), 0);
     }
 }

@@ -28,7 +28,7 @@ pub use context::TlsFiles;
 pub use discovery::{
     default_endpoints, discover, Candidate, Discovery, Endpoint, HostEnv, Os, Selection, Source,
 };
-pub use engine::{Engine, EngineStatus};
+pub use engine::{Engine, EngineStatus, ImageRead};
 pub use error::{EngineError, ErrorCode};
 pub use events::{RawActor, RawEvent};
 pub use export::ExportProgress;

@@ -58,6 +58,7 @@ pub fn record_seen(
                 tags,
                 repositories,
                 created: img.created,
+                created_nanos: img.created_nanos,
                 size: img.size,
                 layers: img.layers.clone(),
                 first_seen: now,
@@ -86,17 +87,24 @@ pub async fn seen_now(engine: &Engine) -> Result<Vec<SeenImage>, HistoryError> {
 /// As [`seen_now`], for callers that record often (the app on each image list, `drydock
 /// images`): the df answer they already hold (`None`: one is asked for), and the inspect and
 /// history reads only of images the store does not know yet. An image id names its content, so
-/// a kept image's layers are its layers still. Images that have no tag and are not kept are left
-/// out: [`record_seen`] would not keep them, and reading their layers would be wasted.
+/// a kept image's layers (and created time) are its own still. Images that have no tag and are
+/// not kept are left out: [`record_seen`] would not keep them, and reading their layers would be
+/// wasted.
 pub async fn seen_now_known(
     engine: &Engine,
     store: &Mutex<Store>,
     usage: Option<Arc<DiskUsage>>,
 ) -> Result<Vec<SeenImage>, HistoryError> {
-    let known: HashMap<String, Vec<String>> = lock(store)?
+    let known: HashMap<String, Kept> = lock(store)?
         .seen_images()?
         .into_iter()
-        .map(|row| (row.id, row.layers))
+        .map(|row| {
+            let kept = Kept {
+                layers: row.layers,
+                created_nanos: row.created_nanos,
+            };
+            (row.id, kept)
+        })
         .collect();
     let usage = match usage {
         Some(usage) => usage,
@@ -105,10 +113,16 @@ pub async fn seen_now_known(
     seen_in(engine, &usage, &known, true).await
 }
 
+/// What the store keeps of an image that is not read from the engine again.
+struct Kept {
+    layers: Vec<String>,
+    created_nanos: u32,
+}
+
 async fn seen_in(
     engine: &Engine,
     usage: &DiskUsage,
-    known: &HashMap<String, Vec<String>>,
+    known: &HashMap<String, Kept>,
     skip_untagged: bool,
 ) -> Result<Vec<SeenImage>, HistoryError> {
     let wanted = |img: &&RawImage| {
@@ -121,12 +135,16 @@ async fn seen_in(
         .filter(|img| !known.contains_key(&img.id))
         .map(|img| img.id.clone())
         .collect();
-    let (layers, _gone) = engine.image_layers(&to_read).await?;
-    let mut read: HashMap<String, Vec<String>> = layers
+    let (reads, _gone) = engine.image_reads(&to_read).await?;
+    let mut read: HashMap<String, Kept> = reads
         .into_iter()
-        .map(|l| {
-            let ids = l.layers.into_iter().map(|layer| layer.diff_id).collect();
-            (l.image_id, ids)
+        .map(|r| {
+            let layers = r.layers.layers.into_iter().map(|l| l.diff_id).collect();
+            let kept = Kept {
+                layers,
+                created_nanos: r.created_nanos,
+            };
+            (r.layers.image_id, kept)
         })
         .collect();
     Ok(usage
@@ -135,14 +153,18 @@ async fn seen_in(
         .filter(wanted)
         // An image removed between the df call and its layer list is gone: not seen now.
         .filter_map(|img| {
-            let layers = match known.get(&img.id) {
-                Some(layers) => layers.clone(),
-                None => read.remove(&img.id)?,
+            let (layers, created_nanos) = match known.get(&img.id) {
+                Some(kept) => (kept.layers.clone(), kept.created_nanos),
+                None => {
+                    let read = read.remove(&img.id)?;
+                    (read.layers, read.created_nanos)
+                }
             };
             Some(SeenImage {
                 id: img.id.clone(),
                 tags: real_tags(&img.repo_tags),
                 created: img.created,
+                created_nanos,
                 size: u64::try_from(img.size).unwrap_or(0),
                 layers,
                 first_seen: 0,
@@ -317,11 +339,12 @@ fn history_of(repository: String, mut rows: Vec<SeenRow>) -> RepositoryHistory {
     RepositoryHistory { repository, builds }
 }
 
-/// Oldest first: by the image's created time, then when Drydock first saw it, then id (so the
-/// order is the same on every read).
+/// Oldest first: by the image's created time (to the nanosecond; an image whose sub-second part
+/// is not known counts as made at the start of its second), then when Drydock first saw it, then
+/// id (so the order is the same on every read).
 fn build_order(a: &SeenRow, b: &SeenRow) -> Ordering {
-    a.created
-        .cmp(&b.created)
+    (a.created, a.created_nanos)
+        .cmp(&(b.created, b.created_nanos))
         .then_with(|| a.first_seen.cmp(&b.first_seen))
         .then_with(|| a.id.cmp(&b.id))
 }
@@ -363,6 +386,7 @@ fn seen_image(row: SeenRow) -> SeenImage {
         id: row.id,
         tags: row.tags,
         created: row.created,
+        created_nanos: row.created_nanos,
         size: row.size,
         layers: row.layers,
         first_seen: row.first_seen,
@@ -406,6 +430,7 @@ mod tests {
             id: id.into(),
             tags: tags.iter().map(|t| (*t).into()).collect(),
             created,
+            created_nanos: 0,
             size,
             layers: layers.iter().map(|l| (*l).into()).collect(),
             first_seen: 0,
@@ -464,6 +489,22 @@ mod tests {
             .expect("none")
             .builds
             .is_empty());
+    }
+
+    #[test]
+    fn builds_made_within_one_second_come_in_created_order_not_id_order() {
+        let store = Mutex::new(Store::in_memory().expect("store"));
+        let mut first = seen("sha256:b", &["app:1"], 10, 1, &["a"]);
+        first.created_nanos = 100;
+        let mut second = seen("sha256:a", &["app:2"], 10, 1, &["a"]);
+        second.created_nanos = 900_000_000;
+        // Kept with no sub-second part: the start of its second.
+        let unknown = seen("sha256:c", &["app:0"], 10, 1, &["a"]);
+        record_seen(&store, &[second, first, unknown], 1000).expect("one sample");
+        let app = repository_history(&store, "app").expect("app");
+        let ids: Vec<&str> = app.builds.iter().map(|b| b.image.id.as_str()).collect();
+        assert_eq!(ids, ["sha256:c", "sha256:b", "sha256:a"]);
+        assert_eq!(app.builds[2].image.created_nanos, 900_000_000);
     }
 
     #[test]

@@ -83,6 +83,9 @@ pub struct SeenImage {
     pub tags: Vec<String>,
     /// Unix seconds the image says it was created.
     pub created: i64,
+    /// Nanoseconds past `created`'s second, so builds within one second keep their order; 0
+    /// when not known (images recorded before Drydock read it).
+    pub created_nanos: u32,
     /// The engine's size.
     pub size: u64,
     /// Diff ids, lowest first.
@@ -110,7 +113,7 @@ pub struct Build {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RepositoryHistory {
     pub repository: String,
-    /// Oldest first (by created time, then first seen).
+    /// Oldest first (by created time to the nanosecond where known, then first seen).
     pub builds: Vec<Build>,
 }
 

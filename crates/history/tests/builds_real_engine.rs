@@ -8,7 +8,7 @@ use drydock_history::{
     build_records, record_seen, repositories, repository_history, seen_now, seen_now_known,
 };
 use drydock_store::Store;
-use drydock_testkit::fixtures::BASE;
+use drydock_testkit::fixtures::{Builder, BASE};
 use drydock_testkit::Dockerd;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -88,6 +88,66 @@ fn three_builds_in_order_with_exact_sizes_deltas_and_the_removed_one_kept() {
         .find(|r| r.repository == "myapp")
         .expect("myapp listed");
     assert_eq!(myapp, &history);
+}
+
+/// Builds made back to back, without waiting.
+const MAX_QUICK_BUILDS: usize = 40;
+
+/// The image's created time as the engine's inspect gives it, in Unix nanoseconds.
+fn created_nanos(engine: &Dockerd, image: &str) -> i64 {
+    let text = inspect(engine, "{{.Created}}", image);
+    chrono::DateTime::parse_from_rfc3339(&text)
+        .unwrap_or_else(|e| panic!("created time {text:?}: {e}"))
+        .timestamp_nanos_opt()
+        .expect("within range")
+}
+
+/// Two builds within one second whose ids sort the other way round: ordering by whole seconds,
+/// then by id, would put the later one first.
+fn id_order_would_mislead(built: &[(String, i64)]) -> bool {
+    const SECOND: i64 = 1_000_000_000;
+    built.iter().enumerate().any(|(n, (earlier, at))| {
+        built[n + 1..]
+            .iter()
+            .any(|(later, later_at)| later_at / SECOND == at / SECOND && later < earlier)
+    })
+}
+
+#[test]
+fn builds_made_within_one_second_stay_in_build_order() {
+    let engine = Dockerd::start();
+    engine.base();
+    // A label-only step commits without running a container: several builds fit in a second.
+    let mut built: Vec<(String, i64)> = Vec::new();
+    while !id_order_would_mislead(&built) {
+        assert!(
+            built.len() < MAX_QUICK_BUILDS,
+            "no two of {MAX_QUICK_BUILDS} quick builds shared a second with their ids reversed"
+        );
+        let n = built.len();
+        let dockerfile = format!("FROM {BASE}\nLABEL build={n}\n");
+        let id = engine.build(&format!("quick:{n}"), &dockerfile, Builder::Classic);
+        let at = created_nanos(&engine, &id);
+        built.push((id, at));
+    }
+    assert!(
+        built.windows(2).all(|w| w[0].1 < w[1].1),
+        "the engine's created times follow the build order: {built:?}"
+    );
+
+    let store = Mutex::new(Store::in_memory().expect("store"));
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        let eng = connect(&engine).await;
+        // All in one sample, as the app records them: their first sightings are equal too.
+        let seen = seen_now_known(&eng, &store, None).await.expect("seen");
+        record_seen(&store, &seen, 100).expect("record");
+    });
+    let history = repository_history(&store, "quick").expect("history");
+    let got: Vec<&str> = history.builds.iter().map(|b| b.image.id.as_str()).collect();
+    let want: Vec<&str> = built.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(got, want);
+    assert!(history.builds.iter().all(|b| b.image.first_seen == 100));
 }
 
 /// A context tar holding only `Dockerfile`.

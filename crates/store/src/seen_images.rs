@@ -11,7 +11,8 @@ use rusqlite::{params, OptionalExtension};
 use std::collections::BTreeSet;
 
 pub(crate) const TABLE: &str = "seen_images";
-pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE seen_images (
+pub(crate) const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE seen_images (
         image_id TEXT PRIMARY KEY,
         tags TEXT NOT NULL,
         repositories TEXT NOT NULL,
@@ -21,7 +22,11 @@ pub(crate) const MIGRATIONS: &[&str] = &["CREATE TABLE seen_images (
         first_seen INTEGER NOT NULL,
         last_seen INTEGER NOT NULL,
         present INTEGER NOT NULL
-    )"];
+    )",
+    // The sub-second part of `created`, for builds made within one second; 0 for rows kept
+    // before it was read (their images are not read again).
+    "ALTER TABLE seen_images ADD COLUMN created_nanos INTEGER NOT NULL DEFAULT 0",
+];
 
 /// One image as kept. Lists are JSON in the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +39,8 @@ pub struct SeenRow {
     pub repositories: Vec<String>,
     /// Unix seconds the image says it was created.
     pub created: i64,
+    /// Nanoseconds past `created`'s second; 0 when not known.
+    pub created_nanos: u32,
     pub size: u64,
     /// Diff ids, lowest first.
     pub layers: Vec<String>,
@@ -57,12 +64,12 @@ impl Store {
             let mut kept =
                 tx.prepare("SELECT repositories, first_seen FROM seen_images WHERE image_id = ?1")?;
             let mut put = tx.prepare(
-                "INSERT INTO seen_images (image_id, tags, repositories, created, size, layers,
-                     first_seen, last_seen, present)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1)
+                "INSERT INTO seen_images (image_id, tags, repositories, created, created_nanos,
+                     size, layers, first_seen, last_seen, present)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1)
                  ON CONFLICT (image_id) DO UPDATE SET tags = excluded.tags,
                      repositories = excluded.repositories, created = excluded.created,
-                     size = excluded.size, layers = excluded.layers,
+                     created_nanos = excluded.created_nanos, size = excluded.size, layers = excluded.layers,
                      last_seen = excluded.last_seen, present = 1",
             )?;
             for row in present {
@@ -84,6 +91,7 @@ impl Store {
                     serde_json::to_string(&row.tags)?,
                     serde_json::to_string(&repositories)?,
                     row.created,
+                    row.created_nanos,
                     i64::try_from(row.size).unwrap_or(i64::MAX),
                     serde_json::to_string(&row.layers)?,
                     first_seen,
@@ -98,8 +106,8 @@ impl Store {
     /// Every kept image, present or removed, in no particular order.
     pub fn seen_images(&self) -> Result<Vec<SeenRow>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT image_id, tags, repositories, created, size, layers, first_seen, last_seen,
-                 present FROM seen_images",
+            "SELECT image_id, tags, repositories, created, created_nanos, size, layers,
+                 first_seen, last_seen, present FROM seen_images",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(SeenRow {
@@ -107,11 +115,12 @@ impl Store {
                 tags: list(&r.get::<_, String>(1)?),
                 repositories: list(&r.get::<_, String>(2)?),
                 created: r.get(3)?,
-                size: u64::try_from(r.get::<_, i64>(4)?).unwrap_or(0),
-                layers: list(&r.get::<_, String>(5)?),
-                first_seen: r.get(6)?,
-                last_seen: r.get(7)?,
-                present: r.get::<_, i64>(8)? != 0,
+                created_nanos: r.get(4)?,
+                size: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                layers: list(&r.get::<_, String>(6)?),
+                first_seen: r.get(7)?,
+                last_seen: r.get(8)?,
+                present: r.get::<_, i64>(9)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -146,6 +155,7 @@ mod tests {
             tags: tags.iter().map(|t| (*t).into()).collect(),
             repositories: repos.iter().map(|t| (*t).into()).collect(),
             created: 1,
+            created_nanos: 0,
             size: 10,
             layers: vec!["sha256:l1".into()],
             first_seen: 0,
@@ -188,5 +198,32 @@ mod tests {
             .forget_seen_images(&["sha256:b".into()])
             .expect("forget");
         assert_eq!(store.seen_images().expect("rows").len(), 1);
+    }
+
+    #[test]
+    fn created_nanos_arrive_by_migration_with_old_rows_kept_as_unknown() {
+        let conn = rusqlite::Connection::open_in_memory().expect("db");
+        crate::migrate::table(&conn, TABLE, &MIGRATIONS[..1]).expect("the first schema");
+        conn.execute(
+            "INSERT INTO seen_images VALUES
+                 ('sha256:old', '[\"app:1\"]', '[\"app\"]', 5, 10, '[]', 100, 100, 1)",
+            [],
+        )
+        .expect("a row kept before the column");
+        let store = Store::with(conn, None).expect("migrated");
+        let rows = store.seen_images().expect("rows");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].id, "sha256:old");
+        assert_eq!(rows[0].created, 5);
+        assert_eq!(rows[0].created_nanos, 0);
+        assert_eq!(rows[0].tags, vec!["app:1".to_owned()]);
+
+        let mut new = row("sha256:new", &["app:2"], &["app"]);
+        new.created_nanos = 999_999_999;
+        store.record_seen_images(&[new], 200).expect("record");
+        let mut rows = store.seen_images().expect("rows");
+        rows.sort_by(|x, y| x.id.cmp(&y.id));
+        assert_eq!(rows[0].id, "sha256:new");
+        assert_eq!(rows[0].created_nanos, 999_999_999);
     }
 }
