@@ -1038,6 +1038,11 @@ tags: Array<string>,
  */
 created: number, 
 /**
+ * Nanoseconds past `created`'s second, so builds within one second keep their order; 0
+ * when not known (images recorded before Drydock read it).
+ */
+created_nanos: number, 
+/**
  * The engine's size.
  */
 size: number, 
@@ -1064,7 +1069,7 @@ size_delta: number | null,
 shared_layers: number | null, };
 export type RepositoryHistory = { repository: string, 
 /**
- * Oldest first (by created time, then first seen).
+ * Oldest first (by created time to the nanosecond where known, then first seen).
  */
 builds: Array<Build>, };
 export type BuildRecord = { id: string, 
