@@ -145,33 +145,9 @@ pub struct Selection {
     pub context: Option<String>,
 }
 
-/// The operating systems whose engines live in different places. Discovery takes it as plain
-/// data, so the Windows and macOS lists are tested on any machine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Os {
-    Linux,
-    MacOs,
-    Windows,
-}
-
-impl Os {
-    /// The system this build runs on (other Unix systems look for engines as Linux does).
-    pub fn current() -> Os {
-        if cfg!(windows) {
-            Os::Windows
-        } else if cfg!(target_os = "macos") {
-            Os::MacOs
-        } else {
-            Os::Linux
-        }
-    }
-}
-
-impl Default for Os {
-    fn default() -> Os {
-        Os::current()
-    }
-}
+/// The system, as plain data: discovery takes it, so the Windows and macOS lists are tested on
+/// any machine.
+pub use drydock_layers::Os;
 
 /// The parts of the machine discovery reads.
 #[derive(Debug, Clone, Default)]

@@ -27,6 +27,7 @@ mod inspect;
 mod layer;
 mod layout;
 mod merge;
+mod os;
 mod path;
 mod report;
 mod tar;
@@ -40,6 +41,7 @@ pub use collect::{
 pub use error::LayersError;
 pub use filetree::{EntryKind, FileTree, HiddenBy, TreeEntry};
 pub use inspect::{inspect_image, ImageConfig, InspectOptions, Inspection};
+pub use os::Os;
 pub use report::{How, LayerReport, LayerRow, Step, Wasted};
 
 use serde::{Deserialize, Serialize};

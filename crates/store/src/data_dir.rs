@@ -8,27 +8,8 @@ use std::path::PathBuf;
 /// The application identifier: the app and the CLI keep their data in the same directory.
 const IDENTIFIER: &str = "dev.drydock.desktop";
 
-/// The systems whose data directories differ (the same three as `drydock_engine::Os`; the store
-/// does not depend on the engine crate).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Os {
-    Linux,
-    MacOs,
-    Windows,
-}
-
-impl Os {
-    /// The system this build runs on (other Unix systems keep data as Linux does).
-    pub fn current() -> Os {
-        if cfg!(windows) {
-            Os::Windows
-        } else if cfg!(target_os = "macos") {
-            Os::MacOs
-        } else {
-            Os::Linux
-        }
-    }
-}
+/// The system, as plain data (the same type the engine's discovery takes).
+pub use drydock_layers::Os;
 
 /// What decides the data directory.
 #[derive(Debug, Clone, Default)]
