@@ -63,30 +63,28 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("m:email", "FROM a\nLABEL m=\"Ops <ops@example.com>\"\n");
-        catches("m:email", "FROM a\nLABEL m=ops\n");
-        catches("m:email", "FROM a\nLABEL m=a..b@example.com\n");
+        catches(
+            &RULE,
+            "m:email",
+            "FROM a\nLABEL m=\"Ops <ops@example.com>\"\n",
+        );
+        catches(&RULE, "m:email", "FROM a\nLABEL m=ops\n");
+        catches(&RULE, "m:email", "FROM a\nLABEL m=a..b@example.com\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
-        passes("m:email", "FROM a\nLABEL m=ops@example.com\n");
-        passes("m:email", "FROM a\nLABEL m=\"\\\"o p\\\"@example.com\"\n");
-        passes("m:email", "FROM a\nARG M\nLABEL m=$M\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "m:email", "FROM a\nLABEL m=ops@example.com\n");
+        passes(
+            &RULE,
+            "m:email",
+            "FROM a\nLABEL m=\"\\\"o p\\\"@example.com\"\n",
+        );
+        passes(&RULE, "m:email", "FROM a\nARG M\nLABEL m=$M\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 }

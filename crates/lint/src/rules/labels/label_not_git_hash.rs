@@ -60,33 +60,24 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("r:hash", "FROM a\nLABEL r=main\n");
-        catches("r:hash", "FROM a\nLABEL r=ABCDEF0\n");
-        catches("r:hash", "FROM a\nLABEL r=abcdef01\n");
+        catches(&RULE, "r:hash", "FROM a\nLABEL r=main\n");
+        catches(&RULE, "r:hash", "FROM a\nLABEL r=ABCDEF0\n");
+        catches(&RULE, "r:hash", "FROM a\nLABEL r=abcdef01\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
         passes(
+            &RULE,
             "r:hash",
             "FROM a\nLABEL r=3f1c2a9e0b7d4c6f8a1e2d3c4b5a69788796a5b4\n",
         );
-        passes("r:hash", "FROM a\nLABEL r=3f1c2a9\n");
-        passes("r:hash", "FROM a\nARG SHA\nLABEL r=$SHA\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "r:hash", "FROM a\nLABEL r=3f1c2a9\n");
+        passes(&RULE, "r:hash", "FROM a\nARG SHA\nLABEL r=$SHA\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 }

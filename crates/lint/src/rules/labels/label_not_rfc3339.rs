@@ -64,33 +64,28 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("t:rfc3339", "FROM a\nLABEL t=\"2024-05-01 12:30:00Z\"\n");
-        catches("t:rfc3339", "FROM a\nLABEL t=2024-05-01\n");
-        catches("t:rfc3339", "FROM a\nLABEL t=2024-02-30T00:00:00Z\n");
+        catches(
+            &RULE,
+            "t:rfc3339",
+            "FROM a\nLABEL t=\"2024-05-01 12:30:00Z\"\n",
+        );
+        catches(&RULE, "t:rfc3339", "FROM a\nLABEL t=2024-05-01\n");
+        catches(&RULE, "t:rfc3339", "FROM a\nLABEL t=2024-02-30T00:00:00Z\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
-        passes("t:rfc3339", "FROM a\nLABEL t=2024-05-01T12:30:00Z\n");
+        passes(&RULE, "t:rfc3339", "FROM a\nLABEL t=2024-05-01T12:30:00Z\n");
         passes(
+            &RULE,
             "t:rfc3339",
             "FROM a\nLABEL t=2024-05-01T12:30:00.25+02:00\n",
         );
-        passes("t:rfc3339", "FROM a\nARG T\nLABEL t=$T\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "t:rfc3339", "FROM a\nARG T\nLABEL t=$T\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 }

@@ -74,31 +74,21 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("v:semver", "FROM a\nLABEL v=v1.4.0\n");
-        catches("v:semver", "FROM a\nLABEL v=1.4\n");
-        catches("v:semver", "FROM a\nLABEL v=01.4.0\n");
+        catches(&RULE, "v:semver", "FROM a\nLABEL v=v1.4.0\n");
+        catches(&RULE, "v:semver", "FROM a\nLABEL v=1.4\n");
+        catches(&RULE, "v:semver", "FROM a\nLABEL v=01.4.0\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
-        passes("v:semver", "FROM a\nLABEL v=1.4.0\n");
-        passes("v:semver", "FROM a\nLABEL v=2.0.0-rc.1+build.7\n");
-        passes("v:semver", "FROM a\nARG V=1.2.3\nLABEL v=$V\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "v:semver", "FROM a\nLABEL v=1.4.0\n");
+        passes(&RULE, "v:semver", "FROM a\nLABEL v=2.0.0-rc.1+build.7\n");
+        passes(&RULE, "v:semver", "FROM a\nARG V=1.2.3\nLABEL v=$V\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 
     #[test]

@@ -68,32 +68,22 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("l:spdx", "FROM a\nLABEL l=\"Apache 2\"\n");
-        catches("l:spdx", "FROM a\nLABEL l=mit\n");
-        catches("l:spdx", "FROM a\nLABEL l=GPL-2.0\n");
-        catches("l:spdx", "FROM a\nLABEL l=\"MIT OR Apache-2.0\"\n");
+        catches(&RULE, "l:spdx", "FROM a\nLABEL l=\"Apache 2\"\n");
+        catches(&RULE, "l:spdx", "FROM a\nLABEL l=mit\n");
+        catches(&RULE, "l:spdx", "FROM a\nLABEL l=GPL-2.0\n");
+        catches(&RULE, "l:spdx", "FROM a\nLABEL l=\"MIT OR Apache-2.0\"\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
-        passes("l:spdx", "FROM a\nLABEL l=MIT\n");
-        passes("l:spdx", "FROM a\nLABEL l=GPL-2.0-or-later\n");
-        passes("l:spdx", "FROM a\nARG L\nLABEL l=$L\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "l:spdx", "FROM a\nLABEL l=MIT\n");
+        passes(&RULE, "l:spdx", "FROM a\nLABEL l=GPL-2.0-or-later\n");
+        passes(&RULE, "l:spdx", "FROM a\nARG L\nLABEL l=$L\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 
     #[test]

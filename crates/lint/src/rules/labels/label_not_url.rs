@@ -65,35 +65,30 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::labels;
-
-    #[track_caller]
-    fn catches(schema: &str, source: &str) {
-        labels::testing::catches(&RULE, schema, source);
-    }
-
-    #[track_caller]
-    fn passes(schema: &str, source: &str) {
-        labels::testing::passes(&RULE, schema, source);
-    }
+    use crate::rules::labels::testing::{catches, passes};
 
     #[test]
     fn catches_values_of_another_form() {
-        catches("u:url", "FROM a\nLABEL u=\"github.com/example/app\"\n");
-        catches("u:url", "FROM a\nLABEL u=\"https://exa mple.com\"\n");
-        catches("u:url", "FROM a\nLABEL u=\"\"\n");
-        catches("u:url", "FROM a\nARG U=example.com\nLABEL u=$U\n");
+        catches(
+            &RULE,
+            "u:url",
+            "FROM a\nLABEL u=\"github.com/example/app\"\n",
+        );
+        catches(&RULE, "u:url", "FROM a\nLABEL u=\"https://exa mple.com\"\n");
+        catches(&RULE, "u:url", "FROM a\nLABEL u=\"\"\n");
+        catches(&RULE, "u:url", "FROM a\nARG U=example.com\nLABEL u=$U\n");
     }
 
     #[test]
     fn does_not_catch_valid_unknown_or_other_labels() {
         passes(
+            &RULE,
             "u:url",
             "FROM a\nLABEL u=\"https://github.com/example/app\"\n",
         );
-        passes("u:url", "FROM a\nLABEL other=x\n");
-        passes("u:url", "FROM a\nARG U\nLABEL u=$U\n");
-        passes("u:text", "FROM a\nLABEL u=x\n");
-        passes("", "FROM a\nLABEL x=y\n");
+        passes(&RULE, "u:url", "FROM a\nLABEL other=x\n");
+        passes(&RULE, "u:url", "FROM a\nARG U\nLABEL u=$U\n");
+        passes(&RULE, "u:text", "FROM a\nLABEL u=x\n");
+        passes(&RULE, "", "FROM a\nLABEL x=y\n");
     }
 }
