@@ -148,6 +148,34 @@ pub(crate) mod testing {
         );
     }
 
+    /// Asserts `rule` is off by default: a plain run of every rule on `source` leaves it out,
+    /// and a `.hadolint.yaml` giving its hadolint code (or its code) a level turns it on, as
+    /// hadolint does for its `ignore`-level rules.
+    #[track_caller]
+    pub fn off_unless_asked_for(rule: &Rule, source: &str) {
+        let count = |config: &Config| {
+            lint(
+                "Dockerfile",
+                source,
+                config,
+                Project::default(),
+                &Selection::All,
+            )
+            .iter()
+            .filter(|f| f.code == rule.code)
+            .count()
+        };
+        assert_eq!(count(&Config::default()), 0, "{} ran unasked", rule.name);
+        let mut on = Config::default();
+        let id = rule.hadolint.unwrap_or(rule.code);
+        on.apply(
+            std::path::Path::new(".hadolint.yaml"),
+            &format!("override:\n  warning: [{id}]\n"),
+        )
+        .expect("valid");
+        assert!(count(&on) > 0, "{} did not run when asked for", rule.name);
+    }
+
     /// Asserts `rule` says nothing about `source`.
     #[track_caller]
     pub fn passes(rule: &Rule, source: &str) {

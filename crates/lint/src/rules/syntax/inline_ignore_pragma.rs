@@ -71,8 +71,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, passes};
-    use crate::{lint, Config, Project, Selection};
+    use crate::rules::testing::{catches, off_unless_asked_for, passes};
 
     #[test]
     fn catches_inline_pragmas_of_both_tools() {
@@ -95,26 +94,6 @@ mod tests {
 
     #[test]
     fn is_off_unless_asked_for() {
-        let source = "FROM a:1\n# hadolint ignore=DL3059\nRUN a\n";
-        let codes = |config: &Config| -> usize {
-            lint(
-                "Dockerfile",
-                source,
-                config,
-                Project::default(),
-                &Selection::All,
-            )
-            .iter()
-            .filter(|f| f.code == RULE.code)
-            .count()
-        };
-        assert_eq!(codes(&Config::default()), 0);
-        let mut on = Config::default();
-        on.apply(
-            std::path::Path::new(".hadolint.yaml"),
-            "override:\n  warning: [DL1001]\n",
-        )
-        .expect("valid");
-        assert_eq!(codes(&on), 1);
+        off_unless_asked_for(&RULE, "FROM a:1\n# hadolint ignore=DL3059\nRUN a\n");
     }
 }

@@ -77,8 +77,7 @@ fn check(cx: &Context, out: &mut Report) {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::rules::testing::{catches, hits, passes};
-    use crate::{lint, Config, Project, Selection};
+    use crate::rules::testing::{catches, hits, off_unless_asked_for, passes};
 
     #[test]
     fn catches_stages_without_a_health_check() {
@@ -107,27 +106,6 @@ mod tests {
 
     #[test]
     fn is_off_unless_asked_for() {
-        let source = "FROM a\n";
-        let run = |config: &Config| {
-            lint(
-                "Dockerfile",
-                source,
-                config,
-                Project::default(),
-                &Selection::All,
-            )
-            .into_iter()
-            .filter(|f| f.code == RULE.code)
-            .count()
-        };
-        assert_eq!(run(&Config::default()), 0);
-        let mut config = Config::default();
-        config
-            .apply(
-                std::path::Path::new(".hadolint.yaml"),
-                "override:\n  warning: [DL3057]\n",
-            )
-            .expect("valid");
-        assert_eq!(run(&config), 1);
+        off_unless_asked_for(&RULE, "FROM a\n");
     }
 }
