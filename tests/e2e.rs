@@ -720,6 +720,19 @@ async fn dockerfiles_view(client: &Client, engine: &Dockerd) {
     wait_for(client, ".rule-row").await;
     assert!(texts(client, ".rule-row").await.len() >= 30);
     save(client, "rules").await;
+    // A rule that is off by default (hadolint's DL3057) says so, and how to turn it on.
+    let filter = wait_for(client, "input.filter").await;
+    filter.send_keys("DL3057").await.expect("type");
+    let off = wait_for(client, "[data-testid=rule-off]").await;
+    assert_eq!(off.text().await.expect("text"), "off by default");
+    click(client, ".rule-row").await;
+    let doc = wait_for(client, "[data-testid=rule-doc]")
+        .await
+        .text()
+        .await
+        .expect("doc");
+    assert!(doc.contains("Off by default"), "{doc}");
+    save(client, "rule-off").await;
 }
 
 /// The guided review of a project whose image is on the engine: each line's layer as a bar and

@@ -19,6 +19,9 @@ pub struct RuleDoc {
     pub category: String,
     pub level: Level,
     pub hadolint: Option<String>,
+    /// False for a rule that runs only when asked for (a config's `override` level or
+    /// `--rule`), as hadolint's `ignore`-level rules do.
+    pub on_by_default: bool,
     pub summary: String,
     pub doc: String,
 }
@@ -31,6 +34,7 @@ pub fn rule_docs() -> Vec<RuleDoc> {
             category: rules::category_of(rule).to_string(),
             level: rule.level,
             hadolint: rule.hadolint.map(str::to_string),
+            on_by_default: rule.on_by_default(),
             summary: rule.summary(),
             doc: rule.doc(),
         })

@@ -248,7 +248,12 @@ hadolint: string | null,
  */
 fix: string | null, };
 export type LintLevel = "style" | "info" | "warning" | "error";
-export type RuleDoc = { code: string, name: string, category: string, level: LintLevel, hadolint: string | null, summary: string, doc: string, };
+export type RuleDoc = { code: string, name: string, category: string, level: LintLevel, hadolint: string | null, 
+/**
+ * False for a rule that runs only when asked for (a config's `override` level or
+ * `--rule`), as hadolint's `ignore`-level rules do.
+ */
+on_by_default: boolean, summary: string, doc: string, };
 export type Reviewed = { 
 /**
  * Most impact first.
