@@ -2,7 +2,9 @@
 //! rules in `RULES`, and this module chains the categories. A code is never reused: retire a
 //! rule by keeping its code out of every list, never by giving the code to another rule.
 
-use crate::rule::Rule;
+use drydock_dockerfile::{Kind, Span};
+
+use crate::rule::{Context, Rule};
 
 pub(crate) use lookup::names;
 pub use lookup::{resolve, Suggestion, UnknownRule};
@@ -62,6 +64,62 @@ pub const CATEGORIES: &[(&str, &str, &[Rule])] = &[
 /// `drydock lint --rule`, or given a level under `override` in the config. Each one's doc says
 /// so under "## Off by default".
 pub const OFF_BY_DEFAULT: &[&str] = &["DD530", "DD550"];
+
+/// A `COPY --from=<x>`, `ADD --from=<x>` or `RUN --mount=...,from=<x>`: what it names, where.
+pub(crate) struct FromReference {
+    /// The value as written (a mount's `from=` field trimmed).
+    pub value: String,
+    /// The flag's span.
+    pub span: Span,
+    /// `COPY --from` or `ADD --from` (true), or a `RUN --mount` (false).
+    pub copy: bool,
+    /// The instruction's kind.
+    pub kind: Kind,
+    /// The instruction index, for its variable scope.
+    pub index: usize,
+}
+
+/// Every `--from` reference to another stage or image, in file order: the one reading of these
+/// flags the stage, label and registry rules share.
+pub(crate) fn from_references(cx: &Context) -> Vec<FromReference> {
+    let mut refs = Vec::new();
+    for (index, ins) in cx.instructions().iter().enumerate() {
+        match ins.kind {
+            Kind::Copy | Kind::Add => {
+                if let Some(flag) = ins.flag("from") {
+                    refs.push(FromReference {
+                        value: flag.value.clone().unwrap_or_default(),
+                        span: flag.span,
+                        copy: true,
+                        kind: ins.kind.clone(),
+                        index,
+                    });
+                }
+            }
+            Kind::Run => {
+                for flag in ins.flags.iter().filter(|f| f.name == "mount") {
+                    let value = flag.value.as_deref().unwrap_or("");
+                    let from = value
+                        .split(',')
+                        .filter_map(|field| field.split_once('='))
+                        .find(|(key, _)| key.trim() == "from")
+                        .map(|(_, v)| v.trim().to_string());
+                    if let Some(from) = from {
+                        refs.push(FromReference {
+                            value: from,
+                            span: flag.span,
+                            copy: false,
+                            kind: Kind::Run,
+                            index,
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    refs
+}
 
 /// Every rule, in category order.
 pub fn all() -> impl Iterator<Item = &'static Rule> {

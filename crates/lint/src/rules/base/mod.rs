@@ -1,6 +1,7 @@
-use drydock_dockerfile::{Kind, Lexer, Span};
+use drydock_dockerfile::{Kind, Lexer};
 
 use crate::rule::{Context, Rule};
+use crate::rules::FromReference;
 
 pub mod copy_from_stage_index;
 pub mod copy_from_unknown_stage;
@@ -18,55 +19,12 @@ pub const RULES: &[Rule] = &[
     redundant_target_platform::RULE,
 ];
 
-/// A `COPY --from=<x>` or `RUN --mount=...,from=<x>`: what it names, where.
-struct FromReference {
-    /// The value as written.
-    value: String,
-    /// The flag's span.
-    span: Span,
-    /// `COPY --from` (true) or a `RUN --mount` (false).
-    copy: bool,
-    /// The instruction index, for its variable scope.
-    index: usize,
-}
-
-/// Every `--from` reference to another stage or image, in file order.
-fn from_references(cx: &Context) -> Vec<FromReference> {
-    let mut refs = Vec::new();
-    for (index, ins) in cx.instructions().iter().enumerate() {
-        match ins.kind {
-            Kind::Copy => {
-                if let Some(flag) = ins.flag("from") {
-                    refs.push(FromReference {
-                        value: flag.value.clone().unwrap_or_default(),
-                        span: flag.span,
-                        copy: true,
-                        index,
-                    });
-                }
-            }
-            Kind::Run => {
-                for flag in ins.flags.iter().filter(|f| f.name == "mount") {
-                    let value = flag.value.as_deref().unwrap_or("");
-                    let from = value
-                        .split(',')
-                        .filter_map(|field| field.split_once('='))
-                        .find(|(key, _)| key.trim() == "from")
-                        .map(|(_, v)| v.trim().to_string());
-                    if let Some(from) = from {
-                        refs.push(FromReference {
-                            value: from,
-                            span: flag.span,
-                            copy: false,
-                            index,
-                        });
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    refs
+/// Every `COPY --from` and `RUN --mount=...,from=` reference to another stage or image, in file
+/// order (an `ADD --from`, which BuildKit refuses, is left to the parse error).
+fn from_references(cx: &Context) -> impl Iterator<Item = FromReference> {
+    super::from_references(cx)
+        .into_iter()
+        .filter(|r| r.kind != Kind::Add)
 }
 
 /// `word` with the variables in scope at instruction `index` expanded, or `None` when one of

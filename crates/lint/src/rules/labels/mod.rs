@@ -180,30 +180,11 @@ pub(crate) fn stage_facts(cx: &Context, own: impl Fn(usize) -> bool) -> StageFac
 
 /// What `COPY --from=` and `RUN --mount=...,from=` name, lowercased.
 fn read_from(cx: &Context) -> HashSet<String> {
-    let mut names = HashSet::new();
-    for ins in cx.instructions() {
-        match ins.kind {
-            Kind::Copy => {
-                if let Some(value) = ins.flag("from").and_then(|f| f.value.as_deref()) {
-                    names.insert(value.to_ascii_lowercase());
-                }
-            }
-            Kind::Run => {
-                for flag in ins.flags.iter().filter(|f| f.name == "mount") {
-                    let value = flag.value.as_deref().unwrap_or("");
-                    let from = value
-                        .split(',')
-                        .filter_map(|field| field.split_once('='))
-                        .find(|(key, _)| key.trim() == "from");
-                    if let Some((_, from)) = from {
-                        names.insert(from.trim().to_ascii_lowercase());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    names
+    crate::rules::from_references(cx)
+        .into_iter()
+        .filter(|r| r.kind != Kind::Add)
+        .map(|r| r.value.to_ascii_lowercase())
+        .collect()
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@
 //! - Variables in the image are expanded (`FROM ${REGISTRY}/app`); hadolint reads them as
 //!   written.
 
-use drydock_dockerfile::{Kind, Lexer, Span};
+use drydock_dockerfile::{Lexer, Span};
 
 use crate::finding::Level;
 use crate::rule::{Context, Report, Rule};
@@ -54,26 +54,15 @@ fn check(cx: &Context, out: &mut Report) {
         }
     }
     // `COPY --from=<image>` and `RUN --mount=...,from=<image>` pull images too.
-    for (index, ins) in cx.instructions().iter().enumerate() {
-        let Some(stage) = cx.stage_of(index) else {
+    for reference in crate::rules::from_references(cx) {
+        let Some(stage) = cx.stage_of(reference.index) else {
             continue;
         };
-        for flag in &ins.flags {
-            let Some(value) = flag.value.as_deref() else {
-                continue;
-            };
-            let from = match (&ins.kind, flag.name.as_str()) {
-                (Kind::Copy | Kind::Add, "from") => value,
-                (Kind::Run, "mount") => match mount_from(value) {
-                    Some(from) => from,
-                    None => continue,
-                },
-                _ => continue,
-            };
-            if let Some(image) = image_of(cx, index, stage.index, from) {
-                let what = format!(" (`--{}` of {})", flag.name, ins.kind.name());
-                check_image(cx, out, flag.span, &image, &what);
-            }
+        let from = reference.value.trim_matches('"');
+        if let Some(image) = image_of(cx, reference.index, stage.index, from) {
+            let flag = if reference.copy { "from" } else { "mount" };
+            let what = format!(" (`--{flag}` of {})", reference.kind.name());
+            check_image(cx, out, reference.span, &image, &what);
         }
     }
 }
@@ -90,15 +79,6 @@ fn image_of(cx: &Context, index: usize, stage: usize, written: &str) -> Option<S
     let stage_number = image.bytes().all(|b| b.is_ascii_digit());
     let not_image = image.eq_ignore_ascii_case("scratch") || earlier_stage || stage_number;
     (!not_image).then_some(image)
-}
-
-/// The `from=` field of a `--mount` value (`type=cache,from=img,target=/x`).
-fn mount_from(value: &str) -> Option<&str> {
-    value
-        .split(',')
-        .filter_map(|field| field.trim().split_once('='))
-        .find(|(key, _)| *key == "from")
-        .map(|(_, from)| from.trim_matches('"'))
 }
 
 fn check_image(cx: &Context, out: &mut Report, span: Span, image: &str, what: &str) {
