@@ -195,23 +195,21 @@ fn draw<'a>(
 const MARK_LABEL_WIDTH: i32 = 130;
 
 /// One label per cluster of marks (sorted by x): a mark within `room` pixels of the cluster's
-/// first joins it. Each label sits at its cluster's last mark, with the bytes and runs summed.
+/// last mark joins it, so labels, each at its cluster's last mark, stand at least `room` apart.
+/// Each carries its cluster's bytes and runs summed.
 fn mark_labels(marks: &[(i32, u64)], room: i32) -> Vec<(i32, u64, usize)> {
-    let mut labels: Vec<(i32, i32, u64, usize)> = Vec::new();
+    let mut labels: Vec<(i32, u64, usize)> = Vec::new();
     for &(x, freed) in marks {
         match labels.last_mut() {
-            Some((first, last, sum, runs)) if x - *first < room => {
+            Some((last, sum, runs)) if x - *last < room => {
                 *last = x;
                 *sum = sum.saturating_add(freed);
                 *runs += 1;
             }
-            _ => labels.push((x, x, freed, 1)),
+            _ => labels.push((x, freed, 1)),
         }
     }
     labels
-        .into_iter()
-        .map(|(_, last, sum, runs)| (last, sum, runs))
-        .collect()
 }
 
 /// The span drawn: the one asked for, widened to the samples and marks if they fall outside.

@@ -143,6 +143,11 @@ fn close_cleanups_share_one_label_with_their_bytes_summed() {
         mark_labels(&[(100, 1), (400, 2), (410, 3)], 130),
         vec![(100, 1, 1), (410, 5, 2)]
     );
+    // A chain of close marks is one label: two labels never stand closer than the room.
+    assert_eq!(
+        mark_labels(&[(0, 1), (129, 2), (131, 3)], 130),
+        vec![(131, 6, 3)]
+    );
 }
 
 #[test]
