@@ -195,8 +195,8 @@ impl Script {
     pub fn running<'a>(&'a self, program: &'a str) -> impl Iterator<Item = Command> + 'a {
         self.commands
             .iter()
+            .filter(move |c| c.unwrapped_program() == program)
             .map(Command::unwrapped)
-            .filter(move |c| c.is(program))
     }
 
     /// Whether some command runs `program`.
