@@ -247,8 +247,11 @@ pub fn on_exit_requested(app: &AppHandle, api: &tauri::ExitRequestApi) {
     if app.state::<DesktopState>().may_exit.load(Ordering::SeqCst) {
         return;
     }
-    if app.state::<CleanupState>().idle() {
-        app.state::<CleanupState>().stop();
+    // Refuse new clean-ups first: checking for a running one and then stopping would let one
+    // start in between, and the exit would cut it mid-removal.
+    let cleanup = app.state::<CleanupState>();
+    cleanup.stop();
+    if cleanup.idle() {
         return;
     }
     api.prevent_exit();
